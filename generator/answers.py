@@ -1,0 +1,137 @@
+"""The answers of the platform template: defaults, command-line options, a --config file; all checked
+against schemas/config.schema.json before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import schemas, yamlio
+from generator.errors import UsageError
+from generator.model import Environment
+
+DEFAULT_NAME = "logistics"
+DEFAULT_STRATEGY = "combined"
+DEFAULT_SERVICES = "service-a:go,service-b:python,service-c:node"
+DEFAULT_ENVIRONMENTS = "dev,stage,prod"
+DEFAULT_PORT = 8080
+OPTION_OF = {"name": "--name", "strategy": "--strategy", "registry": "--registry",
+             "environments": "--environments", "services": "--services"}
+
+
+def default_registry(name: str) -> str:
+    return f"registry.example.com/{name}"
+
+
+@dataclass(frozen=True)
+class ServiceAnswer:
+    name: str
+    language: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Answers:
+    name: str
+    strategy: str
+    registry: str
+    environments: tuple[Environment, ...]
+    services: tuple[ServiceAnswer, ...]
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "strategy": self.strategy,
+            "registry": self.registry,
+            "environments": [env.name for env in self.environments],
+            "services": {s.name: {"language": s.language, "port": s.port} for s in self.services},
+        }
+
+
+def modes(strategy: str, names: list[str]) -> tuple[Environment, ...]:
+    """independent: all independent; monolith: all platform; combined: the last two environments
+    (pre-prod and prod) move whole platform versions, those before them move services one by one."""
+    count = len(names)
+    platform_from = {"independent": count, "monolith": 0}.get(strategy, max(1, count - 2))
+    return tuple(Environment(name, "platform" if i >= platform_from else "independent")
+                 for i, name in enumerate(names))
+
+
+def parse_services(text: str) -> dict[str, dict[str, Any]]:
+    """`name:language[:port],...` as written on the command line or at the prompt."""
+    services: dict[str, dict[str, Any]] = {}
+    for item in (part.strip() for part in text.split(",")):
+        fields = item.split(":")
+        if len(fields) not in (2, 3) or not all(fields):
+            raise UsageError(f"--services: `{item}` is not NAME:LANGUAGE[:PORT]")
+        name, language = fields[0], fields[1]
+        if name in services:
+            raise UsageError(f"--services: duplicate service `{name}`")
+        port: Any = DEFAULT_PORT
+        if len(fields) == 3:
+            port = int(fields[2]) if fields[2].isdigit() else fields[2]
+        services[name] = {"language": language, "port": port}
+    return services
+
+
+def parse_environments(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise UsageError("--environments: at least one environment is needed")
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise UsageError(f"--environments: duplicate environment `{duplicates[0]}`")
+    return names
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """A YAML file of answers (the `answers:` block of .lockstep/answers.yaml, or that whole file)."""
+    if not path.is_file():
+        raise UsageError(f"{path}: config file not found")
+    doc = yamlio.load(path.parent, path.name)
+    doc.path = str(path)
+    if isinstance(doc.data, dict) and doc.data.get("kind") == "Answers":
+        doc.data = doc.data.get("answers")
+        doc = _shift(doc, "answers")
+    problems = doc.problems or schemas.validate(doc, "config")
+    if problems:
+        first = problems[0]
+        raise UsageError(f"{path}:{first.line}:{first.column}: {first.message}")
+    return dict(doc.data)
+
+
+def _shift(doc: yamlio.Document, prefix: str) -> yamlio.Document:
+    """The same document seen from its `prefix` key down (positions kept)."""
+    def strip(table: dict[Any, Any]) -> dict[Any, Any]:
+        return {k[1:]: v for k, v in table.items() if k[:1] == (prefix,)}
+    return yamlio.Document(doc.path, doc.data, strip(doc.values), strip(doc.keys), strip(doc.numbers),
+                           doc.problems)
+
+
+def resolve(options: Mapping[str, str | None], config: Mapping[str, Any] | None = None, *,
+            labels: Mapping[str, str] = OPTION_OF) -> Answers:
+    """Options over config over defaults, checked against the schema; UsageError names the bad value
+    and the option (`labels`) it came from."""
+    config = dict(config or {})
+    name = options.get("name") or config.get("name") or DEFAULT_NAME
+    strategy = options.get("strategy") or config.get("strategy") or DEFAULT_STRATEGY
+    registry = options.get("registry") or config.get("registry") or default_registry(str(name))
+    environments: Any = (parse_environments(options["environments"]) if options.get("environments")
+                         else config.get("environments") or parse_environments(DEFAULT_ENVIRONMENTS))
+    services: Any = (parse_services(options["services"]) if options.get("services")
+                     else config.get("services") or parse_services(DEFAULT_SERVICES))
+    data = {"name": name, "strategy": strategy, "registry": registry,
+            "environments": environments, "services": services}
+    problems = schemas.validate(yamlio.Document("answers", data), "config")
+    if problems:
+        first = problems[0]
+        field = (first.pointer or "/").split("/")[1]
+        option = labels.get(field, OPTION_OF.get(field, "answers"))
+        raise UsageError(f"{option}: {first.message}")
+    return Answers(
+        name=name, strategy=strategy, registry=registry,
+        environments=modes(strategy, list(environments)),
+        services=tuple(ServiceAnswer(n, s["language"], s["port"]) for n, s in services.items()),
+    )

@@ -1,0 +1,43 @@
+"""Where each file of a platform repository lives (paths relative to the repository root)."""
+
+from __future__ import annotations
+
+PLATFORM = "platform.yaml"
+HELMFILE = "helmfile.yaml.gotmpl"
+ANSWERS = ".lockstep/answers.yaml"
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+WORKFLOW = ".github/workflows/lockstep.yaml"
+ENVIRONMENTS_DIR = "environments"
+RELEASES_DIR = "releases"
+
+
+def lock(environment: str) -> str:
+    return f"{ENVIRONMENTS_DIR}/{environment}/platform.lock.yaml"
+
+
+def values(environment: str, service: str) -> str:
+    return f"{ENVIRONMENTS_DIR}/{environment}/values/{service}.yaml"
+
+
+def release(version: str) -> str:
+    return f"{RELEASES_DIR}/{version}.yaml"
+
+
+def service_dir(service: str) -> str:
+    return f"services/{service}"
+
+
+def dockerfile(service: str) -> str:
+    return f"services/{service}/Dockerfile"
+
+
+def contract(service: str) -> str:
+    return f"services/{service}/openapi.yaml"
+
+
+def chart(service: str) -> str:
+    return f"charts/{service}/Chart.yaml"
+
+
+def image(registry: str, service: str, version: str) -> str:
+    return f"{registry}/{service}:{version}"

@@ -1,0 +1,125 @@
+"""Typed, immutable records of a platform repository, built from schema-valid data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+Strategy = Literal["independent", "monolith", "combined"]
+Mode = Literal["independent", "platform"]
+LANGUAGES: tuple[str, ...] = ("go", "python", "node", "java")
+STRATEGIES: tuple[str, ...] = ("independent", "monolith", "combined")
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    mode: Mode
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    language: str
+    port: int
+    api: str
+    requires: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    strategy: Strategy
+    environments: tuple[Environment, ...]
+    registry: str
+    services: Mapping[str, Service]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The promotion path: environment names in order."""
+        return tuple(env.name for env in self.environments)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Platform:
+        return cls(
+            name=data["name"],
+            strategy=data["strategy"],
+            environments=tuple(Environment(e["name"], e["mode"]) for e in data["environments"]),
+            registry=data["registry"],
+            services=_frozen({
+                name: Service(name, spec["language"], spec["port"], spec["api"],
+                              _frozen(spec.get("requires", {})))
+                for name, spec in data["services"].items()
+            }),
+        )
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One service's version as an environment runs it or a release recorded it."""
+
+    version: str
+    image: str
+    requires: Mapping[str, str] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"version": self.version, "image": self.image}
+        if self.requires:
+            data["requires"] = dict(self.requires)
+        return data
+
+
+def _pins(data: Mapping[str, Any]) -> Mapping[str, Pin]:
+    return _frozen({name: Pin(p["version"], p["image"], _frozen(p.get("requires", {})))
+                    for name, p in data.items()})
+
+
+@dataclass(frozen=True)
+class Lock:
+    environment: str
+    platform: str | None
+    services: Mapping[str, Pin]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Lock:
+        return cls(data["environment"], data.get("platform"), _pins(data["services"]))
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"apiVersion": "lockstep/v1", "kind": "Lock", "environment": self.environment}
+        if self.platform is not None:
+            data["platform"] = self.platform
+        data["services"] = {name: pin.as_data() for name, pin in self.services.items()}
+        return data
+
+
+@dataclass(frozen=True)
+class Promotion:
+    environment: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    services: Mapping[str, Pin]
+    promotions: tuple[Promotion, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Release:
+        return cls(data["version"], _pins(data["services"]),
+                   tuple(Promotion(p["environment"], p["at"]) for p in data["promotions"]))
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "apiVersion": "lockstep/v1",
+            "kind": "Release",
+            "version": self.version,
+            "services": {name: pin.as_data() for name, pin in self.services.items()},
+            "promotions": [{"environment": p.environment, "at": p.at} for p in self.promotions],
+        }

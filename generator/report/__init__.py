@@ -1,0 +1,14 @@
+"""One formatter per output format; each turns findings into text and does nothing else."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from generator.findings import Finding
+
+FORMATS: tuple[str, ...] = ("text", "json", "github")
+
+
+def render(findings: list[Finding], fmt: str) -> str:
+    module = import_module(f"generator.report.{fmt}_format")
+    return module.render(findings)

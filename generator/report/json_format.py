@@ -1,0 +1,12 @@
+"""One JSON object: {"findings": [...], "summary": {...}}."""
+
+from __future__ import annotations
+
+import json
+
+from generator.findings import Finding, summarize
+
+
+def render(findings: list[Finding]) -> str:
+    return json.dumps({"findings": [f.as_dict() for f in findings], "summary": summarize(findings)},
+                      indent=2) + "\n"

@@ -1,0 +1,16 @@
+"""`file:line:column: level rule: message`, one finding a line, then a summary line."""
+
+from __future__ import annotations
+
+from generator.findings import Finding, summarize
+
+
+def render(findings: list[Finding]) -> str:
+    lines = [f"{f.file}:{f.line}:{f.column}: {f.level} {f.rule}: {f.message}" for f in findings]
+    counts = summarize(findings)
+    if findings:
+        lines.append(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info "
+                     f"in {counts['files']} file(s)")
+    else:
+        lines.append("no findings")
+    return "\n".join(lines) + "\n"

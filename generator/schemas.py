@@ -1,0 +1,91 @@
+"""Validate a parsed Document against lockstep's shipped JSON Schemas, with positions for every error."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from generator import resources
+from generator.findings import Finding
+from generator.yamlio import Document, Pointer
+
+KINDS = ("platform", "lock", "release", "answers", "config")
+_SHARED = ("common",)
+
+
+@cache
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    def resource(name: str) -> Resource:
+        return Resource.from_contents(json.loads(resources.schema_path(name).read_text("utf-8")))
+
+    registry = Registry().with_resources(
+        (resource(name).contents["$id"], resource(name)) for name in (*_SHARED, *KINDS)
+    )
+    schema = resource(kind).contents
+    return Draft202012Validator(schema, registry=registry)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"`{value}`"
+    return f"`{json.dumps(value)}`" if not isinstance(value, (dict, list)) else type(value).__name__
+
+
+def _allowed_keys(schema: dict[str, Any]) -> list[str]:
+    return sorted(schema.get("properties", {}))
+
+
+def _findings_for(error: Any, doc: Document) -> list[Finding]:
+    pointer: Pointer = tuple(error.absolute_path)
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    custom = schema.get("x-lockstep-message")
+
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        extras = [k for k in error.instance if k not in allowed and not any(p.search(k) for p in patterns)]
+        listed = ", ".join(_allowed_keys(schema))
+        return [doc.finding("schema.unknown-key", f"unknown key `{key}` (allowed: {listed})",
+                            (*pointer, key), key=True) for key in extras]
+    if keyword == "required":
+        missing = [name for name in schema.get("required", []) if name not in error.instance]
+        return [doc.finding("schema.missing-key", f"missing required key `{name}`", pointer, key=True)
+                for name in missing]
+    in_key = "propertyNames" in error.relative_schema_path
+    if in_key:  # the error is about a key of the object at `pointer`, not a value
+        pointer = (*pointer, error.instance)
+        message = f"{_describe(error.instance)} {custom}" if custom else f"bad name: {error.message}"
+        return [doc.finding("schema.invalid-name", message, pointer, key=True)]
+    raw = doc.numbers.get(pointer)
+    if keyword == "type" and raw is not None and "string" in _as_list(schema.get("type")):
+        return [doc.finding("schema.unquoted-number",
+                            f"`{raw}` is read as the number {error.instance!r}; quote it: \"{raw}\"", pointer)]
+    field = f"`{pointer[-1]}` " if pointer else ""
+    if custom:
+        return [doc.finding("schema.invalid-value", f"{field}{_describe(error.instance)} {custom}", pointer)]
+    if keyword in ("const", "enum"):
+        allowed = schema.get("enum", [schema.get("const")])
+        return [doc.finding("schema.invalid-value",
+                            f"{field}{_describe(error.instance)} is not one of: "
+                            f"{', '.join(map(str, allowed))}", pointer)]
+    return [doc.finding("schema.invalid-value", f"{field}{error.message}", pointer)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def validate(doc: Document, kind: str) -> list[Finding]:
+    """Schema findings for `doc` (empty when it was unparseable: its YAML problems say why)."""
+    if doc.data is None:
+        return []
+    findings: list[Finding] = []
+    for error in _validator(kind).iter_errors(doc.data):
+        findings.extend(_findings_for(error, doc))
+    return findings

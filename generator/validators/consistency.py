@@ -1,0 +1,180 @@
+"""Rule family `consistency`: the files of the repository agree with the manifest and with each other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from generator import layout, yamlio
+from generator.findings import Finding, Rule
+from generator.model import Pin, Platform
+from generator.repository import Repo
+from generator.yamlio import Document
+
+DUPLICATE_ENVIRONMENT = Rule("consistency.duplicate-environment", "error",
+                             "Each environment appears once on the promotion path.")
+STRATEGY_MODES = Rule("consistency.strategy-modes", "error",
+                      "Environment modes fit the strategy: independent = all independent, monolith = all "
+                      "platform, combined = independent environments first, then platform ones.")
+MISSING_LOCK = Rule("consistency.missing-lock", "error", "Every environment on the path has a lock file.")
+UNKNOWN_ENVIRONMENT = Rule("consistency.unknown-environment", "error",
+                           "Every lock file belongs to an environment of the manifest.")
+LOCK_ENVIRONMENT = Rule("consistency.lock-environment", "error",
+                        "A lock's `environment` is the name of its directory.")
+LOCK_MISSING_SERVICE = Rule("consistency.lock-missing-service", "error",
+                            "Every lock pins every service of the manifest.")
+LOCK_UNKNOWN_SERVICE = Rule("consistency.lock-unknown-service", "error",
+                            "Locks and releases pin only services of the manifest.")
+IMAGE = Rule("consistency.image", "error",
+             "A pinned image is <registry>/<service>:<version> (optionally with @sha256 digest).")
+PLATFORM_VERSION = Rule("consistency.platform-version", "error",
+                        "Locks carry a platform version exactly when the strategy has platform versions.")
+RELEASE_FILE = Rule("consistency.release-file", "error", "A release file is named after its version.")
+UNKNOWN_REQUIREMENT = Rule("consistency.unknown-requirement", "error",
+                           "`requires` names only services of the manifest, never the service itself.")
+MISSING_FILE = Rule("consistency.missing-file", "error",
+                    "Every Dockerfile, chart, values file and contract the manifest implies exists.")
+HELMFILE = Rule("consistency.helmfile-environments", "error",
+                "helmfile.yaml.gotmpl's environments are exactly the promotion path.")
+
+RULES: tuple[Rule, ...] = (
+    DUPLICATE_ENVIRONMENT, STRATEGY_MODES, MISSING_LOCK, UNKNOWN_ENVIRONMENT, LOCK_ENVIRONMENT,
+    LOCK_MISSING_SERVICE, LOCK_UNKNOWN_SERVICE, IMAGE, PLATFORM_VERSION, RELEASE_FILE,
+    UNKNOWN_REQUIREMENT, MISSING_FILE, HELMFILE,
+)
+
+
+def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for index, env in enumerate(platform.environments):
+        if env.name in seen:
+            yield DUPLICATE_ENVIRONMENT.of(doc, f"environment `{env.name}` appears twice",
+                                           ("environments", index, "name"))
+        seen.add(env.name)
+    modes = [env.mode for env in platform.environments]
+    expected = {"independent": "every environment in mode independent",
+                "monolith": "every environment in mode platform",
+                "combined": "independent environments before platform environments"}[platform.strategy]
+    fits = {"independent": all(m == "independent" for m in modes),
+            "monolith": all(m == "platform" for m in modes),
+            "combined": modes == sorted(modes)}[platform.strategy]  # "independent" < "platform"
+    if not fits:
+        yield STRATEGY_MODES.of(doc, f"strategy `{platform.strategy}` needs {expected}", ("strategy",))
+    for name, service in platform.services.items():
+        for needed in service.requires:
+            if needed not in platform.services or needed == name:
+                what = "itself" if needed == name else f"`{needed}`, which is not a service of the manifest"
+                yield UNKNOWN_REQUIREMENT.of(doc, f"service `{name}` requires {what}",
+                                             ("services", name, "requires", needed), key=True)
+
+
+def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    manifest = repo.documents[layout.PLATFORM]
+    has_platform_versions = platform.strategy != "independent"
+    for index, env in enumerate(platform.environments):
+        if layout.lock(env.name) not in repo.documents:
+            yield MISSING_LOCK.of(manifest, f"environment `{env.name}` has no {layout.lock(env.name)}",
+                                  ("environments", index), key=False)
+    for relative, doc in repo.documents.items():
+        if not relative.startswith(layout.ENVIRONMENTS_DIR + "/"):
+            continue
+        directory = relative.split("/")[1]
+        if directory not in platform.path:
+            yield UNKNOWN_ENVIRONMENT.of(doc, f"`{directory}` is not an environment of {layout.PLATFORM}")
+            continue
+        lock = repo.locks.get(directory)
+        if lock is None:
+            continue  # unparseable: the schema family said why
+        if lock.environment != directory:
+            yield LOCK_ENVIRONMENT.of(doc, f"environment is `{lock.environment}` but the file is in "
+                                           f"environments/{directory}/", ("environment",))
+        if has_platform_versions and lock.platform is None:
+            yield PLATFORM_VERSION.of(doc, f"strategy `{platform.strategy}` needs a `platform` version "
+                                           f"in every lock", ("services",), key=True)
+        if not has_platform_versions and lock.platform is not None:
+            yield PLATFORM_VERSION.of(doc, "strategy `independent` has no platform versions; remove "
+                                           "`platform`", ("platform",), key=True)
+        yield from _pin_checks(doc, lock.services, platform, missing_rule=LOCK_MISSING_SERVICE)
+
+
+def _pin_checks(doc: Document, pins: Mapping[str, Pin], platform: Platform, *,
+                missing_rule: Rule | None) -> Iterator[Finding]:
+    for name, pin in pins.items():
+        if name not in platform.services:
+            yield LOCK_UNKNOWN_SERVICE.of(doc, f"`{name}` is not a service of {layout.PLATFORM}",
+                                          ("services", name), key=True)
+            continue
+        expected = layout.image(platform.registry, name, pin.version)
+        if pin.image != expected and not pin.image.startswith(expected + "@sha256:"):
+            yield IMAGE.of(doc, f"image of `{name}` is `{pin.image}`, expected `{expected}`",
+                           ("services", name, "image"))
+    if missing_rule is not None:
+        for name in platform.services:
+            if name not in pins:
+                yield missing_rule.of(doc, f"service `{name}` of {layout.PLATFORM} is not pinned here",
+                                      ("services",), key=True)
+
+
+def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    for version, release in repo.releases.items():
+        relative = layout.release(version)
+        doc = repo.documents.get(relative)
+        if doc is None:  # the file that holds this version has another name
+            doc = next(d for r, d in repo.documents.items()
+                       if r.startswith(layout.RELEASES_DIR + "/") and d.data and d.data["version"] == version)
+            yield RELEASE_FILE.of(doc, f"release {version} must be in {relative}", ("version",))
+        yield from _pin_checks(doc, release.services, platform, missing_rule=None)
+
+
+def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    manifest = repo.documents[layout.PLATFORM]
+    for name, service in platform.services.items():
+        expected = [layout.dockerfile(name), layout.chart(name), service.api]
+        expected += [layout.values(env, name) for env in platform.path]
+        for relative in expected:
+            if not (repo.root / relative).is_file():
+                yield MISSING_FILE.of(manifest, f"service `{name}` needs {relative}, which does not exist",
+                                      ("services", name), key=True)
+
+
+def _helmfile_environments(repo: Repo) -> tuple[Document, list[str]] | None:
+    """The first document of helmfile.yaml.gotmpl holds the environments; it is plain YAML."""
+    path = repo.root / layout.HELMFILE
+    if not path.is_file():
+        return None
+    head = path.read_text("utf-8").split("\n---", 1)[0]
+    doc = yamlio.loads(head, layout.HELMFILE)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    environments = data.get("environments")
+    return doc, list(environments) if isinstance(environments, dict) else []
+
+
+def _helmfile_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    manifest = repo.documents[layout.PLATFORM]
+    parsed = _helmfile_environments(repo)
+    if parsed is None:
+        yield MISSING_FILE.of(manifest, f"{layout.HELMFILE} does not exist", ("environments",), key=True)
+        return
+    doc, names = parsed
+    yield from doc.problems
+    for env in platform.path:
+        if env not in names:
+            yield HELMFILE.of(doc, f"environment `{env}` of the promotion path is missing here",
+                              ("environments",), key=True)
+    for env in names:
+        if env not in platform.path:
+            yield HELMFILE.of(doc, f"environment `{env}` is not on the promotion path of {layout.PLATFORM}",
+                              ("environments", env), key=True)
+
+
+def check(repo: Repo) -> Iterable[Finding]:
+    platform = repo.platform
+    if platform is None:
+        return []  # the manifest itself is broken: the schema family says why
+    manifest = repo.documents[layout.PLATFORM]
+    return [
+        *_platform_checks(platform, manifest),
+        *_lock_checks(repo, platform),
+        *_release_checks(repo, platform),
+        *_file_checks(repo, platform),
+        *_helmfile_checks(repo, platform),
+    ]

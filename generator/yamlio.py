@@ -1,0 +1,247 @@
+"""Strict YAML: loading with positions and findings, deterministic dumping, atomic writes.
+
+Loading composes PyYAML nodes (never constructs arbitrary objects) and turns them into plain data
+itself, so that every value keeps the line and column it came from and every YAML trap becomes a
+finding instead of a silent surprise:
+
+- duplicate keys (PyYAML keeps the last one silently),
+- YAML 1.1 booleans such as `no`, `on`, `yes` (read as booleans by YAML 1.1, as strings by YAML 1.2),
+- YAML 1.1 octal and sexagesimal numbers (`0755`, `22:22`),
+- anchors and aliases (refused, never expanded: no "billion laughs"),
+- tabs, syntax errors, several documents in one file, non-string keys.
+
+Numbers keep their source text so that a schema can say "`1.10` is read as the number 1.1".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.findings import Finding, Level
+
+try:  # the C loader composes several times faster; marks are the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+Pointer = tuple[str | int, ...]
+MAX_BYTES = 4 * 1024 * 1024
+
+_TAG = "tag:yaml.org,2002:"
+_YAML12_BOOLEANS = {"true", "false"}
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """One parsed YAML file: its data, where each value and key came from, and what was wrong with it."""
+
+    path: str
+    data: Any = None
+    values: dict[Pointer, Position] = field(default_factory=dict)
+    keys: dict[Pointer, Position] = field(default_factory=dict)
+    numbers: dict[Pointer, str] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.level == "error" for p in self.problems)
+
+    def position(self, pointer: Pointer, *, key: bool = False) -> Position:
+        """Position of the value (or of its key) at `pointer`, else of the nearest enclosing node."""
+        pointer = tuple(pointer)
+        while True:
+            if key and pointer in self.keys:
+                return self.keys[pointer]
+            if pointer in self.values:
+                return self.values[pointer]
+            if not pointer:
+                return Position(1, 1)
+            pointer = pointer[:-1]
+
+    def finding(self, rule: str, message: str, pointer: Pointer = (), *, key: bool = False,
+                level: Level = "error") -> Finding:
+        where = self.position(pointer, key=key)
+        return Finding(rule, level, self.path, where.line, where.column, message,
+                       pointer=to_json_pointer(pointer) if pointer else None)
+
+
+def to_json_pointer(pointer: Pointer) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in pointer)
+
+
+def _position(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording positions and problems."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[int] = set()
+
+    def problem(self, rule: str, node: yaml.Node, message: str, level: str = "error") -> None:
+        where = _position(node.start_mark)
+        self.doc.problems.append(
+            Finding(rule, level, self.doc.path, where.line, where.column, message)  # type: ignore[arg-type]
+        )
+
+    def build(self, node: yaml.Node, pointer: Pointer) -> Any:
+        self.doc.values[pointer] = _position(node.start_mark)
+        if id(node) in self.seen or node.tag == _TAG + "merge":
+            self.problem("yaml.alias", node, "anchors and aliases are not allowed; write the value out")
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*pointer, index)) for index, item in enumerate(node.value)]
+        return self.scalar(node, pointer)
+
+    def mapping(self, node: yaml.MappingNode, pointer: Pointer) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self.problem("yaml.alias", key_node, "merge keys (`<<`) are not allowed; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem("yaml.key", key_node, "keys must be plain strings")
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.doc.keys[(*pointer, key)]
+                self.problem("yaml.duplicate-key", key_node,
+                             f"duplicate key `{key}` (first defined on line {first.line})")
+                continue
+            if key_node.tag != _TAG + "str" and not key_node.style:
+                self.check_plain_scalar(key_node)
+            self.doc.keys[(*pointer, key)] = _position(key_node.start_mark)
+            result[key] = self.build(value_node, (*pointer, key))
+        return result
+
+    def check_plain_scalar(self, node: yaml.ScalarNode) -> bool:
+        """Report YAML 1.1 readings that YAML 1.2 tools disagree with; True if the text must stay a string."""
+        text = node.value
+        if node.tag == _TAG + "bool" and text.lower() not in _YAML12_BOOLEANS:
+            self.problem("yaml.ambiguous-boolean", node,
+                         f"`{text}` is a boolean in YAML 1.1 and a string in YAML 1.2; "
+                         f"write true/false or quote it")
+            return True
+        if node.tag in (_TAG + "int", _TAG + "float") and (
+            ":" in text or "_" in text or (len(text) > 1 and text[0] == "0" and text[1:2].isdigit())
+        ):
+            self.problem("yaml.ambiguous-number", node,
+                         f"`{text}` is a YAML 1.1 octal/sexagesimal number; quote it if it is text")
+            return True
+        return False
+
+    def scalar(self, node: yaml.ScalarNode, pointer: Pointer) -> Any:
+        if node.style or node.tag == _TAG + "str":
+            return node.value
+        if self.check_plain_scalar(node):
+            return node.value
+        if node.tag == _TAG + "null":
+            return None
+        if node.tag == _TAG + "bool":
+            return node.value.lower() == "true"
+        if node.tag in (_TAG + "int", _TAG + "float"):
+            self.doc.numbers[pointer] = node.value
+            constructor = (_SCALARS.construct_yaml_int if node.tag.endswith("int")
+                           else _SCALARS.construct_yaml_float)
+            return constructor(node)
+        return node.value  # timestamps and anything else stay as the text that was written
+
+
+def _loader_error(doc: Document, error: yaml.YAMLError) -> None:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = _position(mark) if mark is not None else Position(1, 1)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    text = f"{context}: {problem}" if context else problem
+    if "\t" in text or "tab" in text:
+        text += " (indent with spaces, not tabs)"
+    doc.problems.append(Finding("yaml.syntax", "error", doc.path, where.line, where.column,
+                                f"invalid YAML: {text}"))
+
+
+def loads(text: str, path: str) -> Document:
+    """Parse one YAML document strictly; problems are findings on the returned Document."""
+    doc = Document(path)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError as error:
+        _loader_error(doc, error)
+        return doc
+    except RecursionError:
+        doc.problems.append(Finding("yaml.syntax", "error", path, 1, 1, "invalid YAML: nested too deeply"))
+        return doc
+    if not nodes:
+        doc.problems.append(Finding("yaml.empty", "error", path, 1, 1, "the file is empty"))
+        return doc
+    if len(nodes) > 1:
+        where = _position(nodes[1].start_mark)
+        doc.problems.append(Finding("yaml.multiple-documents", "error", path, where.line, where.column,
+                                    "only one YAML document is allowed in this file"))
+    try:
+        doc.data = _Builder(doc).build(nodes[0], ())
+    except RecursionError:
+        doc.problems.append(Finding("yaml.syntax", "error", path, 1, 1, "invalid YAML: nested too deeply"))
+    return doc
+
+
+def load(root: Path, relative: str) -> Document:
+    """Read and parse `root/relative`; a missing or unreadable file is a finding, not an exception."""
+    try:
+        raw = (root / relative).read_bytes()
+    except OSError as error:
+        return Document(relative, problems=[Finding("yaml.unreadable", "error", relative, 1, 1,
+                                                     f"cannot read file: {error.strerror}")])
+    if len(raw) > MAX_BYTES:
+        return Document(relative, problems=[Finding("yaml.too-large", "error", relative, 1, 1,
+                                                    f"file is larger than {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Document(relative, problems=[Finding("yaml.unreadable", "error", relative, 1, 1,
+                                                    f"not UTF-8 text (byte {error.start})")])
+    return loads(text, relative)
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Indent block sequences under their key, as yamllint's default `indent-sequences` expects."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted."""
+    return yaml.dump(dict(data), Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=1000)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same directory and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
