@@ -228,9 +228,9 @@ class _IndentedDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-def dumps(data: Mapping[str, Any]) -> str:
+def dumps(data: Mapping[str, Any] | list[Any]) -> str:
     """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted."""
-    return yaml.dump(dict(data), Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False,
+    return yaml.dump(data if isinstance(data, list) else dict(data), Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False,
                      allow_unicode=True, width=1000)
 
 

@@ -21,7 +21,8 @@ UNKNOWN_ENVIRONMENT = Rule("consistency.unknown-environment", "error",
 LOCK_ENVIRONMENT = Rule("consistency.lock-environment", "error",
                         "A lock's `environment` is the name of its directory.")
 LOCK_MISSING_SERVICE = Rule("consistency.lock-missing-service", "error",
-                            "Every lock pins every service of the manifest.")
+                            "The first environment's lock pins every service of the manifest (later "
+                            "environments get a new service when it is promoted).")
 LOCK_UNKNOWN_SERVICE = Rule("consistency.lock-unknown-service", "error",
                             "Locks and releases pin only services of the manifest.")
 IMAGE = Rule("consistency.image", "error",
@@ -93,7 +94,8 @@ def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
         if not has_platform_versions and lock.platform is not None:
             yield PLATFORM_VERSION.of(doc, "strategy `independent` has no platform versions; remove "
                                            "`platform`", ("platform",), key=True)
-        yield from _pin_checks(doc, lock.services, platform, missing_rule=LOCK_MISSING_SERVICE)
+        first = directory == platform.path[0]
+        yield from _pin_checks(doc, lock.services, platform, missing_rule=LOCK_MISSING_SERVICE if first else None)
 
 
 def _pin_checks(doc: Document, pins: Mapping[str, Pin], platform: Platform, *,
