@@ -113,15 +113,19 @@ def _shift(doc: yamlio.Document, prefix: str) -> yamlio.Document:
 def resolve(options: Mapping[str, str | None], config: Mapping[str, Any] | None = None, *,
             labels: Mapping[str, str] = OPTION_OF) -> Answers:
     """Options over config over defaults, checked against the schema; UsageError names the bad value
-    and the option (`labels`) it came from."""
+    and the option (`labels`) it came from. An option given empty is refused, not defaulted."""
     config = dict(config or {})
-    name = options.get("name") or config.get("name") or DEFAULT_NAME
-    strategy = options.get("strategy") or config.get("strategy") or DEFAULT_STRATEGY
-    registry = options.get("registry") or config.get("registry") or default_registry(str(name))
-    environments: Any = (parse_environments(options["environments"]) if options.get("environments")
-                         else config.get("environments") or parse_environments(DEFAULT_ENVIRONMENTS))
-    services: Any = (parse_services(options["services"]) if options.get("services")
-                     else config.get("services") or parse_services(DEFAULT_SERVICES))
+
+    def pick(key: str, parse: Any, default: Any) -> Any:
+        if options.get(key) is not None:
+            return parse(options[key])
+        return config.get(key, default)
+
+    name = pick("name", str, DEFAULT_NAME)
+    strategy = pick("strategy", str, DEFAULT_STRATEGY)
+    registry = pick("registry", str, default_registry(str(name)))
+    environments = pick("environments", parse_environments, parse_environments(DEFAULT_ENVIRONMENTS))
+    services = pick("services", parse_services, parse_services(DEFAULT_SERVICES))
     data = {"name": name, "strategy": strategy, "registry": registry,
             "environments": environments, "services": services}
     problems = schemas.validate(yamlio.Document("answers", data), "config")

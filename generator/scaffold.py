@@ -147,10 +147,10 @@ def prompt(options: dict[str, str | None]) -> dict[str, str | None]:
     answers.resolve(options)  # refuse bad options before asking anything
     template = json.loads((resources.template_path("platform") / "cookiecutter.json").read_text("utf-8"))
     asked = {key: value for key, value in template.items()
-             if not key.startswith("_") and not options.get(key)}
+             if not key.startswith("_") and options.get(key) is None}
     if "registry" in asked and options.get("name"):
         asked["registry"] = answers.default_registry(str(options["name"]))
-    given = prompt_for_config({"cookiecutter": asked}) if asked else {}
+    given = prompt_for_config({"cookiecutter": {**asked, "__prompts__": template["__prompts__"]}}) if asked else {}
     return {**options, **{key: str(value) for key, value in given.items()}}
 
 

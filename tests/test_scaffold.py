@@ -1,0 +1,213 @@
+"""`lockstep new` and `lockstep add-service`, run as a user runs them, then checked with validate."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import run_lockstep, validate
+
+ALL_LANGUAGES = "orders:go,billing:python,web:node,ledger:java:9090"
+SIX = "dev,test,qa,uat,stage,prod"
+
+
+@pytest.mark.parametrize("strategy", ["independent", "monolith", "combined"])
+@pytest.mark.parametrize("environments", ["prod", "dev,stage,prod", SIX])
+def test_new_then_validate_is_clean(strategy: str, environments: str, new_repo) -> None:
+    repo = new_repo("--strategy", strategy, "--environments", environments, "--services", ALL_LANGUAGES)
+    result = validate(repo)
+    assert (result.code, result.out) == (0, "no findings\n"), result.out + result.err
+    manifest = yaml.safe_load((repo / "platform.yaml").read_text())
+    assert [e["name"] for e in manifest["environments"]] == environments.split(",")
+    assert {s: v["language"] for s, v in manifest["services"].items()} == {
+        "orders": "go", "billing": "python", "web": "node", "ledger": "java"}
+    assert manifest["services"]["ledger"]["port"] == 9090
+    assert "EXPOSE 9090" in (repo / "services/ledger/Dockerfile").read_text()
+    has_releases = strategy != "independent"
+    assert (repo / "releases/0.1.0.yaml").is_file() == has_releases
+    for env in environments.split(","):
+        lock = yaml.safe_load((repo / f"environments/{env}/platform.lock.yaml").read_text())
+        assert ("platform" in lock) == has_releases
+        assert set(lock["services"]) == {"orders", "billing", "web", "ledger"}
+        assert (repo / f"environments/{env}/values/ledger.yaml").is_file()
+
+
+def test_modes_follow_the_strategy(new_repo) -> None:
+    repo = new_repo("--environments", SIX)
+    modes = [e["mode"] for e in yaml.safe_load((repo / "platform.yaml").read_text())["environments"]]
+    assert modes == ["independent"] * 4 + ["platform"] * 2
+
+
+def test_default_platform(default_repo: Path) -> None:
+    manifest = yaml.safe_load((default_repo / "platform.yaml").read_text())
+    assert manifest["name"] == "logistics" and manifest["strategy"] == "combined"
+    assert {s: v["language"] for s, v in manifest["services"].items()} == {
+        "service-a": "go", "service-b": "python", "service-c": "node"}
+    assert (default_repo / "services/service-a/main.go").is_file()
+    assert not (default_repo / "services/service-a/main.py").exists()  # one language's sources only
+    assert "{{" in (default_repo / "charts/service-a/templates/deployment.yaml").read_text()  # Helm's, kept
+    answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
+    assert answers["answers"]["environments"] == ["dev", "stage", "prod"]
+
+
+def test_generated_repo_is_one_commit_with_a_clean_tree(default_repo: Path) -> None:
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=default_repo, capture_output=True, text=True).stdout
+    assert log == "lockstep new: the logistics platform\n"
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=default_repo, capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+def test_config_file_answers(tmp_path: Path) -> None:
+    config = tmp_path / "answers.yaml"
+    config.write_text("name: fleet\nstrategy: monolith\nenvironments: [dev, prod]\n"
+                      "services:\n  api:\n    language: java\n    port: 8081\n")
+    result = run_lockstep("new", "--no-input", "--config", config, "--name", "trucks", tmp_path / "p")
+    assert result.code == 0, result.err
+    manifest = yaml.safe_load((tmp_path / "p/platform.yaml").read_text())
+    assert manifest["name"] == "trucks"  # the option wins over the file
+    assert manifest["strategy"] == "monolith" and list(manifest["services"]) == ["api"]
+    assert validate(tmp_path / "p").code == 0
+
+
+def test_answers_file_of_one_repo_makes_the_same_platform(default_repo: Path, tmp_path: Path) -> None:
+    result = run_lockstep("new", "--no-input", "--config", default_repo / ".lockstep/answers.yaml", tmp_path / "again")
+    assert result.code == 0, result.err
+    assert (tmp_path / "again/platform.yaml").read_text() == (default_repo / "platform.yaml").read_text()
+
+
+def test_interactive_prompts(tmp_path: Path) -> None:
+    result = run_lockstep("new", tmp_path / "p", stdin="shipping\n3\nship:go\ndev,prod\n\n")
+    assert result.code == 0, result.err
+    manifest = yaml.safe_load((tmp_path / "p/platform.yaml").read_text())
+    assert (manifest["name"], manifest["strategy"], manifest["registry"]) == (
+        "shipping", "monolith", "registry.example.com/shipping")
+    assert list(manifest["services"]) == ["ship"]
+
+
+def test_options_are_not_asked_again(tmp_path: Path) -> None:
+    result = run_lockstep("new", "--name", "fleet", "--strategy", "independent", "--services", "a:go",
+                          "--environments", "dev", tmp_path / "p", stdin="\n")
+    assert result.code == 0, result.err
+    assert "Platform name" not in result.out
+    assert "registry.example.com/fleet" in (tmp_path / "p/platform.yaml").read_text()
+
+
+def test_force_writes_into_a_non_empty_directory(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    assert run_lockstep("new", "--no-input", target).code == 2
+    result = run_lockstep("new", "--no-input", "--force", target)
+    assert result.code == 0, result.err
+    assert (target / "notes.txt").read_text() == "mine\n"
+    assert validate(target).code == 0
+
+
+def test_empty_existing_directory_is_fine(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    assert run_lockstep("new", "--no-input", tmp_path / "p").code == 0
+
+
+BAD_ANSWERS = [
+    (["--services", "../x:go"], "../x"),
+    (["--services", "Service_A:go"], "Service_A"),
+    (["--services", "a" * 64 + ":go"], "a" * 64),
+    (["--services", "a:go,a:python"], "duplicate service `a`"),
+    (["--services", "a:rust"], "rust"),
+    (["--services", "a"], "`a` is not NAME:LANGUAGE"),
+    (["--services", "a:go:99999"], "99999"),
+    (["--environments", ""], "at least one environment"),
+    (["--environments", ","], "at least one environment"),
+    (["--environments", "dev,dev"], "duplicate environment `dev`"),
+    (["--environments", "Prod"], "Prod"),
+    (["--strategy", "yolo"], "yolo"),
+    (["--name", "{{ 7*7 }}"], "{{ 7*7 }}"),
+    (["--registry", "{{ 7*7 }}"], "{{ 7*7 }}"),
+    (["--name", ""], "``"),
+]
+
+
+@pytest.mark.parametrize(("options", "named"), BAD_ANSWERS, ids=lambda v: str(v)[:30])
+def test_bad_answers_exit_2_with_one_line_and_write_nothing(options: list[str], named: str, tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    result = run_lockstep("new", "--no-input", *options, target)
+    assert result.code == 2
+    assert result.out == ""
+    [line] = result.err.strip().splitlines()
+    assert named in line and "Traceback" not in line
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_config_file_names_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "answers.yaml"
+    config.write_text("name: fleet\nstrategy: monolith\nenvironments: [dev, prod]\nservices:\n"
+                      "  api:\n    language: cobol\n    port: 8081\n")
+    result = run_lockstep("new", "--no-input", "--config", config, tmp_path / "p")
+    assert result.code == 2
+    assert result.err.strip() == (f"lockstep: error: {config}:6:15: `language` `cobol` is not one of: "
+                                  "go, python, node, java")
+    assert not (tmp_path / "p").exists()
+
+
+def test_existing_non_empty_directory_is_refused(default_repo: Path) -> None:
+    before = sorted(p.name for p in default_repo.iterdir())
+    result = run_lockstep("new", "--no-input", default_repo)
+    assert result.code == 2 and "not empty" in result.err and str(default_repo) in result.err
+    assert sorted(p.name for p in default_repo.iterdir()) == before
+
+
+def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
+    before = (default_repo / "platform.yaml").read_text()
+    result = run_lockstep("add-service", "payments", "--language", "java", "--port", "9000", "--repo", default_repo)
+    assert result.code == 0, result.err
+    after = (default_repo / "platform.yaml").read_text()
+    assert after.startswith(before)  # comments and order kept; the service is appended
+    assert after[len(before):] == ("  payments:\n    language: java\n    port: 9000\n"
+                                   "    api: services/payments/openapi.yaml\n")
+    assert (default_repo / "services/payments/Main.java").is_file()
+    assert "EXPOSE 9000" in (default_repo / "services/payments/Dockerfile").read_text()
+    dev = yaml.safe_load((default_repo / "environments/dev/platform.lock.yaml").read_text())
+    assert dev["services"]["payments"]["version"] == "0.1.0"
+    assert dev["platform"] == "0.1.1"  # combined: a new platform version in dev, recorded in the ledger
+    assert yaml.safe_load((default_repo / "releases/0.1.1.yaml").read_text())["services"]["payments"]
+    stage = yaml.safe_load((default_repo / "environments/stage/platform.lock.yaml").read_text())
+    assert "payments" not in stage["services"]  # arrives there by promotion
+    answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
+    assert answers["answers"]["services"]["payments"] == {"language": "java", "port": 9000}
+    assert validate(default_repo).code == 0, validate(default_repo).out
+
+
+def test_add_service_dry_run_writes_nothing(default_repo: Path) -> None:
+    result = run_lockstep("add-service", "payments", "--language", "go", "--repo", default_repo, "--dry-run")
+    assert result.code == 0, result.err
+    assert "+++ b/services/payments/Dockerfile" in result.out
+    assert "+  payments:" in result.out
+    assert not (default_repo / "services/payments").exists()
+    assert "payments" not in (default_repo / "platform.yaml").read_text()
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["service-a", "--language", "go"], "already exists"),
+    (["Bad_Name", "--language", "go"], "Bad_Name"),
+    (["pay", "--language", "cobol"], "cobol"),
+])
+def test_add_service_refuses_bad_input(args: list[str], named: str, default_repo: Path) -> None:
+    before = (default_repo / "platform.yaml").read_text()
+    result = run_lockstep("add-service", *args, "--repo", default_repo)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert named in line
+    assert (default_repo / "platform.yaml").read_text() == before
+
+
+def test_add_service_to_an_independent_platform(new_repo) -> None:
+    repo = new_repo("--strategy", "independent", "--services", "a:go")
+    assert run_lockstep("add-service", "b", "--language", "python", "--repo", repo).code == 0
+    lock = yaml.safe_load((repo / "environments/dev/platform.lock.yaml").read_text())
+    assert "platform" not in lock and set(lock["services"]) == {"a", "b"}
+    assert not (repo / "releases").exists()
+    assert validate(repo).code == 0

@@ -1,0 +1,19 @@
+"""Every rule in the catalogue has a case that makes it fire."""
+
+from __future__ import annotations
+
+from generator import validators
+from tests.validators import test_consistency, test_dockerfile, test_schema
+
+
+def test_every_rule_has_a_firing_case() -> None:
+    covered = {case.rule for module in (test_schema, test_consistency, test_dockerfile) for case in module.CASES}
+    listed = {rule.id for rule in validators.catalogue()}
+    assert listed - covered == set()
+    assert covered - listed == set()
+
+
+def test_rule_ids_are_unique_and_described() -> None:
+    rules = validators.catalogue()
+    assert len({r.id for r in rules}) == len(rules)
+    assert all(r.description.endswith(".") and r.level in ("error", "warning", "info") for r in rules)
