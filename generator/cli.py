@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="lowest level that makes the exit code 1 (default: error)")
     validate.add_argument("--only", action="append", choices=FAMILIES, metavar="FAMILY",
                           help=f"run only this rule family (repeatable): {', '.join(FAMILIES)}")
-    validate.add_argument("--list-rules", action="store_true", help="print the rule catalogue and exit")
+    validate.add_argument("--list-rules", nargs="?", const="text", choices=("text", "markdown"),
+                          help="print the rule catalogue (as text or a markdown table) and exit")
     return parser
 
 
@@ -87,6 +88,11 @@ def _validate(args: argparse.Namespace) -> int:
     from generator.findings import at_or_above
     from generator.repository import load_repo
 
+    if args.list_rules == "markdown":
+        from generator.report import rules_markdown
+
+        sys.stdout.write(rules_markdown.render(validators.catalogue()))
+        return 0
     if args.list_rules:
         for rule in validators.catalogue():
             print(f"{rule.id:40} {rule.level:8} {rule.description}")
