@@ -31,8 +31,8 @@ def _read(repo: Repo, relative: str, kind: str) -> Document:
     repo.problems.extend(doc.problems)
     found = schemas.validate(doc, kind)
     repo.problems.extend(found)
-    if found:
-        doc.data = None if any(f.level == "error" for f in found) else doc.data
+    if any(f.level == "error" for f in found):
+        doc.data = None  # records are built from schema-valid data only
     return doc
 
 

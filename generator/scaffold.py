@@ -33,7 +33,7 @@ def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
     template_dir = resources.template_path(template)
     defaults = json.loads((template_dir / "cookiecutter.json").read_text("utf-8"))
     private = {key: value for key, value in defaults.items() if key.startswith("_")}
-    context = {"cookiecutter": {**private, **values, "_template": str(template_dir)}}
+    context = {"cookiecutter": {**private, **values}}
     return Path(generate_files(repo_dir=template_dir, context=context, output_dir=output_dir))
 
 
@@ -203,8 +203,7 @@ def add_service(root: Path, name: str, language: str, port: int | str | None) ->
     pins = {**lock.services, name: Pin(INITIAL_VERSION, layout.image(platform.registry, name, INITIAL_VERSION))}
     version = lock.platform
     if version is not None:
-        latest = max((semver.Version.parse(v) for v in [version, *repo.releases]), default=None)
-        version = str(latest.bump_patch()) if latest else INITIAL_VERSION
+        version = str(max(semver.Version.parse(v) for v in [version, *repo.releases]).bump_patch())
         release = Release(version, pins, (Promotion(first, utc_now()),))
         change.write(layout.release(version), yamlio.dumps(release.as_data()))
     change.write(layout.lock(first), yamlio.dumps(Lock(first, version, pins).as_data()))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from generator import layout, yamlio
 from generator.findings import Finding, Rule
-from generator.model import Pin, Platform
+from generator.model import Pin, Platform, Release
 from generator.repository import Repo
 from generator.yamlio import Document
 
@@ -117,13 +117,13 @@ def _pin_checks(doc: Document, pins: Mapping[str, Pin], platform: Platform, *,
 
 
 def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
-    for version, release in repo.releases.items():
-        relative = layout.release(version)
-        doc = repo.documents.get(relative)
-        if doc is None:  # the file that holds this version has another name
-            doc = next(d for r, d in repo.documents.items()
-                       if r.startswith(layout.RELEASES_DIR + "/") and d.data and d.data["version"] == version)
-            yield RELEASE_FILE.of(doc, f"release {version} must be in {relative}", ("version",))
+    for relative, doc in repo.documents.items():
+        if not relative.startswith(layout.RELEASES_DIR + "/") or not doc.ok:
+            continue  # not a release, or unparseable: the schema family said why
+        release = Release.from_data(doc.data)
+        if relative != layout.release(release.version):
+            yield RELEASE_FILE.of(doc, f"release {release.version} must be in {layout.release(release.version)}",
+                                  ("version",))
         yield from _pin_checks(doc, release.services, platform, missing_rule=None)
 
 

@@ -71,3 +71,11 @@ def test_a_new_service_may_be_missing_downstream(default_repo: Path) -> None:
     edit(default_repo, "environments/prod/platform.lock.yaml",
          "  service-c:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-c:0.1.0\n", "")
     assert not [f for f in findings(default_repo) if f.rule.startswith("consistency.")]
+
+
+def test_a_second_file_for_the_same_release_is_reported(default_repo: Path) -> None:
+    from tests.conftest import findings
+
+    shutil.copy(default_repo / "releases/0.1.0.yaml", default_repo / "releases/copy.yaml")
+    hits = [f for f in findings(default_repo) if f.rule == "consistency.release-file"]
+    assert [(f.file, f.line) for f in hits] == [("releases/copy.yaml", 3)]

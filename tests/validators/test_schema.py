@@ -67,3 +67,12 @@ def test_unknown_key_lists_the_allowed_keys(default_repo: Path) -> None:
     edit(default_repo, PLATFORM, "    language: go\n", "    language: go\n    colour: blue\n")
     [finding] = [f for f in findings(default_repo) if f.rule == "schema.unknown-key"]
     assert "`colour`" in finding.message and "language" in finding.message and "requires" in finding.message
+
+
+def test_contract_path_must_stay_inside_the_repository(default_repo: Path) -> None:
+    from tests.conftest import findings
+
+    edit(default_repo, PLATFORM, "api: services/service-a/openapi.yaml", "api: ../../etc/passwd")
+    [finding] = [f for f in findings(default_repo) if f.rule == "schema.invalid-value"]
+    assert finding.message == "`api` `../../etc/passwd` is not a relative path inside the repository"
+    assert finding.line == 22
