@@ -117,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as error:
         print(f"lockstep: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a path that cannot be read or written
+        print(f"lockstep: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("lockstep: interrupted", file=sys.stderr)
         return 130

@@ -110,6 +110,9 @@ def generate(plan: Answers, destination: Path) -> list[str]:
 def check_target(target: Path, *, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target}: exists and is not a directory")
+    existing = next(parent for parent in target.absolute().parents if parent.exists())
+    if not existing.is_dir():
+        raise UsageError(f"{target}: {existing} is not a directory")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise UsageError(f"{target}: directory is not empty (use --force to write into it)")
 

@@ -211,3 +211,10 @@ def test_add_service_to_an_independent_platform(new_repo) -> None:
     assert "platform" not in lock and set(lock["services"]) == {"a", "b"}
     assert not (repo / "releases").exists()
     assert validate(repo).code == 0
+
+
+def test_target_under_a_file_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = run_lockstep("new", "--no-input", tmp_path / "file" / "p")
+    assert result.code == 2
+    assert result.err == f"lockstep: error: {tmp_path}/file/p: {tmp_path}/file is not a directory\n"
