@@ -37,19 +37,37 @@ def main() -> None:
     median, low = timed([*lockstep, "--version"], runs)
     print(f"lockstep --version                          {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
     with tempfile.TemporaryDirectory() as scratch:
-        for count, environments in ((3, "dev,stage,prod"), (30, "dev,stage,prod"),
-                                    (100, "dev,test,qa,uat,stage,prod")):
+        for count, environments in ((3, "dev,stage,prod"), (30, "dev,stage,prod"), (100, "dev,test,qa,uat,stage,prod")):
             repo = Path(scratch) / f"p{count}"
             started = time.perf_counter()
-            subprocess.run([*lockstep, "new", "--no-input", "--services", services(count), "--environments",
-                            environments, str(repo)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    *lockstep,
+                    "new",
+                    "--no-input",
+                    "--services",
+                    services(count),
+                    "--environments",
+                    environments,
+                    str(repo),
+                ],
+                check=True,
+                capture_output=True,
+            )
             made = time.perf_counter() - started
             envs = len(environments.split(","))
             print(f"lockstep new        {count:3d} services x {envs} envs {made * 1000:7.0f} ms (one run)")
-            for label, extra in (("validate", []), ("validate --only schema", ["--only", "schema"])):
-                median, low = timed([*lockstep, "validate", "--repo", str(repo), *extra], runs)
-                print(f"lockstep {label:22} {count:3d} services x {envs} envs"
-                      f" {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
+            for label, extra in (
+                ("validate", ["validate"]),
+                ("validate --only schema", ["validate", "--only", "schema"]),
+                ("validate --base HEAD", ["validate", "--base", "HEAD"]),
+                ("bump --dry-run", ["bump", "svc-000", "--dry-run"]),
+            ):
+                median, low = timed([*lockstep, *extra, "--repo", str(repo)], runs)
+                print(
+                    f"lockstep {label:22} {count:3d} services x {envs} envs"
+                    f" {median * 1000:7.0f} ms / {low * 1000:5.0f} ms"
+                )
 
 
 if __name__ == "__main__":

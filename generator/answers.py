@@ -17,8 +17,13 @@ DEFAULT_STRATEGY = "combined"
 DEFAULT_SERVICES = "service-a:go,service-b:python,service-c:node"
 DEFAULT_ENVIRONMENTS = "dev,stage,prod"
 DEFAULT_PORT = 8080
-OPTION_OF = {"name": "--name", "strategy": "--strategy", "registry": "--registry",
-             "environments": "--environments", "services": "--services"}
+OPTION_OF = {
+    "name": "--name",
+    "strategy": "--strategy",
+    "registry": "--registry",
+    "environments": "--environments",
+    "services": "--services",
+}
 
 
 def default_registry(name: str) -> str:
@@ -55,8 +60,7 @@ def modes(strategy: str, names: list[str]) -> tuple[Environment, ...]:
     (pre-prod and prod) move whole platform versions, those before them move services one by one."""
     count = len(names)
     platform_from = {"independent": count, "monolith": 0}.get(strategy, max(1, count - 2))
-    return tuple(Environment(name, "platform" if i >= platform_from else "independent")
-                 for i, name in enumerate(names))
+    return tuple(Environment(name, "platform" if i >= platform_from else "independent") for i, name in enumerate(names))
 
 
 def parse_services(text: str) -> dict[str, dict[str, Any]]:
@@ -104,14 +108,16 @@ def read_config(path: Path) -> dict[str, Any]:
 
 def _shift(doc: yamlio.Document, prefix: str) -> yamlio.Document:
     """The same document seen from its `prefix` key down (positions kept)."""
+
     def strip(table: dict[Any, Any]) -> dict[Any, Any]:
         return {k[1:]: v for k, v in table.items() if k[:1] == (prefix,)}
-    return yamlio.Document(doc.path, doc.data, strip(doc.values), strip(doc.keys), strip(doc.numbers),
-                           doc.problems)
+
+    return yamlio.Document(doc.path, doc.data, strip(doc.values), strip(doc.keys), strip(doc.numbers), doc.problems)
 
 
-def resolve(options: Mapping[str, str | None], config: Mapping[str, Any] | None = None, *,
-            labels: Mapping[str, str] = OPTION_OF) -> Answers:
+def resolve(
+    options: Mapping[str, str | None], config: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] = OPTION_OF
+) -> Answers:
     """Options over config over defaults, checked against the schema; UsageError names the bad value
     and the option (`labels`) it came from. An option given empty is refused, not defaulted."""
     config = dict(config or {})
@@ -126,8 +132,13 @@ def resolve(options: Mapping[str, str | None], config: Mapping[str, Any] | None 
     registry = pick("registry", str, default_registry(str(name)))
     environments = pick("environments", parse_environments, parse_environments(DEFAULT_ENVIRONMENTS))
     services = pick("services", parse_services, parse_services(DEFAULT_SERVICES))
-    data = {"name": name, "strategy": strategy, "registry": registry,
-            "environments": environments, "services": services}
+    data = {
+        "name": name,
+        "strategy": strategy,
+        "registry": registry,
+        "environments": environments,
+        "services": services,
+    }
     problems = schemas.validate(yamlio.Document("answers", data), "config")
     if problems:
         first = problems[0]
@@ -135,7 +146,9 @@ def resolve(options: Mapping[str, str | None], config: Mapping[str, Any] | None 
         option = labels.get(field, OPTION_OF.get(field, "answers"))
         raise UsageError(f"{option}: {first.message}")
     return Answers(
-        name=name, strategy=strategy, registry=registry,
+        name=name,
+        strategy=strategy,
+        registry=registry,
         environments=modes(strategy, list(environments)),
         services=tuple(ServiceAnswer(n, s["language"], s["port"]) for n, s in services.items()),
     )

@@ -8,9 +8,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import yamlio
+from generator import layout, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
+from generator.model import Lock, Release
 
 
 @dataclass
@@ -20,14 +21,23 @@ class Changeset:
     def write(self, relative: str, text: str) -> None:
         self.files[relative] = text
 
+    def write_lock(self, lock: Lock) -> None:
+        self.write(layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
+
+    def write_release(self, release: Release) -> None:
+        self.write(layout.release(release.version), yamlio.dumps(release.as_data()))
+
     def preview(self, root: Path) -> str:
         """What `--dry-run` prints: a unified diff of every file the change writes."""
         chunks: list[str] = []
         for relative, text in sorted(self.files.items()):
             path = root / relative
             old = path.read_text("utf-8").splitlines(keepends=True) if path.is_file() else []
-            chunks.extend(difflib.unified_diff(old, text.splitlines(keepends=True),
-                                               f"a/{relative}" if old else "/dev/null", f"b/{relative}"))
+            chunks.extend(
+                difflib.unified_diff(
+                    old, text.splitlines(keepends=True), f"a/{relative}" if old else "/dev/null", f"b/{relative}"
+                )
+            )
         return "".join(chunks)
 
     def new_errors(self, root: Path) -> list[Finding]:
@@ -35,6 +45,8 @@ class Changeset:
         from generator import validators
         from generator.repository import load_repo
 
+        if not self.files:
+            return []
         before = {(f.rule, f.file, f.message) for f in validators.check(load_repo(root)) if f.level == "error"}
         with tempfile.TemporaryDirectory(prefix="lockstep-check-") as scratch:
             staged = Path(scratch) / "repo"
@@ -52,7 +64,9 @@ class Changeset:
         errors = self.new_errors(root)
         if errors:
             first = errors[0]
-            raise Refused(f"refused, nothing written: the change would give {len(errors)} error(s), first "
-                          f"{first.file}:{first.line}: {first.rule}: {first.message}")
+            raise Refused(
+                f"refused, nothing written: the change would give {len(errors)} error(s), first "
+                f"{first.file}:{first.line}: {first.rule}: {first.message}"
+            )
         self._write_into(root)
         return sorted(self.files)

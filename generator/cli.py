@@ -12,17 +12,21 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.validators import FAMILIES
 
+if TYPE_CHECKING:
+    from generator.operations import Plan
+
 FORMATS = ("text", "json", "github")
 LEVELS = ("error", "warning", "info")
+LEVELS_SEMVER = ("patch", "minor", "major")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lockstep", description="Scaffold and guard GitOps platform repositories.")
+    parser = argparse.ArgumentParser(prog="lockstep", description="Scaffold and guard GitOps platform repositories.")
     parser.add_argument("--version", action="version", version=f"lockstep {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -30,8 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("directory", type=Path, metavar="DIR")
     new.add_argument("--no-input", action="store_true", help="do not prompt; use options, --config, defaults")
     new.add_argument("--name", help="platform name (default: logistics)")
-    new.add_argument("--services", help="NAME:LANGUAGE[:PORT],... (default: "
-                                        "service-a:go,service-b:python,service-c:node)")
+    new.add_argument(
+        "--services", help="NAME:LANGUAGE[:PORT],... (default: service-a:go,service-b:python,service-c:node)"
+    )
     new.add_argument("--environments", help="the promotion path (default: dev,stage,prod)")
     new.add_argument("--strategy", help="independent | monolith | combined (default: combined)")
     new.add_argument("--registry", help="image registry (default: registry.example.com/NAME)")
@@ -42,19 +47,123 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--language", required=True, help="go | python | node | java")
     add.add_argument("--port", help="port the service listens on (default: 8080)")
-    add.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
-    add.add_argument("--dry-run", action="store_true", help="print the change, write nothing")
+    _writer_options(add)
+
+    bump = commands.add_parser("bump", help="a new version of a service lands in the first environment")
+    bump.add_argument("service", metavar="SERVICE")
+    bump.add_argument(
+        "level",
+        nargs="?",
+        choices=LEVELS_SEMVER,
+        default="patch",
+        help="which part of the version goes up (default: patch)",
+    )
+    bump.add_argument("--version", dest="to", metavar="X.Y.Z", help="this exact version instead")
+    _writer_options(bump)
+
+    release = commands.add_parser("release", help="cut a platform version from the release-source environment")
+    level = release.add_mutually_exclusive_group()
+    for choice in LEVELS_SEMVER:
+        level.add_argument(
+            f"--{choice}",
+            dest="level",
+            action="store_const",
+            const=choice,
+            help=f"a new {choice} platform version" + (" (default)" if choice == "minor" else ""),
+        )
+    release.add_argument(
+        "--branch",
+        action="store_true",
+        help="commit the release, then make the git branch X.Y-release and tag platform-vX.Y.Z",
+    )
+    _writer_options(release)
+
+    promote = commands.add_parser("promote", help="move into ENV what the environment before it runs")
+    promote.add_argument("environment", metavar="ENV")
+    promote.add_argument(
+        "--version",
+        metavar="X.Y.Z",
+        help="platform version (platform-mode ENV) or, with --service, the service version",
+    )
+    promote.add_argument("--service", metavar="SERVICE", help="one service (independent-mode ENV)")
+    _writer_options(promote)
+
+    status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
+    status.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
+    status.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
     validate.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
     validate.add_argument("--format", choices=FORMATS, default="text")
-    validate.add_argument("--fail-on", choices=LEVELS, default="error",
-                          help="lowest level that makes the exit code 1 (default: error)")
-    validate.add_argument("--only", action="append", choices=FAMILIES, metavar="FAMILY",
-                          help=f"run only this rule family (repeatable): {', '.join(FAMILIES)}")
-    validate.add_argument("--list-rules", nargs="?", const="text", choices=("text", "markdown"),
-                          help="print the rule catalogue (as text or a markdown table) and exit")
+    validate.add_argument(
+        "--fail-on", choices=LEVELS, default="error", help="lowest level that makes the exit code 1 (default: error)"
+    )
+    validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
+    validate.add_argument("--head", metavar="REF", help="with --base: validate this ref instead of the working tree")
+    validate.add_argument(
+        "--only",
+        action="append",
+        choices=FAMILIES,
+        metavar="FAMILY",
+        help=f"run only this rule family (repeatable): {', '.join(FAMILIES)}",
+    )
+    validate.add_argument(
+        "--list-rules",
+        nargs="?",
+        const="text",
+        choices=("text", "markdown"),
+        help="print the rule catalogue (as text or a markdown table) and exit",
+    )
     return parser
+
+
+def _writer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
+    parser.add_argument("--dry-run", action="store_true", help="print the change, write nothing")
+
+
+def _show_or_apply(args: argparse.Namespace, plan: Plan) -> list[str]:
+    """--dry-run prints the plan and its diff; otherwise the change is validated and written."""
+    print(plan.summary)
+    if args.dry_run:
+        sys.stdout.write(plan.change.preview(args.repo))
+        return []
+    written = plan.change.apply(args.repo)
+    for relative in written:
+        print(f"wrote {relative}")
+    return written
+
+
+def _bump(args: argparse.Namespace) -> int:
+    from generator.operations.bump import bump
+
+    _show_or_apply(args, bump(args.repo, args.service, args.level, args.to))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from generator.operations.release import branch_and_tag, release
+
+    plan, version = release(args.repo, args.level or "minor", branch=args.branch)
+    written = _show_or_apply(args, plan)
+    if args.branch and not args.dry_run:
+        print(f"committed; {branch_and_tag(args.repo, version, written)}")
+    return 0
+
+
+def _promote(args: argparse.Namespace) -> int:
+    from generator.operations.promote import promote
+
+    _show_or_apply(args, promote(args.repo, args.environment, version=args.version, service=args.service))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from generator.report import status_format
+    from generator.status import status
+
+    sys.stdout.write(status_format.render(status(args.repo), args.format))
+    return 0
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -66,27 +175,24 @@ def _new(args: argparse.Namespace) -> int:
     if not args.no_input:
         options = scaffold.prompt(options)
     written = scaffold.new(args.directory, answers.resolve(options, config), force=args.force)
-    print(f"created {args.directory} ({len(written)} files, one commit); next: cd {args.directory} && "
-          f"lockstep validate")
+    print(
+        f"created {args.directory} ({len(written)} files, one commit); next: cd {args.directory} && lockstep validate"
+    )
     return 0
 
 
 def _add_service(args: argparse.Namespace) -> int:
     from generator import scaffold
+    from generator.operations import Plan
 
     change = scaffold.add_service(args.repo, args.name, args.language, args.port)
-    if args.dry_run:
-        sys.stdout.write(change.preview(args.repo))
-        return 0
-    for relative in change.apply(args.repo):
-        print(f"wrote {relative}")
+    _show_or_apply(args, Plan(f"{args.name} ({args.language}) added at 0.1.0", change))
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from generator import report, validators
+    from generator import report, validation, validators
     from generator.findings import at_or_above
-    from generator.repository import load_repo
 
     if args.list_rules == "markdown":
         from generator.report import rules_markdown
@@ -97,12 +203,20 @@ def _validate(args: argparse.Namespace) -> int:
         for rule in validators.catalogue():
             print(f"{rule.id:40} {rule.level:8} {rule.description}")
         return 0
-    findings = validators.check(load_repo(args.repo), args.only or validators.FAMILIES)
+    findings = validation.run(args.repo, args.only or validators.FAMILIES, base=args.base, head=args.head)
     sys.stdout.write(report.render(findings, args.format))
     return 1 if at_or_above(findings, args.fail_on) else 0
 
 
-COMMANDS = {"new": _new, "add-service": _add_service, "validate": _validate}
+COMMANDS = {
+    "new": _new,
+    "add-service": _add_service,
+    "bump": _bump,
+    "release": _release,
+    "promote": _promote,
+    "status": _status,
+    "validate": _validate,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line for the user, the traceback on request
         if os.environ.get("LOCKSTEP_DEBUG"):
             raise
-        print(f"lockstep: internal error: {type(error).__name__}: {error} "
-              f"(set LOCKSTEP_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"lockstep: internal error: {type(error).__name__}: {error} (set LOCKSTEP_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 3

@@ -52,7 +52,6 @@ class Rule:
     def at(self, file: str, line: int, column: int, message: str) -> Finding:
         return Finding(self.id, self.level, file, line, column, message)
 
-    def of(self, document: Any, message: str, pointer: tuple[str | int, ...] = (), *,
-           key: bool = False) -> Finding:
+    def of(self, document: Any, message: str, pointer: tuple[str | int, ...] = (), *, key: bool = False) -> Finding:
         """A finding at `pointer` of a parsed YAML document (its key's position when `key`)."""
         return document.finding(self.id, message, pointer, key=key, level=self.level)

@@ -1,8 +1,14 @@
-"""Git through its command line: make the initial commit of a generated repository."""
+"""Git through its command line: commits of generated files, branches and tags, and trees of a ref.
+
+Trees are read with `git ls-tree` and `git archive`, never by walking history, so a shallow clone in
+which the base ref was fetched alone is enough for pull-request mode.
+"""
 
 from __future__ import annotations
 
+import io
 import subprocess
+import tarfile
 from pathlib import Path
 
 from generator.errors import UsageError
@@ -10,11 +16,15 @@ from generator.errors import UsageError
 _FALLBACK_IDENTITY = ("-c", "user.name=lockstep", "-c", "user.email=lockstep@localhost")
 
 
-def git(root: Path, *arguments: str) -> str:
+def _run(root: Path, arguments: tuple[str, ...], *, binary: bool = False) -> subprocess.CompletedProcess:
     try:
-        result = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=not binary, check=False)
     except FileNotFoundError as error:
         raise UsageError("git is not installed; lockstep needs it") from error
+
+
+def git(root: Path, *arguments: str) -> str:
+    result = _run(root, arguments)
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no message"])[-1]
         raise UsageError(f"git {arguments[0]} failed in {root}: {last}")
@@ -22,15 +32,61 @@ def git(root: Path, *arguments: str) -> str:
 
 
 def has_identity(root: Path) -> bool:
-    result = subprocess.run(["git", "config", "user.email"], cwd=root, capture_output=True, text=True,
-                            check=False)
-    return bool(result.stdout.strip())
+    return bool(_run(root, ("config", "user.email")).stdout.strip())
 
 
-def commit_all(root: Path, message: str, paths: list[str] | None = None) -> None:
-    """`git init` (if needed), stage `paths` (default: everything) and commit."""
+def init(root: Path) -> None:
     if not (root / ".git").exists():
         git(root, "init", "--quiet", "--initial-branch=main")
+
+
+def commit(root: Path, message: str, paths: list[str] | None = None) -> None:
+    """Stage `paths` (default: everything) and commit exactly them."""
     git(root, "add", "--", *(paths or ["."]))
     identity = () if has_identity(root) else _FALLBACK_IDENTITY
-    git(root, *identity, "commit", "--quiet", "--no-verify", "-m", message)
+    git(root, *identity, "commit", "--quiet", "--no-verify", "-m", message, "--", *(paths or ["."]))
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, or None outside git or on a detached HEAD."""
+    result = _run(root, ("symbolic-ref", "--quiet", "--short", "HEAD"))
+    return (result.stdout.strip() or None) if result.returncode == 0 else None
+
+
+def ref_exists(root: Path, ref: str) -> bool:
+    return _run(root, ("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")).returncode == 0
+
+
+def check_new_refs(root: Path, branch: str, tag: str) -> None:
+    """Refuse before anything is written when the branch or tag exists, or `root` is not a git work tree."""
+    if _run(root, ("rev-parse", "--is-inside-work-tree")).stdout.strip() != "true":
+        raise UsageError(f"{root}: not a git repository (--branch makes a branch and a tag)")
+    for kind, name in (("branch", f"refs/heads/{branch}"), ("tag", f"refs/tags/{tag}")):
+        if ref_exists(root, name):
+            raise UsageError(f"git {kind} {name.split('/', 2)[2]} already exists")
+
+
+def create_branch_and_tag(root: Path, branch: str, tag: str, message: str) -> None:
+    git(root, "branch", branch)
+    identity = () if has_identity(root) else _FALLBACK_IDENTITY
+    git(root, *identity, "tag", "--annotate", "--message", message, tag)
+
+
+def export_tree(root: Path, ref: str, destination: Path, paths: tuple[str, ...] = ()) -> None:
+    """Write the files of `ref` (only those under `paths`, when given) into `destination`."""
+    if not ref_exists(root, ref):
+        raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
+    prefix = git(root, "rev-parse", "--show-prefix").strip().rstrip("/")
+    tree = f"{ref}:{prefix}" if prefix else ref  # the platform may live in a folder of a larger repository
+    destination.mkdir(parents=True, exist_ok=True)
+    present = git(root, "ls-tree", "--name-only", tree, "--", *paths).split() if paths else []
+    if paths and not present:
+        return
+    result = _run(root, ("archive", "--format=tar", tree, "--", *present), binary=True)
+    if result.returncode != 0:
+        raise UsageError(f"git archive {ref} failed in {root}: {result.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(destination, filter="data")
+        else:  # pragma: no cover - Python without the extraction filters
+            archive.extractall(destination)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 # Files whose change can break a platform rule: the hook stays silent on commits that touch none of them.
-WATCHED = (r"^(platform\.yaml|helmfile\.yaml\.gotmpl|environments/|releases/|services/|charts/|\.lockstep/)")
+WATCHED = r"^(platform\.yaml|helmfile\.yaml\.gotmpl|environments/|releases/|services/|charts/|\.lockstep/)"
 
 HOOKS: tuple[dict[str, Any], ...] = (
     {

@@ -45,6 +45,25 @@ class Platform:
         """The promotion path: environment names in order."""
         return tuple(env.name for env in self.environments)
 
+    @property
+    def versioned(self) -> bool:
+        """True where platform versions exist (monolith and combined)."""
+        return self.strategy != "independent"
+
+    def environment(self, name: str) -> Environment | None:
+        return next((env for env in self.environments if env.name == name), None)
+
+    def upstream(self, name: str) -> Environment | None:
+        """The environment before `name` on the path (None for the first)."""
+        index = self.path.index(name)
+        return self.environments[index - 1] if index > 0 else None
+
+    def release_source(self) -> Environment:
+        """Where `lockstep release` cuts platform versions: the environment just before the first
+        platform-mode one, or the first environment when that one is platform-mode itself."""
+        index = next((i for i, env in enumerate(self.environments) if env.mode == "platform"), 0)
+        return self.environments[max(index - 1, 0)]
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Platform:
         return cls(
@@ -52,11 +71,12 @@ class Platform:
             strategy=data["strategy"],
             environments=tuple(Environment(e["name"], e["mode"]) for e in data["environments"]),
             registry=data["registry"],
-            services=_frozen({
-                name: Service(name, spec["language"], spec["port"], spec["api"],
-                              _frozen(spec.get("requires", {})))
-                for name, spec in data["services"].items()
-            }),
+            services=_frozen(
+                {
+                    name: Service(name, spec["language"], spec["port"], spec["api"], _frozen(spec.get("requires", {})))
+                    for name, spec in data["services"].items()
+                }
+            ),
         )
 
 
@@ -76,8 +96,7 @@ class Pin:
 
 
 def _pins(data: Mapping[str, Any]) -> Mapping[str, Pin]:
-    return _frozen({name: Pin(p["version"], p["image"], _frozen(p.get("requires", {})))
-                    for name, p in data.items()})
+    return _frozen({name: Pin(p["version"], p["image"], _frozen(p.get("requires", {}))) for name, p in data.items()})
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,9 @@ class Lock:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Lock:
         return cls(data["environment"], data.get("platform"), _pins(data["services"]))
+
+    def with_services(self, services: Mapping[str, Pin], platform: str | None) -> Lock:
+        return Lock(self.environment, platform, _frozen(services))
 
     def as_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"apiVersion": "lockstep/v1", "kind": "Lock", "environment": self.environment}
@@ -110,10 +132,20 @@ class Release:
     services: Mapping[str, Pin]
     promotions: tuple[Promotion, ...]
 
+    def promoted(self, environment: str, at: str) -> Release:
+        """The same snapshot with one more promotion record appended."""
+        return Release(self.version, self.services, (*self.promotions, Promotion(environment, at)))
+
+    def environments(self) -> list[str]:
+        return [p.environment for p in self.promotions]
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Release:
-        return cls(data["version"], _pins(data["services"]),
-                   tuple(Promotion(p["environment"], p["at"]) for p in data["promotions"]))
+        return cls(
+            data["version"],
+            _pins(data["services"]),
+            tuple(Promotion(p["environment"], p["at"]) for p in data["promotions"]),
+        )
 
     def as_data(self) -> dict[str, Any]:
         return {

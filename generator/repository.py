@@ -20,6 +20,7 @@ class Repo:
     platform: Platform | None = None
     locks: dict[str, Lock] = field(default_factory=dict)
     releases: dict[str, Release] = field(default_factory=dict)
+    base: Repo | None = None  # pull-request mode: the repository at the base ref
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -37,8 +38,7 @@ def _read(repo: Repo, relative: str, kind: str) -> Document:
 
 
 def lock_files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix()
-                  for p in (root / layout.ENVIRONMENTS_DIR).glob("*/platform.lock.yaml"))
+    return sorted(p.relative_to(root).as_posix() for p in (root / layout.ENVIRONMENTS_DIR).glob("*/platform.lock.yaml"))
 
 
 def release_files(root: Path) -> list[str]:

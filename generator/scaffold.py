@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,6 @@ from generator.model import Lock, Pin, Promotion, Release
 
 INITIAL_VERSION = "0.1.0"
 HOOKS_REPO = "https://github.com/lockstep-dev/lockstep"
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
@@ -37,15 +32,28 @@ def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
     return Path(generate_files(repo_dir=template_dir, context=context, output_dir=output_dir))
 
 
-def render_service(service: ServiceAnswer, *, platform: str, registry: str, environments: list[str],
-                   version: str = INITIAL_VERSION) -> dict[str, str]:
+def render_service(
+    service: ServiceAnswer, *, platform: str, registry: str, environments: list[str], version: str = INITIAL_VERSION
+) -> dict[str, str]:
     """Every file the service template gives one service, by repository path."""
     with tempfile.TemporaryDirectory(prefix="lockstep-service-") as scratch:
-        out = _render("service", {"service": service.name, "language": service.language,
-                                  "port": str(service.port), "platform": platform, "registry": registry,
-                                  "version": version}, Path(scratch))
-        files = {path.relative_to(out).as_posix(): path.read_text("utf-8")
-                 for path in sorted(out.rglob("*")) if path.is_file()}
+        out = _render(
+            "service",
+            {
+                "service": service.name,
+                "language": service.language,
+                "port": str(service.port),
+                "platform": platform,
+                "registry": registry,
+                "version": version,
+            },
+            Path(scratch),
+        )
+        files = {
+            path.relative_to(out).as_posix(): path.read_text("utf-8")
+            for path in sorted(out.rglob("*"))
+            if path.is_file()
+        }
     values = files.pop("values.yaml")
     for env in environments:
         files[layout.values(env, service.name)] = values
@@ -55,21 +63,26 @@ def render_service(service: ServiceAnswer, *, platform: str, registry: str, envi
 def initial_state(plan: Answers, now: str) -> tuple[list[Lock], list[Release]]:
     """Every service at 0.1.0 in every environment; with platform versions, release 0.1.0 promoted
     through the whole path."""
-    pins = {s.name: Pin(INITIAL_VERSION, layout.image(plan.registry, s.name, INITIAL_VERSION))
-            for s in plan.services}
+    pins = {s.name: Pin(INITIAL_VERSION, layout.image(plan.registry, s.name, INITIAL_VERSION)) for s in plan.services}
     versioned = plan.strategy != "independent"
     platform = INITIAL_VERSION if versioned else None
     locks = [Lock(env.name, platform, pins) for env in plan.environments]
     releases = []
     if versioned:
-        releases.append(Release(INITIAL_VERSION, pins,
-                                tuple(Promotion(env.name, now) for env in plan.environments)))
+        releases.append(Release(INITIAL_VERSION, pins, tuple(Promotion(env.name, now) for env in plan.environments)))
     return locks, releases
 
 
 def answers_document(plan_data: dict[str, Any], version: str = __version__) -> str:
-    return yamlio.dumps({"apiVersion": "lockstep/v1", "kind": "Answers", "template": "platform",
-                         "lockstepVersion": version, "answers": plan_data})
+    return yamlio.dumps(
+        {
+            "apiVersion": "lockstep/v1",
+            "kind": "Answers",
+            "template": "platform",
+            "lockstepVersion": version,
+            "answers": plan_data,
+        }
+    )
 
 
 def _platform_context(plan: Answers) -> dict[str, Any]:
@@ -80,7 +93,9 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
         "environments": ",".join(env.name for env in plan.environments),
         "registry": plan.registry,
         "_platform": {
-            "name": plan.name, "strategy": plan.strategy, "registry": plan.registry,
+            "name": plan.name,
+            "strategy": plan.strategy,
+            "registry": plan.registry,
             "environments": [{"name": e.name, "mode": e.mode} for e in plan.environments],
             "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
         },
@@ -95,9 +110,12 @@ def generate(plan: Answers, destination: Path) -> list[str]:
         out.rename(destination)
     env_names = [env.name for env in plan.environments]
     for service in plan.services:
-        for relative, text in render_service(service, platform=plan.name, registry=plan.registry,
-                                             environments=env_names).items():
+        for relative, text in render_service(
+            service, platform=plan.name, registry=plan.registry, environments=env_names
+        ).items():
             yamlio.write_atomic(destination / relative, text)
+    from generator.operations import utc_now
+
     locks, releases = initial_state(plan, utc_now())
     for lock in locks:
         yamlio.write_atomic(destination / layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
@@ -129,14 +147,18 @@ def new(target: Path, plan: Answers, *, force: bool = False) -> list[str]:
         errors = [f for f in validators.check(load_repo(staged)) if f.level == "error"]
         if errors:  # a bug in a template, or answers the schema let through
             first = errors[0]
-            raise Refused(f"refused, nothing written: the generated repository has {len(errors)} error(s), "
-                          f"first {first.file}:{first.line}: {first.rule}: {first.message}")
+            raise Refused(
+                f"refused, nothing written: the generated repository has {len(errors)} error(s), "
+                f"first {first.file}:{first.line}: {first.rule}: {first.message}"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir() and any(target.iterdir()):  # --force: write over what is there
             shutil.copytree(staged, target, dirs_exist_ok=True)
-            gitrefs.commit_all(target, f"lockstep new: the {plan.name} platform", written)
+            gitrefs.init(target)
+            gitrefs.commit(target, f"lockstep new: the {plan.name} platform", written)
         else:
-            gitrefs.commit_all(staged, f"lockstep new: the {plan.name} platform")
+            gitrefs.init(staged)
+            gitrefs.commit(staged, f"lockstep new: the {plan.name} platform")
             if target.is_dir():
                 target.rmdir()
             shutil.move(str(staged), str(target))
@@ -149,8 +171,7 @@ def prompt(options: dict[str, str | None]) -> dict[str, str | None]:
 
     answers.resolve(options)  # refuse bad options before asking anything
     template = json.loads((resources.template_path("platform") / "cookiecutter.json").read_text("utf-8"))
-    asked = {key: value for key, value in template.items()
-             if not key.startswith("_") and options.get(key) is None}
+    asked = {key: value for key, value in template.items() if not key.startswith("_") and options.get(key) is None}
     if "registry" in asked and options.get("name"):
         asked["registry"] = answers.default_registry(str(options["name"]))
     given = prompt_for_config({"cookiecutter": {**asked, "__prompts__": template["__prompts__"]}}) if asked else {}
@@ -168,7 +189,8 @@ def _edited_platform(text: str, service: ServiceAnswer) -> str:
     editor.width = 4096
     data = editor.load(text)
     data["services"][service.name] = CommentedMap(
-        [("language", service.language), ("port", service.port), ("api", layout.contract(service.name))])
+        [("language", service.language), ("port", service.port), ("api", layout.contract(service.name))]
+    )
     stream = io.StringIO()
     editor.dump(data, stream)
     return stream.getvalue()
@@ -177,43 +199,35 @@ def _edited_platform(text: str, service: ServiceAnswer) -> str:
 def add_service(root: Path, name: str, language: str, port: int | str | None) -> Changeset:
     """The change that adds a service: its files, its entry in platform.yaml and answers, and its first
     version in the first environment (a new platform version there, where platform versions exist)."""
-    import semver
+    from generator.operations import load_valid
+    from generator.operations.bump import land
 
-    from generator.repository import load_repo
-
-    repo = load_repo(root)
-    platform = repo.platform
-    if platform is None:
-        raise UsageError(f"{root / layout.PLATFORM}: has errors; run `lockstep validate` first")
+    repo, platform = load_valid(root)
     if name in platform.services:
         raise UsageError(f"service `{name}` already exists in {layout.PLATFORM}")
     spec = f"{name}:{language}" + (f":{port}" if port is not None else "")
-    plan = answers.resolve({"name": platform.name, "strategy": platform.strategy,
-                            "registry": platform.registry, "environments": ",".join(platform.path),
-                            "services": spec}, labels={"services": "add-service"})
+    plan = answers.resolve(
+        {
+            "name": platform.name,
+            "strategy": platform.strategy,
+            "registry": platform.registry,
+            "environments": ",".join(platform.path),
+            "services": spec,
+        },
+        labels={"services": "add-service"},
+    )
     service = plan.services[0]
     for directory in (layout.service_dir(name), f"charts/{name}"):
         if (root / directory).exists():
             raise UsageError(f"{root / directory}: already exists")
-    first = platform.environments[0].name
-    lock = repo.locks.get(first)
-    if lock is None:
-        raise UsageError(f"{root / layout.lock(first)}: missing or invalid; run `lockstep validate` first")
-
-    change = Changeset(render_service(service, platform=platform.name, registry=platform.registry,
-                                      environments=list(platform.path)))
+    change = Changeset(
+        render_service(service, platform=platform.name, registry=platform.registry, environments=list(platform.path))
+    )
     change.write(layout.PLATFORM, _edited_platform((root / layout.PLATFORM).read_text("utf-8"), service))
-    pins = {**lock.services, name: Pin(INITIAL_VERSION, layout.image(platform.registry, name, INITIAL_VERSION))}
-    version = lock.platform
-    if version is not None:
-        version = str(max(semver.Version.parse(v) for v in [version, *repo.releases]).bump_patch())
-        release = Release(version, pins, (Promotion(first, utc_now()),))
-        change.write(layout.release(version), yamlio.dumps(release.as_data()))
-    change.write(layout.lock(first), yamlio.dumps(Lock(first, version, pins).as_data()))
+    land(repo, platform, {name: Pin(INITIAL_VERSION, layout.image(platform.registry, name, INITIAL_VERSION))}, change)
     answers_doc = repo.document(layout.ANSWERS)
     if answers_doc is not None and answers_doc.ok:
         recorded = dict(answers_doc.data["answers"])
-        recorded["services"] = {**recorded["services"], name: {"language": service.language,
-                                                                 "port": service.port}}
+        recorded["services"] = {**recorded["services"], name: {"language": service.language, "port": service.port}}
         change.write(layout.ANSWERS, answers_document(recorded, answers_doc.data["lockstepVersion"]))
     return change

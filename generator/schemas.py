@@ -51,12 +51,15 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         extras = [k for k in error.instance if k not in allowed and not any(p.search(k) for p in patterns)]
         listed = ", ".join(_allowed_keys(schema))
-        return [doc.finding("schema.unknown-key", f"unknown key `{key}` (allowed: {listed})",
-                            (*pointer, key), key=True) for key in extras]
+        return [
+            doc.finding("schema.unknown-key", f"unknown key `{key}` (allowed: {listed})", (*pointer, key), key=True)
+            for key in extras
+        ]
     if keyword == "required":
         missing = [name for name in schema.get("required", []) if name not in error.instance]
-        return [doc.finding("schema.missing-key", f"missing required key `{name}`", pointer, key=True)
-                for name in missing]
+        return [
+            doc.finding("schema.missing-key", f"missing required key `{name}`", pointer, key=True) for name in missing
+        ]
     in_key = "propertyNames" in error.relative_schema_path
     if in_key:  # the error is about a key of the object at `pointer`, not a value
         pointer = (*pointer, error.instance)
@@ -64,16 +67,25 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
         return [doc.finding("schema.invalid-name", message, pointer, key=True)]
     raw = doc.numbers.get(pointer)
     if keyword == "type" and raw is not None and "string" in _as_list(schema.get("type")):
-        return [doc.finding("schema.unquoted-number",
-                            f"`{raw}` is read as the number {error.instance!r}; quote it: \"{raw}\"", pointer)]
+        return [
+            doc.finding(
+                "schema.unquoted-number",
+                f'`{raw}` is read as the number {error.instance!r}; quote it: "{raw}"',
+                pointer,
+            )
+        ]
     field = f"`{pointer[-1]}` " if pointer else ""
     if custom:
         return [doc.finding("schema.invalid-value", f"{field}{_describe(error.instance)} {custom}", pointer)]
     if keyword in ("const", "enum"):
         allowed = schema.get("enum", [schema.get("const")])
-        return [doc.finding("schema.invalid-value",
-                            f"{field}{_describe(error.instance)} is not one of: "
-                            f"{', '.join(map(str, allowed))}", pointer)]
+        return [
+            doc.finding(
+                "schema.invalid-value",
+                f"{field}{_describe(error.instance)} is not one of: {', '.join(map(str, allowed))}",
+                pointer,
+            )
+        ]
     return [doc.finding("schema.invalid-value", f"{field}{error.message}", pointer)]
 
 

@@ -72,11 +72,19 @@ class Document:
                 return Position(1, 1)
             pointer = pointer[:-1]
 
-    def finding(self, rule: str, message: str, pointer: Pointer = (), *, key: bool = False,
-                level: Level = "error") -> Finding:
+    def finding(
+        self, rule: str, message: str, pointer: Pointer = (), *, key: bool = False, level: Level = "error"
+    ) -> Finding:
         where = self.position(pointer, key=key)
-        return Finding(rule, level, self.path, where.line, where.column, message,
-                       pointer=to_json_pointer(pointer) if pointer else None)
+        return Finding(
+            rule,
+            level,
+            self.path,
+            where.line,
+            where.column,
+            message,
+            pointer=to_json_pointer(pointer) if pointer else None,
+        )
 
 
 def to_json_pointer(pointer: Pointer) -> str:
@@ -125,8 +133,9 @@ class _Builder:
             key = key_node.value
             if key in result:
                 first = self.doc.keys[(*pointer, key)]
-                self.problem("yaml.duplicate-key", key_node,
-                             f"duplicate key `{key}` (first defined on line {first.line})")
+                self.problem(
+                    "yaml.duplicate-key", key_node, f"duplicate key `{key}` (first defined on line {first.line})"
+                )
                 continue
             if key_node.tag != _TAG + "str" and not key_node.style:
                 self.check_plain_scalar(key_node)
@@ -138,15 +147,20 @@ class _Builder:
         """Report YAML 1.1 readings that YAML 1.2 tools disagree with; True if the text must stay a string."""
         text = node.value
         if node.tag == _TAG + "bool" and text.lower() not in _YAML12_BOOLEANS:
-            self.problem("yaml.ambiguous-boolean", node,
-                         f"`{text}` is a boolean in YAML 1.1 and a string in YAML 1.2; "
-                         f"write true/false or quote it")
+            self.problem(
+                "yaml.ambiguous-boolean",
+                node,
+                f"`{text}` is a boolean in YAML 1.1 and a string in YAML 1.2; write true/false or quote it",
+            )
             return True
         if node.tag in (_TAG + "int", _TAG + "float") and (
             ":" in text or "_" in text or (len(text) > 1 and text[0] == "0" and text[1:2].isdigit())
         ):
-            self.problem("yaml.ambiguous-number", node,
-                         f"`{text}` is a YAML 1.1 octal/sexagesimal number; quote it if it is text")
+            self.problem(
+                "yaml.ambiguous-number",
+                node,
+                f"`{text}` is a YAML 1.1 octal/sexagesimal number; quote it if it is text",
+            )
             return True
         return False
 
@@ -161,8 +175,7 @@ class _Builder:
             return node.value.lower() == "true"
         if node.tag in (_TAG + "int", _TAG + "float"):
             self.doc.numbers[pointer] = node.value
-            constructor = (_SCALARS.construct_yaml_int if node.tag.endswith("int")
-                           else _SCALARS.construct_yaml_float)
+            constructor = _SCALARS.construct_yaml_int if node.tag.endswith("int") else _SCALARS.construct_yaml_float
             return constructor(node)
         return node.value  # timestamps and anything else stay as the text that was written
 
@@ -175,8 +188,7 @@ def _loader_error(doc: Document, error: yaml.YAMLError) -> None:
     text = f"{context}: {problem}" if context else problem
     if "\t" in text or "tab" in text:
         text += " (indent with spaces, not tabs)"
-    doc.problems.append(Finding("yaml.syntax", "error", doc.path, where.line, where.column,
-                                f"invalid YAML: {text}"))
+    doc.problems.append(Finding("yaml.syntax", "error", doc.path, where.line, where.column, f"invalid YAML: {text}"))
 
 
 def loads(text: str, path: str) -> Document:
@@ -195,8 +207,16 @@ def loads(text: str, path: str) -> Document:
         return doc
     if len(nodes) > 1:
         where = _position(nodes[1].start_mark)
-        doc.problems.append(Finding("yaml.multiple-documents", "error", path, where.line, where.column,
-                                    "only one YAML document is allowed in this file"))
+        doc.problems.append(
+            Finding(
+                "yaml.multiple-documents",
+                "error",
+                path,
+                where.line,
+                where.column,
+                "only one YAML document is allowed in this file",
+            )
+        )
     builder = _Builder(doc)
     try:
         doc.data = builder.build(nodes[0], ())
@@ -209,9 +229,18 @@ def loads(text: str, path: str) -> Document:
 
 def _alias_problems(text: str, path: str) -> list[Finding]:
     """Composed nodes do not say where an alias was written; the event stream does."""
-    return [Finding("yaml.alias", "error", path, event.start_mark.line + 1, event.start_mark.column + 1,
-                    f"alias `*{event.anchor}` is not allowed; write the value out")
-            for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent)]
+    return [
+        Finding(
+            "yaml.alias",
+            "error",
+            path,
+            event.start_mark.line + 1,
+            event.start_mark.column + 1,
+            f"alias `*{event.anchor}` is not allowed; write the value out",
+        )
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent)
+    ]
 
 
 def load(root: Path, relative: str) -> Document:
@@ -219,16 +248,22 @@ def load(root: Path, relative: str) -> Document:
     try:
         raw = (root / relative).read_bytes()
     except OSError as error:
-        return Document(relative, problems=[Finding("yaml.unreadable", "error", relative, 1, 1,
-                                                     f"cannot read file: {error.strerror}")])
+        return Document(
+            relative,
+            problems=[Finding("yaml.unreadable", "error", relative, 1, 1, f"cannot read file: {error.strerror}")],
+        )
     if len(raw) > MAX_BYTES:
-        return Document(relative, problems=[Finding("yaml.too-large", "error", relative, 1, 1,
-                                                    f"file is larger than {MAX_BYTES} bytes")])
+        return Document(
+            relative,
+            problems=[Finding("yaml.too-large", "error", relative, 1, 1, f"file is larger than {MAX_BYTES} bytes")],
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Document(relative, problems=[Finding("yaml.unreadable", "error", relative, 1, 1,
-                                                    f"not UTF-8 text (byte {error.start})")])
+        return Document(
+            relative,
+            problems=[Finding("yaml.unreadable", "error", relative, 1, 1, f"not UTF-8 text (byte {error.start})")],
+        )
     return loads(text, relative)
 
 
@@ -241,8 +276,14 @@ class _IndentedDumper(yaml.SafeDumper):
 
 def dumps(data: Mapping[str, Any] | list[Any]) -> str:
     """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted."""
-    return yaml.dump(data if isinstance(data, list) else dict(data), Dumper=_IndentedDumper, sort_keys=False,
-                     default_flow_style=False, allow_unicode=True, width=1000)
+    return yaml.dump(
+        data if isinstance(data, list) else dict(data),
+        Dumper=_IndentedDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1000,
+    )
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -25,8 +25,14 @@ class Run:
 
 def run_lockstep(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Run:
     """The real command line, in a child process, as a user runs it."""
-    result = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, input=stdin,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return Run(result.returncode, result.stdout, result.stderr)
 
 
@@ -59,11 +65,13 @@ def default_repo(default_repo_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def new_repo(tmp_path: Path) -> Callable[..., Path]:
     """Make a repository with `lockstep new --no-input` and the given options."""
+
     def make(*options: str, name: str = "platform") -> Path:
         target = tmp_path / name
         result = run_lockstep("new", "--no-input", *options, target)
         assert result.code == 0, result.err
         return target
+
     return make
 
 
@@ -71,12 +79,26 @@ def validate(repo: Path, *args: str) -> Run:
     return run_lockstep("validate", "--repo", repo, *args)
 
 
-def findings(repo: Path) -> list:
-    """The findings of `lockstep validate`, in process (same code path as the CLI)."""
-    from generator import validators
-    from generator.repository import load_repo
+def findings(repo: Path, base: str | None = None) -> list:
+    """The findings of `lockstep validate [--base REF]`, in process (same code path as the CLI)."""
+    from generator import validation
 
-    return validators.check(load_repo(repo))
+    return validation.run(repo, base=base)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def commit(repo: Path, message: str = "step") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", message)
 
 
 def edit(repo: Path, relative: str, old: str, new: str, count: int = 1) -> None:

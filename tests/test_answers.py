@@ -6,10 +6,17 @@ from generator import answers
 from generator.errors import UsageError
 
 
-@pytest.mark.parametrize(("strategy", "count", "expected"), [
-    ("independent", 3, "iii"), ("monolith", 3, "ppp"), ("combined", 3, "ipp"),
-    ("combined", 1, "i"), ("combined", 2, "ip"), ("combined", 6, "iiiipp"),
-])
+@pytest.mark.parametrize(
+    ("strategy", "count", "expected"),
+    [
+        ("independent", 3, "iii"),
+        ("monolith", 3, "ppp"),
+        ("combined", 3, "ipp"),
+        ("combined", 1, "i"),
+        ("combined", 2, "ip"),
+        ("combined", 6, "iiiipp"),
+    ],
+)
 def test_modes(strategy: str, count: int, expected: str) -> None:
     names = [f"e{i}" for i in range(count)]
     assert "".join(e.mode[0] for e in answers.modes(strategy, names)) == expected
@@ -17,7 +24,9 @@ def test_modes(strategy: str, count: int, expected: str) -> None:
 
 def test_services_with_ports() -> None:
     assert answers.parse_services("a:go, b:java:9090") == {
-        "a": {"language": "go", "port": 8080}, "b": {"language": "java", "port": 9090}}
+        "a": {"language": "go", "port": 8080},
+        "b": {"language": "java", "port": 9090},
+    }
 
 
 def test_option_label_in_the_message() -> None:

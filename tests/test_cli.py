@@ -27,9 +27,15 @@ def test_validate_json_is_one_object(default_repo: Path) -> None:
     report = json.loads(result.out)
     assert set(report) == {"findings", "summary"}
     [finding] = report["findings"]
-    assert finding == {"rule": "schema.unknown-key", "level": "error", "file": "platform.yaml", "line": 21,
-                       "column": 5, "pointer": "/services/service-a/colour",
-                       "message": finding["message"]}
+    assert finding == {
+        "rule": "schema.unknown-key",
+        "level": "error",
+        "file": "platform.yaml",
+        "line": 21,
+        "column": 5,
+        "pointer": "/services/service-a/colour",
+        "message": finding["message"],
+    }
     assert report["summary"] == {"error": 1, "warning": 0, "info": 0, "total": 1, "files": 1}
 
 
@@ -44,16 +50,20 @@ def test_text_format_is_file_line_column(default_repo: Path) -> None:
     result = validate(default_repo)
     assert result.code == 1
     lines = result.out.splitlines()
-    assert lines[0] == ("services/service-a/Dockerfile:12:1: error dockerfile.expose-port: "
-                        "EXPOSE 9090 does not match the manifest port 8080")
+    assert lines[0] == (
+        "services/service-a/Dockerfile:12:1: error dockerfile.expose-port: "
+        "EXPOSE 9090 does not match the manifest port 8080"
+    )
     assert lines[-1] == "1 error(s), 0 warning(s), 0 info in 1 file(s)"
 
 
 def test_github_format_annotates(default_repo: Path) -> None:
     edit(default_repo, "services/service-a/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")
     result = validate(default_repo, "--format", "github")
-    assert result.out == ("::error file=services/service-a/Dockerfile,line=12,col=1,"
-                          "title=dockerfile.expose-port::EXPOSE 9090 does not match the manifest port 8080\n")
+    assert result.out == (
+        "::error file=services/service-a/Dockerfile,line=12,col=1,"
+        "title=dockerfile.expose-port::EXPOSE 9090 does not match the manifest port 8080\n"
+    )
 
 
 def test_fail_on_warning(default_repo: Path) -> None:

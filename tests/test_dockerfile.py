@@ -18,7 +18,9 @@ EXPOSE 8080/tcp 9090
 def test_stages_with_lines_and_aliases() -> None:
     found = stages(TEXT)
     assert [(s.image, s.alias, s.line) for s in found] == [
-        ("golang:1.23", "build", 3), ("gcr.io/distroless/static:nonroot", None, 6)]
+        ("golang:1.23", "build", 3),
+        ("gcr.io/distroless/static:nonroot", None, 6),
+    ]
     assert found[0].last("RUN").arguments.startswith("go build")
     assert found[1].last("USER").line == 8
     assert exposed_ports(found[1]) == [(8080, 9), (9090, 9)]

@@ -30,19 +30,20 @@ def all_languages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_yamllint_passes_on_every_yaml_file(all_languages: Path) -> None:
-    result = subprocess.run([tool("yamllint"), "--strict", "."], cwd=all_languages, capture_output=True,
-                            text=True)
+    result = subprocess.run([tool("yamllint"), "--strict", "."], cwd=all_languages, capture_output=True, text=True)
     assert (result.returncode, result.stdout) == (0, "")
-    linted = subprocess.run([tool("yamllint"), "--list-files", "."], cwd=all_languages, capture_output=True,
-                            text=True).stdout.split()
+    linted = subprocess.run(
+        [tool("yamllint"), "--list-files", "."], cwd=all_languages, capture_output=True, text=True
+    ).stdout.split()
     assert "platform.yaml" in {Path(p).as_posix().removeprefix("./") for p in linted}
     assert len(linted) >= 20
 
 
 @pytest.mark.parametrize("service", ["orders", "billing", "web", "ledger"])
 def test_hadolint_has_nothing_to_say(all_languages: Path, service: str) -> None:
-    result = subprocess.run([tool("hadolint"), f"services/{service}/Dockerfile"], cwd=all_languages,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [tool("hadolint"), f"services/{service}/Dockerfile"], cwd=all_languages, capture_output=True, text=True
+    )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -55,20 +56,38 @@ def test_hadolint_does_lint(all_languages: Path, tmp_path: Path) -> None:
 
 
 def test_workflow_matches_github_schema(all_languages: Path) -> None:
-    result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                             ".github/workflows/lockstep.yaml"], cwd=all_languages, capture_output=True, text=True)
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", ".github/workflows/lockstep.yaml"],
+        cwd=all_languages,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_lockstep_files_match_the_shipped_schemas(all_languages: Path) -> None:
     """check-jsonschema agrees with lockstep on the files lockstep wrote (the schemas are standard)."""
     schemas = CHECKOUT / "schemas"
-    pairs = [("platform", ["platform.yaml"]), ("lock", ["environments/dev/platform.lock.yaml"]),
-             ("release", ["releases/0.1.0.yaml"]), ("answers", [".lockstep/answers.yaml"])]
+    pairs = [
+        ("platform", ["platform.yaml"]),
+        ("lock", ["environments/dev/platform.lock.yaml"]),
+        ("release", ["releases/0.1.0.yaml"]),
+        ("answers", [".lockstep/answers.yaml"]),
+    ]
     for kind, files in pairs:
-        result = subprocess.run([tool("check-jsonschema"), "--base-uri", schemas.as_uri() + "/", "--schemafile",
-                                 str(schemas / f"{kind}.schema.json"), *files], cwd=all_languages,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                tool("check-jsonschema"),
+                "--base-uri",
+                schemas.as_uri() + "/",
+                "--schemafile",
+                str(schemas / f"{kind}.schema.json"),
+                *files,
+            ],
+            cwd=all_languages,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -77,31 +96,44 @@ def _hook_repo_commit() -> str:
     env = {**os.environ, "GIT_INDEX_FILE": str(Path(os.environ["HOME"]) / "snapshot-index")}
     subprocess.run(["git", "read-tree", "HEAD"], cwd=CHECKOUT, env=env, check=True)
     subprocess.run(["git", "add", "-A"], cwd=CHECKOUT, env=env, check=True)
-    tree = subprocess.run(["git", "write-tree"], cwd=CHECKOUT, env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit-tree", tree, "-p", "HEAD",
-                           "-m", "snapshot"], cwd=CHECKOUT, check=True, capture_output=True, text=True).stdout.strip()
+    tree = subprocess.run(
+        ["git", "write-tree"], cwd=CHECKOUT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit-tree", tree, "-p", "HEAD", "-m", "snapshot"],
+        cwd=CHECKOUT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def test_pre_commit_runs_lockstep_hooks(all_languages: Path, tmp_path: Path) -> None:
     config = all_languages / ".pre-commit-config.yaml"
     text = config.read_text()
     assert "id: lockstep-validate" in text
-    lines = [f"  - repo: {CHECKOUT}" if line.startswith("  - repo:") else
-             f"    rev: {_hook_repo_commit()}" if line.startswith("    rev:") else line
-             for line in text.splitlines()]
+    lines = [
+        f"  - repo: {CHECKOUT}"
+        if line.startswith("  - repo:")
+        else f"    rev: {_hook_repo_commit()}"
+        if line.startswith("    rev:")
+        else line
+        for line in text.splitlines()
+    ]
     config.write_text("\n".join(lines) + "\n")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     pre_commit = [sys.executable, "-m", "pre_commit"]
-    result = subprocess.run([*pre_commit, "run", "--all-files"], cwd=all_languages, env=env,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [*pre_commit, "run", "--all-files"], cwd=all_languages, env=env, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "lockstep validate" in result.stdout and "Passed" in result.stdout
 
     # the hook refuses a broken repository
     lock = all_languages / "environments/dev/platform.lock.yaml"
     lock.write_text(lock.read_text().replace("version: 0.1.0", "version: 1.10", 1))
-    result = subprocess.run([*pre_commit, "run", "--all-files"], cwd=all_languages, env=env,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [*pre_commit, "run", "--all-files"], cwd=all_languages, env=env, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 1
     assert "schema.unquoted-number" in result.stdout and "environments/dev/platform.lock.yaml:" in result.stdout

@@ -14,8 +14,11 @@ from tests.conftest import CHECKOUT
 
 
 def test_wheel_ships_schemas_and_templates(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(CHECKOUT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(CHECKOUT)],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = tmp_path.glob("lockstep-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for kind in ("common", "platform", "lock", "release", "answers", "config"):

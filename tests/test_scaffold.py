@@ -23,7 +23,11 @@ def test_new_then_validate_is_clean(strategy: str, environments: str, new_repo) 
     manifest = yaml.safe_load((repo / "platform.yaml").read_text())
     assert [e["name"] for e in manifest["environments"]] == environments.split(",")
     assert {s: v["language"] for s, v in manifest["services"].items()} == {
-        "orders": "go", "billing": "python", "web": "node", "ledger": "java"}
+        "orders": "go",
+        "billing": "python",
+        "web": "node",
+        "ledger": "java",
+    }
     assert manifest["services"]["ledger"]["port"] == 9090
     assert "EXPOSE 9090" in (repo / "services/ledger/Dockerfile").read_text()
     has_releases = strategy != "independent"
@@ -45,7 +49,10 @@ def test_default_platform(default_repo: Path) -> None:
     manifest = yaml.safe_load((default_repo / "platform.yaml").read_text())
     assert manifest["name"] == "logistics" and manifest["strategy"] == "combined"
     assert {s: v["language"] for s, v in manifest["services"].items()} == {
-        "service-a": "go", "service-b": "python", "service-c": "node"}
+        "service-a": "go",
+        "service-b": "python",
+        "service-c": "node",
+    }
     assert (default_repo / "services/service-a/main.go").is_file()
     assert not (default_repo / "services/service-a/main.py").exists()  # one language's sources only
     assert "{{" in (default_repo / "charts/service-a/templates/deployment.yaml").read_text()  # Helm's, kept
@@ -62,8 +69,10 @@ def test_generated_repo_is_one_commit_with_a_clean_tree(default_repo: Path) -> N
 
 def test_config_file_answers(tmp_path: Path) -> None:
     config = tmp_path / "answers.yaml"
-    config.write_text("name: fleet\nstrategy: monolith\nenvironments: [dev, prod]\n"
-                      "services:\n  api:\n    language: java\n    port: 8081\n")
+    config.write_text(
+        "name: fleet\nstrategy: monolith\nenvironments: [dev, prod]\n"
+        "services:\n  api:\n    language: java\n    port: 8081\n"
+    )
     result = run_lockstep("new", "--no-input", "--config", config, "--name", "trucks", tmp_path / "p")
     assert result.code == 0, result.err
     manifest = yaml.safe_load((tmp_path / "p/platform.yaml").read_text())
@@ -83,13 +92,27 @@ def test_interactive_prompts(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     manifest = yaml.safe_load((tmp_path / "p/platform.yaml").read_text())
     assert (manifest["name"], manifest["strategy"], manifest["registry"]) == (
-        "shipping", "monolith", "registry.example.com/shipping")
+        "shipping",
+        "monolith",
+        "registry.example.com/shipping",
+    )
     assert list(manifest["services"]) == ["ship"]
 
 
 def test_options_are_not_asked_again(tmp_path: Path) -> None:
-    result = run_lockstep("new", "--name", "fleet", "--strategy", "independent", "--services", "a:go",
-                          "--environments", "dev", tmp_path / "p", stdin="\n")
+    result = run_lockstep(
+        "new",
+        "--name",
+        "fleet",
+        "--strategy",
+        "independent",
+        "--services",
+        "a:go",
+        "--environments",
+        "dev",
+        tmp_path / "p",
+        stdin="\n",
+    )
     assert result.code == 0, result.err
     assert "Platform name" not in result.out
     assert "registry.example.com/fleet" in (tmp_path / "p/platform.yaml").read_text()
@@ -144,12 +167,15 @@ def test_bad_answers_exit_2_with_one_line_and_write_nothing(options: list[str], 
 
 def test_bad_config_file_names_file_and_line(tmp_path: Path) -> None:
     config = tmp_path / "answers.yaml"
-    config.write_text("name: fleet\nstrategy: monolith\nenvironments: [dev, prod]\nservices:\n"
-                      "  api:\n    language: cobol\n    port: 8081\n")
+    config.write_text(
+        "name: fleet\nstrategy: monolith\nenvironments: [dev, prod]\nservices:\n"
+        "  api:\n    language: cobol\n    port: 8081\n"
+    )
     result = run_lockstep("new", "--no-input", "--config", config, tmp_path / "p")
     assert result.code == 2
-    assert result.err.strip() == (f"lockstep: error: {config}:6:15: `language` `cobol` is not one of: "
-                                  "go, python, node, java")
+    assert result.err.strip() == (
+        f"lockstep: error: {config}:6:15: `language` `cobol` is not one of: go, python, node, java"
+    )
     assert not (tmp_path / "p").exists()
 
 
@@ -166,14 +192,15 @@ def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
     assert result.code == 0, result.err
     after = (default_repo / "platform.yaml").read_text()
     assert after.startswith(before)  # comments and order kept; the service is appended
-    assert after[len(before):] == ("  payments:\n    language: java\n    port: 9000\n"
-                                   "    api: services/payments/openapi.yaml\n")
+    assert after[len(before) :] == (
+        "  payments:\n    language: java\n    port: 9000\n    api: services/payments/openapi.yaml\n"
+    )
     assert (default_repo / "services/payments/Main.java").is_file()
     assert "EXPOSE 9000" in (default_repo / "services/payments/Dockerfile").read_text()
     dev = yaml.safe_load((default_repo / "environments/dev/platform.lock.yaml").read_text())
     assert dev["services"]["payments"]["version"] == "0.1.0"
-    assert dev["platform"] == "0.1.1"  # combined: a new platform version in dev, recorded in the ledger
-    assert yaml.safe_load((default_repo / "releases/0.1.1.yaml").read_text())["services"]["payments"]
+    assert dev["platform"] == "0.2.0-dev.1"  # combined: a new trunk platform version in dev, in the ledger
+    assert yaml.safe_load((default_repo / "releases/0.2.0-dev.1.yaml").read_text())["services"]["payments"]
     stage = yaml.safe_load((default_repo / "environments/stage/platform.lock.yaml").read_text())
     assert "payments" not in stage["services"]  # arrives there by promotion
     answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
@@ -190,11 +217,14 @@ def test_add_service_dry_run_writes_nothing(default_repo: Path) -> None:
     assert "payments" not in (default_repo / "platform.yaml").read_text()
 
 
-@pytest.mark.parametrize(("args", "named"), [
-    (["service-a", "--language", "go"], "already exists"),
-    (["Bad_Name", "--language", "go"], "Bad_Name"),
-    (["pay", "--language", "cobol"], "cobol"),
-])
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["service-a", "--language", "go"], "already exists"),
+        (["Bad_Name", "--language", "go"], "Bad_Name"),
+        (["pay", "--language", "cobol"], "cobol"),
+    ],
+)
 def test_add_service_refuses_bad_input(args: list[str], named: str, default_repo: Path) -> None:
     before = (default_repo / "platform.yaml").read_text()
     result = run_lockstep("add-service", *args, "--repo", default_repo)

@@ -38,7 +38,9 @@ def test_yaml11_key_on_is_a_finding() -> None:
 
 def test_octal_and_sexagesimal_numbers_are_findings() -> None:
     assert rules("mode: 0755\nport: 22:22\nok: 10\n") == [
-        ("yaml.ambiguous-number", 1, 7), ("yaml.ambiguous-number", 2, 7)]
+        ("yaml.ambiguous-number", 1, 7),
+        ("yaml.ambiguous-number", 2, 7),
+    ]
 
 
 def test_numbers_keep_their_source_text() -> None:

@@ -8,5 +8,4 @@ from generator.findings import Finding, summarize
 
 
 def render(findings: list[Finding]) -> str:
-    return json.dumps({"findings": [f.as_dict() for f in findings], "summary": summarize(findings)},
-                      indent=2) + "\n"
+    return json.dumps({"findings": [f.as_dict() for f in findings], "summary": summarize(findings)}, indent=2) + "\n"

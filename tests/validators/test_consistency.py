@@ -12,6 +12,7 @@ from tests.validators.cases import DEV_LOCK, PLATFORM, STAGE_LOCK, Case, assert_
 def _delete(relative: str):
     def tamper(repo: Path) -> None:
         (repo / relative).unlink()
+
     return tamper
 
 
@@ -19,36 +20,80 @@ def _copy(source: str, target: str):
     def tamper(repo: Path) -> None:
         (repo / target).parent.mkdir(parents=True)
         shutil.copy(repo / source, repo / target)
+
     return tamper
 
 
 CASES = [
-    Case("consistency.duplicate-environment", PLATFORM, "name: stage",
-         lambda r: edit(r, PLATFORM, "name: dev", "name: stage"), occurrence=2),
-    Case("consistency.strategy-modes", PLATFORM, "strategy: monolith",
-         lambda r: edit(r, PLATFORM, "strategy: combined", "strategy: monolith")),
+    Case(
+        "consistency.duplicate-environment",
+        PLATFORM,
+        "name: stage",
+        lambda r: edit(r, PLATFORM, "name: dev", "name: stage"),
+        occurrence=2,
+    ),
+    Case(
+        "consistency.strategy-modes",
+        PLATFORM,
+        "strategy: monolith",
+        lambda r: edit(r, PLATFORM, "strategy: combined", "strategy: monolith"),
+    ),
     Case("consistency.missing-lock", PLATFORM, "- name: prod", _delete("environments/prod/platform.lock.yaml")),
-    Case("consistency.unknown-environment", "environments/qa/platform.lock.yaml", None,
-         _copy(DEV_LOCK, "environments/qa/platform.lock.yaml")),
-    Case("consistency.lock-environment", STAGE_LOCK, "environment: prod",
-         lambda r: edit(r, STAGE_LOCK, "environment: stage", "environment: prod")),
-    Case("consistency.lock-missing-service", DEV_LOCK, "services:",
-         lambda r: edit(r, DEV_LOCK,
-                        "  service-c:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-c:0.1.0\n",
-                        "")),
-    Case("consistency.lock-unknown-service", STAGE_LOCK, "service-z:",
-         lambda r: edit(r, STAGE_LOCK, "  service-c:", "  service-z:")),
-    Case("consistency.image", DEV_LOCK, "service-a:9.9.9",
-         lambda r: edit(r, DEV_LOCK, "service-a:0.1.0", "service-a:9.9.9")),
-    Case("consistency.platform-version", DEV_LOCK, "services:",
-         lambda r: edit(r, DEV_LOCK, "platform: 0.1.0\n", "")),
-    Case("consistency.release-file", "releases/0.2.0.yaml", "version: 0.1.0",
-         lambda r: (r / "releases/0.1.0.yaml").rename(r / "releases/0.2.0.yaml")),
-    Case("consistency.unknown-requirement", PLATFORM, "requires:",
-         lambda r: edit(r, PLATFORM, "    language: go\n", "    language: go\n    requires: {service-z: '>=1.0.0'}\n")),
+    Case(
+        "consistency.unknown-environment",
+        "environments/qa/platform.lock.yaml",
+        None,
+        _copy(DEV_LOCK, "environments/qa/platform.lock.yaml"),
+    ),
+    Case(
+        "consistency.lock-environment",
+        STAGE_LOCK,
+        "environment: prod",
+        lambda r: edit(r, STAGE_LOCK, "environment: stage", "environment: prod"),
+    ),
+    Case(
+        "consistency.lock-missing-service",
+        DEV_LOCK,
+        "services:",
+        lambda r: edit(
+            r,
+            DEV_LOCK,
+            "  service-c:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-c:0.1.0\n",
+            "",
+        ),
+    ),
+    Case(
+        "consistency.lock-unknown-service",
+        STAGE_LOCK,
+        "service-z:",
+        lambda r: edit(r, STAGE_LOCK, "  service-c:", "  service-z:"),
+    ),
+    Case(
+        "consistency.image",
+        DEV_LOCK,
+        "service-a:9.9.9",
+        lambda r: edit(r, DEV_LOCK, "service-a:0.1.0", "service-a:9.9.9"),
+    ),
+    Case("consistency.platform-version", DEV_LOCK, "services:", lambda r: edit(r, DEV_LOCK, "platform: 0.1.0\n", "")),
+    Case(
+        "consistency.release-file",
+        "releases/0.2.0.yaml",
+        "version: 0.1.0",
+        lambda r: (r / "releases/0.1.0.yaml").rename(r / "releases/0.2.0.yaml"),
+    ),
+    Case(
+        "consistency.unknown-requirement",
+        PLATFORM,
+        "requires:",
+        lambda r: edit(r, PLATFORM, "    language: go\n", "    language: go\n    requires: {service-z: '>=1.0.0'}\n"),
+    ),
     Case("consistency.missing-file", PLATFORM, "service-b:", _delete("charts/service-b/Chart.yaml")),
-    Case("consistency.helmfile-environments", "helmfile.yaml.gotmpl", "environments:",
-         lambda r: edit(r, "helmfile.yaml.gotmpl", "  prod: {}\n", "")),
+    Case(
+        "consistency.helmfile-environments",
+        "helmfile.yaml.gotmpl",
+        "environments:",
+        lambda r: edit(r, "helmfile.yaml.gotmpl", "  prod: {}\n", ""),
+    ),
 ]
 
 
@@ -68,8 +113,12 @@ def test_a_new_service_may_be_missing_downstream(default_repo: Path) -> None:
     """Only the first environment must pin every service: later ones get it by promotion."""
     from tests.conftest import findings
 
-    edit(default_repo, "environments/prod/platform.lock.yaml",
-         "  service-c:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-c:0.1.0\n", "")
+    edit(
+        default_repo,
+        "environments/prod/platform.lock.yaml",
+        "  service-c:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-c:0.1.0\n",
+        "",
+    )
     assert not [f for f in findings(default_repo) if f.rule.startswith("consistency.")]
 
 

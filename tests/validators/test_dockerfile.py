@@ -50,6 +50,5 @@ def test_user_root_is_refused(default_repo: Path) -> None:
 
 
 def test_digest_pinned_base_is_accepted(default_repo: Path) -> None:
-    edit(default_repo, PY, "FROM python:3.12-slim-bookworm\n",
-         "FROM python@sha256:" + "a" * 64 + "\n")
+    edit(default_repo, PY, "FROM python:3.12-slim-bookworm\n", "FROM python@sha256:" + "a" * 64 + "\n")
     assert not [f for f in findings(default_repo) if f.rule == "dockerfile.unpinned-base"]

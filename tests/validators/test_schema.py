@@ -11,39 +11,76 @@ from tests.validators.cases import DEV_LOCK, PLATFORM, STAGE_LOCK, Case, assert_
 def _write(relative: str, data: bytes):
     def tamper(repo: Path) -> None:
         (repo / relative).write_bytes(data)
+
     return tamper
 
 
 def _alias(repo: Path) -> None:
     edit(repo, DEV_LOCK, "  service-a:\n", "  service-a: &pin\n")
-    edit(repo, DEV_LOCK, "  service-b:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-b:0.1.0",
-         "  service-b: *pin")
+    edit(
+        repo,
+        DEV_LOCK,
+        "  service-b:\n    version: 0.1.0\n    image: registry.example.com/logistics/service-b:0.1.0",
+        "  service-b: *pin",
+    )
 
 
 CASES = [
     Case("yaml.syntax", DEV_LOCK, "service-a:", lambda r: edit(r, DEV_LOCK, "  service-a:", "\tservice-a:")),
-    Case("yaml.duplicate-key", PLATFORM, "registry: again",
-         lambda r: edit(r, PLATFORM, "services:\n", "registry: again\nservices:\n")),
-    Case("yaml.ambiguous-boolean", PLATFORM, "description: no",
-         lambda r: edit(r, PLATFORM, "services:\n", "description: no\nservices:\n")),
-    Case("yaml.ambiguous-number", PLATFORM, "description: 0755",
-         lambda r: edit(r, PLATFORM, "services:\n", "description: 0755\nservices:\n")),
+    Case(
+        "yaml.duplicate-key",
+        PLATFORM,
+        "registry: again",
+        lambda r: edit(r, PLATFORM, "services:\n", "registry: again\nservices:\n"),
+    ),
+    Case(
+        "yaml.ambiguous-boolean",
+        PLATFORM,
+        "description: no",
+        lambda r: edit(r, PLATFORM, "services:\n", "description: no\nservices:\n"),
+    ),
+    Case(
+        "yaml.ambiguous-number",
+        PLATFORM,
+        "description: 0755",
+        lambda r: edit(r, PLATFORM, "services:\n", "description: 0755\nservices:\n"),
+    ),
     Case("yaml.alias", DEV_LOCK, "*pin", _alias),
     Case("yaml.key", PLATFORM, "? [a, b]", lambda r: edit(r, PLATFORM, "services:\n", "? [a, b]\n: c\nservices:\n")),
-    Case("yaml.multiple-documents", STAGE_LOCK, "other: 1",
-         lambda r: edit(r, STAGE_LOCK, "kind: Lock\n", "kind: Lock\n---\nother: 1\n")),
+    Case(
+        "yaml.multiple-documents",
+        STAGE_LOCK,
+        "other: 1",
+        lambda r: edit(r, STAGE_LOCK, "kind: Lock\n", "kind: Lock\n---\nother: 1\n"),
+    ),
     Case("yaml.empty", "releases/0.1.0.yaml", None, _write("releases/0.1.0.yaml", b"")),
     Case("yaml.unreadable", DEV_LOCK, None, _write(DEV_LOCK, b"apiVersion: \xff\xfe\n")),
     Case("yaml.too-large", STAGE_LOCK, None, _write(STAGE_LOCK, b"# padding\n" * 500_000)),
-    Case("schema.unknown-key", PLATFORM, "colour: blue",
-         lambda r: edit(r, PLATFORM, "    language: go\n", "    language: go\n    colour: blue\n")),
-    Case("schema.missing-key", DEV_LOCK, "service-a:",
-         lambda r: edit(r, DEV_LOCK, "    image: registry.example.com/logistics/service-a:0.1.0\n", "")),
+    Case(
+        "schema.unknown-key",
+        PLATFORM,
+        "colour: blue",
+        lambda r: edit(r, PLATFORM, "    language: go\n", "    language: go\n    colour: blue\n"),
+    ),
+    Case(
+        "schema.missing-key",
+        DEV_LOCK,
+        "service-a:",
+        lambda r: edit(r, DEV_LOCK, "    image: registry.example.com/logistics/service-a:0.1.0\n", ""),
+    ),
     Case("schema.invalid-name", DEV_LOCK, "Service_A:", lambda r: edit(r, DEV_LOCK, "service-a:", "Service_A:")),
-    Case("schema.invalid-value", PLATFORM, "mode: sometimes",
-         lambda r: edit(r, PLATFORM, "mode: independent", "mode: sometimes")),
-    Case("schema.unquoted-number", STAGE_LOCK, "platform: 1.10",
-         lambda r: edit(r, STAGE_LOCK, "platform: 0.1.0", "platform: 1.10")),
+    Case(
+        "schema.invalid-value",
+        PLATFORM,
+        "mode: sometimes",
+        lambda r: edit(r, PLATFORM, "mode: independent", "mode: sometimes"),
+    ),
+    Case(
+        "schema.unquoted-number",
+        STAGE_LOCK,
+        "platform: 1.10",
+        lambda r: edit(r, STAGE_LOCK, "platform: 0.1.0", "platform: 1.10"),
+    ),
 ]
 
 

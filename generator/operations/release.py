@@ -1,0 +1,45 @@
+"""`lockstep release`: cut a platform version from what the release-source environment runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import gitrefs, versions
+from generator.changeset import Changeset
+from generator.errors import UsageError
+from generator.model import Release
+from generator.operations import Plan, load_valid, utc_now
+
+
+def refs_for(version: str) -> tuple[str, str]:
+    """The release branch and tag of a platform version: `X.Y-release`, `platform-vX.Y.Z`."""
+    parsed = versions.parse(version)
+    return f"{parsed.major}.{parsed.minor}-release", f"platform-v{version}"
+
+
+def release(root: Path, level: versions.Level = "minor", *, branch: bool = False) -> tuple[Plan, str]:
+    """The plan, and the new platform version."""
+    repo, platform = load_valid(root)
+    if not platform.versioned:
+        raise UsageError("strategy `independent` has no platform versions to release")
+    if versions.RELEASE_BRANCH.match(gitrefs.current_branch(root) or ""):
+        raise UsageError("on a release branch, `lockstep bump` makes the patch versions; release from main")
+    source = platform.release_source().name
+    lock = repo.locks.get(source)
+    if lock is None:
+        raise UsageError(f"the lock of {source} is missing or invalid; run `lockstep validate` first")
+    version = versions.next_release(repo.releases, level)
+    if branch:
+        gitrefs.check_new_refs(root, *refs_for(version))
+    change = Changeset()
+    change.write_release(Release(version, lock.services, ()).promoted(source, utc_now()))
+    change.write_lock(lock.with_services(lock.services, version))
+    return Plan(f"platform {version} cut from {source}", change), version
+
+
+def branch_and_tag(root: Path, version: str, files: list[str]) -> str:
+    """Commit the release, then make the branch X.Y-release and the tag platform-vX.Y.Z at that commit."""
+    branch, tag = refs_for(version)
+    gitrefs.commit(root, f"lockstep release {version}", files)
+    gitrefs.create_branch_and_tag(root, branch, tag, f"platform {version}")
+    return f"branch {branch}, tag {tag}"

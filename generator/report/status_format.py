@@ -1,0 +1,90 @@
+"""`lockstep status` as a terminal table, GitHub markdown, or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from generator.status import Status
+
+MISSING = "-"
+
+
+def _cells(status: Status) -> tuple[list[str], list[list[str]]]:
+    header = ["service", *(name for name, _ in status.environments)]
+    body = [["platform", *(version or MISSING for version in status.platform_versions)]]
+    body += [[service, *(version or MISSING for version in row)] for service, row in status.rows]
+    return header, body
+
+
+def _waiting_lines(status: Status) -> list[str]:
+    if not status.waiting:
+        return ["nothing waiting to be promoted"]
+    return [f"{w.environment} <- {w.upstream}: {w.what}" for w in status.waiting]
+
+
+def text(status: Status) -> str:
+    header, body = _cells(status)
+    modes = ["mode", *(mode for _, mode in status.environments)]
+    widths = [max(len(row[i]) for row in [header, modes, *body]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "│ " + " │ ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)) + " │"
+
+    def rule(left: str, middle: str, right: str) -> str:
+        return left + middle.join("─" * (width + 2) for width in widths) + right
+
+    lines = [
+        f"{status.platform} ({status.strategy})",
+        rule("┌", "┬", "┐"),
+        line(header),
+        line(modes),
+        rule("├", "┼", "┤"),
+        line(body[0]),
+        rule("├", "┼", "┤"),
+        *map(line, body[1:]),
+        rule("└", "┴", "┘"),
+    ]
+    waiting = _waiting_lines(status)
+    lines += ["waiting:", *(f"  {w}" for w in waiting)] if status.waiting else waiting
+    return "\n".join(lines) + "\n"
+
+
+def markdown(status: Status) -> str:
+    header, body = _cells(status)
+    modes = ["*mode*", *(f"*{mode}*" for _, mode in status.environments)]
+    rows = [header, ["---"] * len(header), modes, [f"**{body[0][0]}**", *(f"**{c}**" for c in body[0][1:])], *body[1:]]
+    table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
+    waiting = "\n".join(f"- {line}" for line in _waiting_lines(status))
+    return f"### {status.platform} ({status.strategy})\n\n{table}\n\n**Waiting to be promoted**\n\n{waiting}\n"
+
+
+def as_json(status: Status) -> str:
+    return (
+        json.dumps(
+            {
+                "platform": status.platform,
+                "strategy": status.strategy,
+                "environments": [
+                    {
+                        "name": name,
+                        "mode": mode,
+                        "platform": version,
+                        "services": {service: row[index] for service, row in status.rows if row[index] is not None},
+                    }
+                    for index, ((name, mode), version) in enumerate(
+                        zip(status.environments, status.platform_versions, strict=True)
+                    )
+                ],
+                "waiting": [{"environment": w.environment, "from": w.upstream, "what": w.what} for w in status.waiting],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+RENDERERS = {"text": text, "markdown": markdown, "json": as_json}
+
+
+def render(status: Status, fmt: str) -> str:
+    return RENDERERS[fmt](status)

@@ -1,0 +1,76 @@
+"""SemVer arithmetic for services and platform versions (the `semver` library does the parsing).
+
+Platform versions follow three lines so that no two branches ever mint the same number:
+- trunk (main): every bump makes a pre-release of the next minor, `X.(Y+1).0-dev.N`;
+- `lockstep release` cuts `X.(Y+1).0` (or the next major/patch) from what the source environment runs;
+- a release branch `X.Y-release` makes patch versions `X.Y.(Z+1)` of its own line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+import semver
+
+from generator.errors import UsageError
+
+Level = Literal["patch", "minor", "major"]
+TRUNK_TAG = "dev"
+RELEASE_BRANCH = re.compile(r"^(?P<major>0|[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)-release$")
+
+
+def parse(text: str) -> semver.Version:
+    try:
+        return semver.Version.parse(text)
+    except ValueError as error:
+        raise UsageError(f"`{text}` is not a SemVer version (MAJOR.MINOR.PATCH)") from error
+
+
+def newer(a: str, b: str) -> bool:
+    """True when version `a` is greater than `b` (SemVer precedence)."""
+    return parse(a) > parse(b)
+
+
+def bump(text: str, level: Level) -> str:
+    version = parse(text)
+    bumped = {"patch": version.bump_patch, "minor": version.bump_minor, "major": version.bump_major}[level]()
+    return str(bumped)
+
+
+def latest(versions: Iterable[str]) -> str | None:
+    parsed = [parse(v) for v in versions]
+    return str(max(parsed)) if parsed else None
+
+
+def _releases(versions: Iterable[str]) -> list[semver.Version]:
+    return [v for v in map(parse, versions) if not v.prerelease]
+
+
+def next_trunk(versions: Iterable[str]) -> str:
+    """The next trunk platform version: a `-dev.N` pre-release of the minor after the newest release."""
+    versions = list(versions)
+    released = _releases(versions)
+    target = max(released).bump_minor() if released else semver.Version(0, 1, 0)
+    counters = [
+        int(v.prerelease.split(".")[1])
+        for v in map(parse, versions)
+        if v.finalize_version() == target and v.prerelease and re.fullmatch(rf"{TRUNK_TAG}\.[0-9]+", v.prerelease)
+    ]
+    return f"{target}-{TRUNK_TAG}.{max(counters, default=0) + 1}"
+
+
+def next_release(versions: Iterable[str], level: Level) -> str:
+    """The next release number after the newest release (pre-releases do not count)."""
+    released = _releases(versions)
+    base = max(released) if released else semver.Version(0, 0, 0)
+    return bump(str(base), level)
+
+
+def next_on_branch(versions: Iterable[str], major: int, minor: int) -> str:
+    """The next patch of the `major.minor` line, for a bump on the branch `major.minor-release`."""
+    line = [v for v in _releases(versions) if (v.major, v.minor) == (major, minor)]
+    if not line:
+        raise UsageError(f"no release {major}.{minor}.x in the ledger for the branch {major}.{minor}-release")
+    return str(max(line).bump_patch())

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from generator import versions
+from generator.errors import UsageError
+
+
+@pytest.mark.parametrize(
+    ("known", "expected"),
+    [
+        ([], "0.1.0-dev.1"),
+        (["0.1.0"], "0.2.0-dev.1"),
+        (["0.1.0", "0.2.0-dev.1", "0.2.0-dev.2"], "0.2.0-dev.3"),
+        (["0.1.0", "0.2.0-dev.9", "0.2.0-dev.10"], "0.2.0-dev.11"),  # numeric, not text order
+        (["0.1.0", "0.2.0-dev.4", "0.2.0"], "0.3.0-dev.1"),  # a release starts the next line
+        (["1.4.0", "1.4.1", "2.0.0", "0.9.0"], "2.1.0-dev.1"),
+    ],
+)
+def test_next_trunk(known: list[str], expected: str) -> None:
+    assert versions.next_trunk(known) == expected
+
+
+@pytest.mark.parametrize(
+    ("known", "level", "expected"),
+    [
+        (["0.1.0", "0.2.0-dev.3"], "minor", "0.2.0"),
+        (["0.1.0", "0.2.0-dev.3"], "major", "1.0.0"),
+        (["0.1.0", "0.2.0-dev.3"], "patch", "0.1.1"),
+        (["1.4.0", "1.4.2", "1.3.7"], "minor", "1.5.0"),
+    ],
+)
+def test_next_release(known: list[str], level: versions.Level, expected: str) -> None:
+    assert versions.next_release(known, level) == expected
+
+
+def test_next_on_branch_stays_on_its_line() -> None:
+    assert versions.next_on_branch(["1.4.0", "1.4.1", "1.5.0", "1.5.0-dev.2"], 1, 4) == "1.4.2"
+    with pytest.raises(UsageError, match=r"no release 1\.6\.x"):
+        versions.next_on_branch(["1.4.0"], 1, 6)
+
+
+def test_bump_and_compare() -> None:
+    assert versions.bump("1.2.3", "patch") == "1.2.4"
+    assert versions.bump("1.2.3", "minor") == "1.3.0"
+    assert versions.bump("1.2.3", "major") == "2.0.0"
+    assert versions.newer("1.10.0", "1.9.0") and not versions.newer("1.0.0-dev.1", "1.0.0")
+    with pytest.raises(UsageError, match=r"`1\.2` is not a SemVer version"):
+        versions.parse("1.2")
+
+
+def test_release_branch_names() -> None:
+    assert versions.RELEASE_BRANCH.match("1.4-release")["minor"] == "4"
+    assert not versions.RELEASE_BRANCH.match("main")
+    assert not versions.RELEASE_BRANCH.match("01.4-release")
