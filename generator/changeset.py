@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import layout, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
-from generator.model import Lock, Release
+from generator.model import Lock, Release, Rollbacks
 
 
 @dataclass
@@ -26,6 +26,9 @@ class Changeset:
 
     def write_release(self, release: Release) -> None:
         self.write(layout.release(release.version), yamlio.dumps(release.as_data()))
+
+    def write_rollbacks(self, rollbacks: Rollbacks) -> None:
+        self.write(layout.rollbacks(rollbacks.environment), yamlio.dumps(rollbacks.as_data()))
 
     def preview(self, root: Path) -> str:
         """What `--dry-run` prints: a unified diff of every file the change writes."""

@@ -88,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
     promote.add_argument("--service", metavar="SERVICE", help="one service (independent-mode ENV)")
     _writer_options(promote)
 
+    rollback = commands.add_parser("rollback", help="go back to what ENV ran before, with what the rollback breaks")
+    rollback.add_argument("environment", metavar="ENV")
+    rollback.add_argument(
+        "--to", required=True, metavar="X.Y.Z", help="the platform (or, with --service, service) version"
+    )
+    rollback.add_argument("--service", metavar="SERVICE", help="roll back one service (independent-mode ENV)")
+    _writer_options(rollback)
+
     status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
     status.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
     status.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -158,6 +166,13 @@ def _promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rollback(args: argparse.Namespace) -> int:
+    from generator.operations.rollback import rollback
+
+    _show_or_apply(args, rollback(args.repo, args.environment, args.to, args.service))
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     from generator.report import status_format
     from generator.status import status
@@ -214,6 +229,7 @@ COMMANDS = {
     "bump": _bump,
     "release": _release,
     "promote": _promote,
+    "rollback": _rollback,
     "status": _status,
     "validate": _validate,
 }

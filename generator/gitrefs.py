@@ -90,3 +90,26 @@ def export_tree(root: Path, ref: str, destination: Path, paths: tuple[str, ...] 
             archive.extractall(destination, filter="data")
         else:  # pragma: no cover - Python without the extraction filters
             archive.extractall(destination)
+
+
+def file_history(root: Path, relative: str) -> list[str]:
+    """Every committed version of `relative` (newest first), read in one `git cat-file --batch`; empty outside
+    git. Used by `rollback` to learn which versions an environment ran; validate never walks history."""
+    listing = _run(root, ("log", "--format=%H", "--", relative))
+    if listing.returncode != 0 or not listing.stdout.strip():
+        return []
+    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    requests = "".join(f"{sha}:{prefix}{relative}\n" for sha in listing.stdout.split())
+    result = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=root, input=requests.encode(), capture_output=True, check=False
+    )
+    contents, data = [], result.stdout
+    while data:
+        header, _, data = data.partition(b"\n")
+        fields = header.split()
+        if len(fields) != 3:  # "<name> missing": the file was deleted in that commit
+            continue
+        size = int(fields[2])
+        contents.append(data[:size].decode("utf-8", errors="replace"))
+        data = data[size + 1 :]
+    return contents

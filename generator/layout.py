@@ -15,6 +15,10 @@ def lock(environment: str) -> str:
     return f"{ENVIRONMENTS_DIR}/{environment}/platform.lock.yaml"
 
 
+def rollbacks(environment: str) -> str:
+    return f"{ENVIRONMENTS_DIR}/{environment}/rollbacks.yaml"
+
+
 def values(environment: str, service: str) -> str:
     return f"{ENVIRONMENTS_DIR}/{environment}/values/{service}.yaml"
 

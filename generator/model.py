@@ -155,3 +155,64 @@ class Release:
             "services": {name: pin.as_data() for name, pin in self.services.items()},
             "promotions": [{"environment": p.environment, "at": p.at} for p in self.promotions],
         }
+
+
+@dataclass(frozen=True)
+class Move:
+    """One version change of a rollback, and why it was needed."""
+
+    before: str
+    after: str
+    reason: str
+
+    def as_data(self) -> dict[str, str]:
+        return {"from": self.before, "to": self.after, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RollbackRecord:
+    at: str
+    platform: Move | None
+    services: Mapping[str, Move]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> RollbackRecord:
+        def move(m: Mapping[str, str]) -> Move:
+            return Move(m["from"], m["to"], m["reason"])
+
+        return cls(
+            data["at"],
+            move(data["platform"]) if "platform" in data else None,
+            _frozen({name: move(m) for name, m in data.get("services", {}).items()}),
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"at": self.at}
+        if self.platform is not None:
+            data["platform"] = self.platform.as_data()
+        if self.services:
+            data["services"] = {name: move.as_data() for name, move in self.services.items()}
+        return data
+
+
+@dataclass(frozen=True)
+class Rollbacks:
+    """The append-only rollback record of one environment."""
+
+    environment: str
+    records: tuple[RollbackRecord, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Rollbacks:
+        return cls(data["environment"], tuple(RollbackRecord.from_data(r) for r in data["rollbacks"]))
+
+    def appended(self, record: RollbackRecord) -> Rollbacks:
+        return Rollbacks(self.environment, (*self.records, record))
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "apiVersion": "lockstep/v1",
+            "kind": "Rollbacks",
+            "environment": self.environment,
+            "rollbacks": [record.as_data() for record in self.records],
+        }

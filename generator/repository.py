@@ -8,7 +8,7 @@ from pathlib import Path
 from generator import layout, schemas, yamlio
 from generator.errors import UsageError
 from generator.findings import Finding
-from generator.model import Lock, Platform, Release
+from generator.model import Lock, Platform, Release, Rollbacks
 from generator.yamlio import Document
 
 
@@ -20,6 +20,7 @@ class Repo:
     platform: Platform | None = None
     locks: dict[str, Lock] = field(default_factory=dict)
     releases: dict[str, Release] = field(default_factory=dict)
+    rollbacks: dict[str, Rollbacks] = field(default_factory=dict)
     base: Repo | None = None  # pull-request mode: the repository at the base ref
 
     def document(self, relative: str) -> Document | None:
@@ -41,6 +42,10 @@ def lock_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in (root / layout.ENVIRONMENTS_DIR).glob("*/platform.lock.yaml"))
 
 
+def rollback_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in (root / layout.ENVIRONMENTS_DIR).glob("*/rollbacks.yaml"))
+
+
 def release_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in (root / layout.RELEASES_DIR).glob("*.yaml"))
 
@@ -57,6 +62,10 @@ def load_repo(root: Path) -> Repo:
         doc = _read(repo, relative, "lock")
         if doc.ok:
             repo.locks[relative.split("/")[1]] = Lock.from_data(doc.data)
+    for relative in rollback_files(root):
+        doc = _read(repo, relative, "rollbacks")
+        if doc.ok:
+            repo.rollbacks[relative.split("/")[1]] = Rollbacks.from_data(doc.data)
     for relative in release_files(root):
         doc = _read(repo, relative, "release")
         if doc.ok:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 import semver
 
@@ -74,3 +75,26 @@ def next_on_branch(versions: Iterable[str], major: int, minor: int) -> str:
     if not line:
         raise UsageError(f"no release {major}.{minor}.x in the ledger for the branch {major}.{minor}-release")
     return str(max(line).bump_patch())
+
+
+@cache
+def _range(text: str) -> Any:
+    from semantic_version import NpmSpec
+
+    return NpmSpec(" ".join(part.strip() for part in text.split(",")))  # Helm's "a, b" is npm's "a b"
+
+
+def range_error(text: str) -> str | None:
+    """Why `text` is not a version range (npm/Helm syntax: >=1.2.0 <2.0.0, ^1.2, ~1.2.3, 1.x, a || b)."""
+    try:
+        _range(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def satisfies(version: str, text: str) -> bool:
+    """npm/Helm semantics: pre-releases match only a range that names a pre-release of the same version."""
+    from semantic_version import Version
+
+    return _range(text).match(Version(version))

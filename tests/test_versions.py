@@ -53,3 +53,45 @@ def test_release_branch_names() -> None:
     assert versions.RELEASE_BRANCH.match("1.4-release")["minor"] == "4"
     assert not versions.RELEASE_BRANCH.match("main")
     assert not versions.RELEASE_BRANCH.match("01.4-release")
+
+
+RANGES = [
+    # (range, version, matches): npm/Helm semantics
+    (">=2.1.0 <3.0.0", "2.1.0", True),
+    (">=2.1.0 <3.0.0", "3.0.0", False),
+    (">=2.1.0, <3.0.0", "2.9.9", True),  # Helm's comma is AND
+    ("^2.1", "2.9.0", True),
+    ("^2.1", "2.0.9", False),
+    ("^2.1", "3.0.0", False),
+    ("^0.2.3", "0.2.9", True),  # caret below 1.0.0: minor is breaking
+    ("^0.2.3", "0.3.0", False),
+    ("~2.1.3", "2.1.9", True),
+    ("~2.1.3", "2.2.0", False),
+    ("~2.1", "2.1.0", True),
+    ("2.x", "2.7.1", True),
+    ("2.x", "3.0.0", False),
+    ("2.1.x", "2.1.4", True),
+    ("2.1.x", "2.2.0", False),
+    ("*", "0.0.1", True),
+    ("1.2 - 1.4", "1.4.9", True),
+    ("1.2 - 1.4", "1.5.0", False),
+    ("^1.2 || ^2.0", "2.3.0", True),
+    ("^1.2 || ^2.0", "3.0.0", False),
+    # pre-releases are excluded unless the range asks for one of the same version
+    ("^2.1", "2.2.0-beta.1", False),
+    (">=2.1.0", "3.0.0-rc.1", False),
+    (">=2.2.0-beta.0", "2.2.0-beta.1", True),
+    ("^2.2.0-beta.0", "2.2.0", True),
+    ("^2.2.0-beta.0", "2.3.0-beta.0", False),
+]
+
+
+@pytest.mark.parametrize(("text", "version", "matches"), RANGES)
+def test_ranges(text: str, version: str, matches: bool) -> None:
+    assert versions.range_error(text) is None
+    assert versions.satisfies(version, text) is matches
+
+
+@pytest.mark.parametrize("text", ["nope", ">=", "^x.y", "1.2.3.4"])
+def test_invalid_ranges(text: str) -> None:
+    assert versions.range_error(text)

@@ -9,11 +9,12 @@ from generator.status import Status
 MISSING = "-"
 
 
-def _cells(status: Status) -> tuple[list[str], list[list[str]]]:
+def _table(status: Status) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    """Header, the platform-version row (none for the independent strategy), one row per service."""
     header = ["service", *(name for name, _ in status.environments)]
-    body = [["platform", *(version or MISSING for version in status.platform_versions)]]
-    body += [[service, *(version or MISSING for version in row)] for service, row in status.rows]
-    return header, body
+    platform = [["platform", *(version or MISSING for version in status.platform_versions)]]
+    services = [[service, *(version or MISSING for version in row)] for service, row in status.rows]
+    return header, platform if status.strategy != "independent" else [], services
 
 
 def _waiting_lines(status: Status) -> list[str]:
@@ -23,9 +24,9 @@ def _waiting_lines(status: Status) -> list[str]:
 
 
 def text(status: Status) -> str:
-    header, body = _cells(status)
+    header, platform, services = _table(status)
     modes = ["mode", *(mode for _, mode in status.environments)]
-    widths = [max(len(row[i]) for row in [header, modes, *body]) for i in range(len(header))]
+    widths = [max(len(row[i]) for row in [header, modes, *platform, *services]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
         return "│ " + " │ ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)) + " │"
@@ -33,26 +34,21 @@ def text(status: Status) -> str:
     def rule(left: str, middle: str, right: str) -> str:
         return left + middle.join("─" * (width + 2) for width in widths) + right
 
-    lines = [
-        f"{status.platform} ({status.strategy})",
-        rule("┌", "┬", "┐"),
-        line(header),
-        line(modes),
-        rule("├", "┼", "┤"),
-        line(body[0]),
-        rule("├", "┼", "┤"),
-        *map(line, body[1:]),
-        rule("└", "┴", "┘"),
-    ]
+    lines = [f"{status.platform} ({status.strategy})", rule("┌", "┬", "┐"), line(header), line(modes)]
+    for block in (platform, services):
+        if block:
+            lines += [rule("├", "┼", "┤"), *map(line, block)]
+    lines.append(rule("└", "┴", "┘"))
     waiting = _waiting_lines(status)
     lines += ["waiting:", *(f"  {w}" for w in waiting)] if status.waiting else waiting
     return "\n".join(lines) + "\n"
 
 
 def markdown(status: Status) -> str:
-    header, body = _cells(status)
+    header, platform, services = _table(status)
     modes = ["*mode*", *(f"*{mode}*" for _, mode in status.environments)]
-    rows = [header, ["---"] * len(header), modes, [f"**{body[0][0]}**", *(f"**{c}**" for c in body[0][1:])], *body[1:]]
+    bold = [[f"**{cell}**" for cell in row] for row in platform]
+    rows = [header, ["---"] * len(header), modes, *bold, *services]
     table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
     waiting = "\n".join(f"- {line}" for line in _waiting_lines(status))
     return f"### {status.platform} ({status.strategy})\n\n{table}\n\n**Waiting to be promoted**\n\n{waiting}\n"

@@ -23,7 +23,9 @@ MISSING_LOCK = Rule("consistency.missing-lock", "error", "Every environment on t
 UNKNOWN_ENVIRONMENT = Rule(
     "consistency.unknown-environment", "error", "Every lock file belongs to an environment of the manifest."
 )
-LOCK_ENVIRONMENT = Rule("consistency.lock-environment", "error", "A lock's `environment` is the name of its directory.")
+LOCK_ENVIRONMENT = Rule(
+    "consistency.lock-environment", "error", "The `environment` of a lock or rollback record is its directory's name."
+)
 LOCK_MISSING_SERVICE = Rule(
     "consistency.lock-missing-service",
     "error",
@@ -118,15 +120,16 @@ def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
         if directory not in platform.path:
             yield UNKNOWN_ENVIRONMENT.of(doc, f"`{directory}` is not an environment of {layout.PLATFORM}")
             continue
+        named = doc.data.get("environment") if doc.ok else None
+        if named is not None and named != directory:
+            yield LOCK_ENVIRONMENT.of(
+                doc, f"environment is `{named}` but the file is in environments/{directory}/", ("environment",)
+            )
+        if relative != layout.lock(directory):
+            continue
         lock = repo.locks.get(directory)
         if lock is None:
             continue  # unparseable: the schema family said why
-        if lock.environment != directory:
-            yield LOCK_ENVIRONMENT.of(
-                doc,
-                f"environment is `{lock.environment}` but the file is in environments/{directory}/",
-                ("environment",),
-            )
         first = directory == platform.path[0]
         mode = platform.environment(directory).mode  # type: ignore[union-attr]
         if platform.versioned and lock.platform is None and (first or mode == "platform"):

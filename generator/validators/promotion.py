@@ -46,13 +46,20 @@ SNAPSHOT_CHANGED = Rule(
 HISTORY_REWRITTEN = Rule(
     "promotion.history-rewritten",
     "error",
-    "(with --base) Ledger promotions are only appended, never edited or removed.",
+    "(with --base) Ledger promotions and rollback records are only appended, never edited or removed.",
 )
 NOT_FROM_UPSTREAM = Rule(
     "promotion.not-from-upstream",
     "error",
     "(with --base) A lock change outside the first environment takes what the upstream "
     "environment ran at base or head.",
+)
+
+UNRECORDED_ROLLBACK = Rule(
+    "promotion.unrecorded-rollback",
+    "error",
+    "(with --base) A lock that goes back to an older version outside the first environment has the rollback "
+    "recorded in environments/<env>/rollbacks.yaml (lockstep rollback writes both).",
 )
 
 RULES: tuple[Rule, ...] = (
@@ -66,6 +73,7 @@ RULES: tuple[Rule, ...] = (
     SNAPSHOT_CHANGED,
     HISTORY_REWRITTEN,
     NOT_FROM_UPSTREAM,
+    UNRECORDED_ROLLBACK,
 )
 
 
@@ -201,16 +209,39 @@ def _ledger_history_checks(repo: Repo, base: Repo) -> Iterator[Finding]:
                 ("services", changed[0]) if changed[0] in now.services else ("services",),
                 key=True,
             )
-        kept = now.promotions[: len(was.promotions)]
-        if kept != was.promotions:
-            index = next((i for i, (a, b) in enumerate(zip(kept, was.promotions, strict=False)) if a != b), len(kept))
-            pointer = ("promotions", index) if index < len(now.promotions) else ("promotions",)
-            yield HISTORY_REWRITTEN.of(
-                doc,
-                f"promotion record {index + 1} of platform {version} was edited or removed; records are only appended",
-                pointer,
-                key=index >= len(kept),
-            )
+        yield from _append_only(doc, now.promotions, was.promotions, "promotions", f"platform {version}")
+    for environment, was_rolled in base.rollbacks.items():
+        relative = layout.rollbacks(environment)
+        rolled, doc = repo.rollbacks.get(environment), repo.documents.get(relative)
+        if rolled is None or doc is None:
+            yield HISTORY_REWRITTEN.at(relative, 1, 1, f"the rollback record of {environment} was removed")
+            continue
+        yield from _append_only(doc, rolled.records, was_rolled.records, "rollbacks", f"{environment}'s rollbacks")
+
+
+def _append_only(doc: Document, now: tuple, was: tuple, key: str, what: str) -> Iterator[Finding]:
+    """`now` must start with every record of `was`, unchanged."""
+    kept = now[: len(was)]
+    if kept == was:
+        return
+    index = next((i for i, (a, b) in enumerate(zip(kept, was, strict=False)) if a != b), len(kept))
+    pointer = (key, index) if index < len(now) else (key,)
+    yield HISTORY_REWRITTEN.of(
+        doc,
+        f"record {index + 1} of {what} was edited or removed; records are only appended",
+        pointer,
+        key=index >= len(kept),
+    )
+
+
+def _rolled_back(repo: Repo, base: Repo, environment: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """Platform versions and (service, version) pairs that rollback records added since base name as targets."""
+    rolled = repo.rollbacks.get(environment)
+    known = len(base.rollbacks[environment].records) if environment in base.rollbacks else 0
+    records = rolled.records[known:] if rolled else ()
+    platforms = {r.platform.after for r in records if r.platform}
+    services = {(name, move.after) for r in records for name, move in r.services.items()}
+    return platforms, services
 
 
 def _ran(lock: Lock | None, service: str | None = None) -> str | None:
@@ -223,6 +254,8 @@ def _ran(lock: Lock | None, service: str | None = None) -> str | None:
 
 
 def _upstream_checks(repo: Repo, base: Repo, platform: Platform) -> Iterator[Finding]:
+    """Outside the first environment a lock changes by promotion (from what the upstream ran) or by a
+    recorded rollback (to an older version, with its record in rollbacks.yaml)."""
     for environment in platform.environments[1:]:
         upstream = platform.upstream(environment.name)
         lock, was = repo.locks.get(environment.name), base.locks.get(environment.name)
@@ -230,31 +263,66 @@ def _upstream_checks(repo: Repo, base: Repo, platform: Platform) -> Iterator[Fin
             continue
         doc = _lock_doc(repo, environment.name)
         sources = (repo.locks.get(upstream.name), base.locks.get(upstream.name))
+        rolled_platforms, rolled_services = _rolled_back(repo, base, environment.name)
+        env = environment.name
         if environment.mode == "platform":
-            version = lock.platform
-            if version is None or (was is not None and version == was.platform):
+            version, before = lock.platform, was.platform if was else None
+            if version is None or version == before:
                 continue
             recorded = base.releases.get(version)
-            if version in {_ran(source) for source in sources} or (
+            promoted = version in {_ran(source) for source in sources} or (
                 recorded is not None and upstream.name in recorded.environments()
-            ):
-                continue
-            yield NOT_FROM_UPSTREAM.of(
+            )
+            yield from _judge(
                 doc,
-                f"{environment.name} now runs platform {version}, which {upstream.name} did not run at base or head",
+                env,
+                upstream.name,
+                f"platform {version}",
+                before,
+                version,
+                promoted,
+                version in rolled_platforms,
                 ("platform",),
             )
             continue
         for name, pin in lock.services.items():
-            before = was.services.get(name) if was else None
-            if before is not None and before.version == pin.version:
+            before = was.services[name].version if was and name in was.services else None
+            if before == pin.version:
                 continue
-            if pin.version not in {_ran(source, name) for source in sources}:
-                yield NOT_FROM_UPSTREAM.of(
-                    doc,
-                    f"{name} {pin.version} in {environment.name} is not what {upstream.name} ran at base or head",
-                    ("services", name, "version"),
-                )
+            promoted = pin.version in {_ran(source, name) for source in sources}
+            yield from _judge(
+                doc,
+                env,
+                upstream.name,
+                f"{name} {pin.version}",
+                before,
+                pin.version,
+                promoted,
+                (name, pin.version) in rolled_services,
+                ("services", name, "version"),
+            )
+
+
+def _judge(
+    doc: Document,
+    env: str,
+    upstream: str,
+    what: str,
+    before: str | None,
+    after: str,
+    promoted: bool,
+    recorded: bool,
+    pointer: tuple[str, ...],
+) -> Iterator[Finding]:
+    if before is not None and versions.newer(before, after):
+        if not recorded:
+            yield UNRECORDED_ROLLBACK.of(
+                doc,
+                f"{env} went back from {before} to {what} with no rollback record; use `lockstep rollback`",
+                pointer,
+            )
+    elif not promoted:
+        yield NOT_FROM_UPSTREAM.of(doc, f"{what} in {env} is not what {upstream} ran at base or head", pointer)
 
 
 def check(repo: Repo) -> Iterable[Finding]:

@@ -79,6 +79,17 @@ CASES = [
     ),
     Case("promotion.history-rewritten", LEDGER, "promotions:", _drop_promotion("prod"), base="HEAD"),
     Case(
+        "promotion.unrecorded-rollback",
+        PROD_LOCK,
+        "platform: 0.1.0",
+        lambda r: (
+            _prod_jumps_to_an_unpromoted_version(r),
+            commit(r, "prod at 0.2.0-dev.1"),
+            r.joinpath(PROD_LOCK).write_text(r.joinpath(STAGE_LOCK).read_text().replace("stage", "prod")),
+        ),
+        base="HEAD",
+    ),
+    Case(
         "promotion.not-from-upstream",
         PROD_LOCK,
         "platform: 0.2.0-dev.1",
