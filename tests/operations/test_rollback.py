@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.model import Pin
+from generator.operations.rollback import plan_services
 from tests.conftest import commit, edit, run_lockstep, validate
 
 
@@ -194,3 +196,38 @@ def test_rollback_records_are_append_only(new_repo) -> None:
     result = validate(repo, "--base", "HEAD")
     assert result.code == 1
     assert "environments/prod/rollbacks.yaml:5:5: error promotion.history-rewritten" in result.out
+
+
+def _pin(version: str, **needs: str) -> Pin:
+    return Pin(version, f"r/x:{version}", needs)
+
+
+def test_planner_moves_the_provider_when_the_rolled_back_service_needs_an_older_one() -> None:
+    """b goes back to 1.0.0, which needs a ^1; a is at 2.0.0, so a goes back to its newest 1.x."""
+    current = {"a": _pin("2.0.0"), "b": _pin("2.0.0", a="^2")}
+    history = {
+        "a": {v: _pin(v) for v in ("1.2.0", "1.3.0", "2.0.0")},
+        "b": {"1.0.0": _pin("1.0.0", a="^1"), "2.0.0": current["b"]},
+    }
+    steps = plan_services("prod", current, history, "b", history["b"]["1.0.0"])
+    assert [(s.service, s.before, s.after.version) for s in steps] == [("b", "2.0.0", "1.0.0"), ("a", "2.0.0", "1.3.0")]
+    assert steps[1].reason == "b 1.0.0 requires a ^1"
+
+
+def test_planner_picks_the_newest_fitting_version_not_the_oldest() -> None:
+    current = {"a": _pin("3.0.0"), "b": _pin("3.0.0", a="^3")}
+    history = {
+        "a": {v: _pin(v) for v in ("1.0.0", "2.0.0", "3.0.0")},
+        "b": {"1.0.0": _pin("1.0.0", a="^1"), "2.0.0": _pin("2.0.0", a=">=2.0.0"), "3.0.0": current["b"]},
+    }
+    steps = plan_services("prod", current, history, "a", history["a"]["2.0.0"])
+    assert {s.service: s.after.version for s in steps} == {"a": "2.0.0", "b": "2.0.0"}
+
+
+def test_rollback_in_the_first_environment_mints_a_platform_version(default_repo: Path) -> None:
+    step(default_repo, "bump", "service-a")
+    result = run_lockstep("rollback", "dev", "--service", "service-a", "--to", "0.1.0", "--repo", default_repo)
+    assert result.code == 0, result.err
+    dev = lock(default_repo, "dev")
+    assert dev["services"]["service-a"]["version"] == "0.1.0" and dev["platform"] == "0.2.0-dev.2"
+    assert validate(default_repo, "--base", "HEAD").code == 0
