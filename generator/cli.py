@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.errors import Refused, UsageError
 from generator.validators import FAMILIES
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "github")
 LEVELS = ("error", "warning", "info")
 LEVELS_SEMVER = ("patch", "minor", "major")
+FORMATS_DIFF = ("text", "json", "markdown", "github")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +101,22 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
     status.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
     status.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    diff = commands.add_parser("diff-api", help="breaking changes between two OpenAPI documents")
+    diff.add_argument("base", nargs="?", metavar="BASE", help="a file (YAML or JSON) or REF:path from git")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="a file (YAML or JSON) or REF:path from git")
+    diff.add_argument("--format", choices=FORMATS_DIFF, default="text")
+    diff.add_argument("--fail-on", choices=LEVELS, default="error")
+    diff.add_argument(
+        "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
+    )
+    diff.add_argument(
+        "--list-rules",
+        nargs="?",
+        const="text",
+        choices=("text", "markdown"),
+        help="print the contract rule catalogue and exit",
+    )
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
     validate.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
@@ -205,18 +223,39 @@ def _add_service(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_rules(rules: list, fmt: str) -> None:
+    if fmt == "markdown":
+        from generator.report import rules_markdown
+
+        sys.stdout.write(rules_markdown.render(rules))
+        return
+    for rule in rules:
+        print(f"{rule.id:45} {rule.level:8} {rule.description}")
+
+
+def _diff_api(args: argparse.Namespace) -> int:
+    from generator import report
+    from generator.findings import at_or_above
+    from generator.openapi import api
+
+    if args.list_rules:
+        from generator.openapi.rules import RULES
+
+        _print_rules(list(RULES), args.list_rules)
+        return 0
+    if not args.base or not args.head:
+        raise UsageError("diff-api needs BASE and HEAD (files, or REF:path from git)")
+    findings = api.diff_files(args.base, args.head, exceptions_file=args.exceptions)
+    sys.stdout.write(report.render(findings, args.format))
+    return 1 if at_or_above(findings, args.fail_on) else 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from generator import report, validation, validators
     from generator.findings import at_or_above
 
-    if args.list_rules == "markdown":
-        from generator.report import rules_markdown
-
-        sys.stdout.write(rules_markdown.render(validators.catalogue()))
-        return 0
     if args.list_rules:
-        for rule in validators.catalogue():
-            print(f"{rule.id:40} {rule.level:8} {rule.description}")
+        _print_rules(validators.catalogue(), args.list_rules)
         return 0
     findings = validation.run(args.repo, args.only or validators.FAMILIES, base=args.base, head=args.head)
     sys.stdout.write(report.render(findings, args.format))
@@ -231,14 +270,13 @@ COMMANDS = {
     "promote": _promote,
     "rollback": _rollback,
     "status": _status,
+    "diff-api": _diff_api,
     "validate": _validate,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from generator.errors import Refused, UsageError
-
     try:
         return COMMANDS[args.command](args)
     except UsageError as error:

@@ -29,7 +29,15 @@ class Service:
     language: str
     port: int
     api: str
-    requires: Mapping[str, str] = field(default_factory=dict)
+    requires: Mapping[str, str] = field(default_factory=dict)  # service -> version range
+    operations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service -> operationIds it calls
+
+
+def _requirements(data: Mapping[str, Any]) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]]]:
+    """`{fleet: "^2.1"}` or `{fleet: {range: "^2.1", operations: [getVehicle]}}`."""
+    ranges = {name: value if isinstance(value, str) else value["range"] for name, value in data.items()}
+    operations = {name: tuple(value.get("operations", ())) for name, value in data.items() if isinstance(value, dict)}
+    return _frozen(ranges), _frozen(operations)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,9 @@ class Platform:
             registry=data["registry"],
             services=_frozen(
                 {
-                    name: Service(name, spec["language"], spec["port"], spec["api"], _frozen(spec.get("requires", {})))
+                    name: Service(
+                        name, spec["language"], spec["port"], spec["api"], *_requirements(spec.get("requires", {}))
+                    )
                     for name, spec in data["services"].items()
                 }
             ),

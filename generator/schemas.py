@@ -11,7 +11,7 @@ from generator import resources
 from generator.findings import Finding
 from generator.yamlio import Document, Pointer
 
-KINDS = ("platform", "lock", "release", "rollbacks", "answers", "config")
+KINDS = ("platform", "lock", "release", "rollbacks", "answers", "config", "api-exceptions")
 _SHARED = ("common",)
 
 

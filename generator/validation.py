@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator import gitrefs, layout, validators
 from generator.findings import Finding
@@ -15,10 +15,17 @@ BASE_PATHS = (layout.PLATFORM, layout.ENVIRONMENTS_DIR, layout.RELEASES_DIR)
 
 
 def load_base(root: Path, ref: str, scratch: Path) -> Repo | None:
-    """The repository as it was at `ref`; None where lockstep did not manage it yet."""
+    """The repository as it was at `ref` (manifest, locks, ledger, and the folders of the API contracts);
+    None where lockstep did not manage it yet."""
     destination = scratch / "base"
     gitrefs.export_tree(root, ref, destination, BASE_PATHS)
-    return load_repo(destination) if (destination / layout.PLATFORM).is_file() else None
+    if not (destination / layout.PLATFORM).is_file():
+        return None
+    repo = load_repo(destination)
+    if repo.platform is not None:
+        folders = sorted({str(PurePosixPath(service.api).parent) for service in repo.platform.services.values()})
+        gitrefs.export_tree(root, ref, destination, tuple(folders))
+    return repo
 
 
 def run(

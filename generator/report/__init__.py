@@ -6,7 +6,7 @@ from importlib import import_module
 
 from generator.findings import Finding
 
-FORMATS: tuple[str, ...] = ("text", "json", "github")
+FORMATS: tuple[str, ...] = ("text", "json", "github", "markdown")
 
 
 def render(findings: list[Finding], fmt: str) -> str:

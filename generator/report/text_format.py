@@ -6,7 +6,10 @@ from generator.findings import Finding, summarize
 
 
 def render(findings: list[Finding]) -> str:
-    lines = [f"{f.file}:{f.line}:{f.column}: {f.level} {f.rule}: {f.message}" for f in findings]
+    lines = [
+        f"{f.file}:{f.line}:{f.column}: {f.level} {f.rule}: " + (f"{f.operation}: " if f.operation else "") + f.message
+        for f in findings
+    ]
     counts = summarize(findings)
     if findings:
         lines.append(

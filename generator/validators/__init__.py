@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from generator.findings import Finding, Rule
     from generator.repository import Repo
 
-# The order in which families run and are listed. contracts comes next.
-FAMILIES: tuple[str, ...] = ("schema", "consistency", "promotion", "compatibility", "dockerfile")
+# The order in which families run and are listed.
+FAMILIES: tuple[str, ...] = ("schema", "consistency", "promotion", "compatibility", "contracts", "dockerfile")
 
 
 def family(name: str) -> ModuleType:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from generator import validators
-from tests.validators import test_compatibility, test_consistency, test_dockerfile, test_promotion, test_schema
+from tests.validators import (
+    test_compatibility,
+    test_consistency,
+    test_contracts,
+    test_dockerfile,
+    test_promotion,
+    test_schema,
+)
 
 
 def test_every_rule_has_a_firing_case() -> None:
-    families = (test_schema, test_consistency, test_promotion, test_compatibility, test_dockerfile)
+    families = (test_schema, test_consistency, test_promotion, test_compatibility, test_contracts, test_dockerfile)
     covered = {case.rule for module in families for case in module.CASES}
     listed = {rule.id for rule in validators.catalogue()}
     assert listed - covered == set()

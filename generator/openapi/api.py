@@ -1,0 +1,26 @@
+"""`lockstep diff-api`: two documents in, findings out (with the accept-list applied)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from generator.findings import Finding, sort_findings
+from generator.openapi import exceptions, loader
+from generator.openapi.differ import diff
+
+
+def diff_files(
+    base: str,
+    head: str,
+    *,
+    exceptions_file: Path | None = None,
+    cwd: Path = Path("."),
+    today: datetime.date | None = None,
+) -> list[Finding]:
+    today = today or datetime.date.today()
+    findings = diff(loader.load(base, cwd=cwd), loader.load(head, cwd=cwd), today)
+    if exceptions_file is not None:
+        entries = exceptions.load(exceptions_file, str(exceptions_file))
+        findings = exceptions.apply(findings, entries, str(exceptions_file), today)
+    return sort_findings(findings)

@@ -1,0 +1,251 @@
+"""Walk two OpenAPI documents once, side by side, and judge every changed node with the rules of its kind.
+
+Paths are matched by shape (`/vehicles/{id}` and `/vehicles/{vehicleId}` are the same path), operations by
+method, parameters by location and name (path parameters by position), responses by status, bodies by
+media type. Identical subtrees are skipped by equality before anything descends into them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from generator.findings import Finding, sort_findings
+from generator.openapi import rules
+from generator.openapi.loader import Spec
+from generator.openapi.schema_diff import SchemaDiff
+from generator.openapi.walk import Context, Node
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TEMPLATE = re.compile(r"\{[^}/]*\}")
+
+
+def shape(template: str) -> str:
+    return _TEMPLATE.sub("{}", template)
+
+
+def _paths(ctx: Context, side: str, spec: Spec) -> dict[str, tuple[str, Node]]:
+    root = Node(spec.root.data, spec.root, ())
+    paths = root.child("paths")
+    found: dict[str, tuple[str, Node]] = {}
+    if paths is None or not isinstance(paths.value, dict):
+        return found
+    for template in paths.value:
+        item = ctx.resolve(side, paths.child(template))
+        if item is not None and isinstance(item.value, dict):
+            found.setdefault(shape(str(template)), (str(template), item))
+    return found
+
+
+def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | None:
+    raw = operation.get("x-sunset", item.get("x-sunset"))
+    if isinstance(raw, (datetime.date, datetime.datetime)):
+        return raw if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime) else raw.date()
+    try:
+        return datetime.date.fromisoformat(str(raw)[:10]) if raw is not None else None
+    except ValueError:
+        return None
+
+
+class Differ:
+    def __init__(self, base: Spec, head: Spec, today: datetime.date) -> None:
+        self.ctx = Context(base, head)
+        self.today = today
+
+    def run(self) -> list[Finding]:
+        base_paths = _paths(self.ctx, "base", self.ctx.base)
+        head_paths = _paths(self.ctx, "head", self.ctx.head)
+        for key, (template, item) in base_paths.items():
+            if key not in head_paths:
+                for method in METHODS:
+                    operation = item.child(method)
+                    if operation is not None:
+                        self._removed(f"{method.upper()} {template}", operation, item)
+                continue
+            head_template, head_item = head_paths[key]
+            if self.ctx.same(item, head_item):
+                continue
+            for method in METHODS:
+                old = item.child(method)
+                if old is None:
+                    continue
+                new = head_item.child(method)
+                if new is None:
+                    self._removed(f"{method.upper()} {template}", old, item)
+                elif not (self.ctx.same(old, new) and self._same_path_parameters(item, head_item)):
+                    self._operation(
+                        f"{method.upper()} {head_template}", template, head_template, item, old, head_item, new
+                    )
+        return sort_findings(self.ctx.findings)
+
+    def _same_path_parameters(self, old: Node, new: Node) -> bool:
+        a, b = old.child("parameters"), new.child("parameters")
+        return (a is None and b is None) or (a is not None and b is not None and self.ctx.same(a, b))
+
+    # --- operations --------------------------------------------------------------------------------
+    def _removed(self, label: str, operation: Node, item: Node) -> None:
+        deprecated = operation.value.get("deprecated") is True or item.value.get("deprecated") is True
+        sunset = _sunset(operation.value, item.value)
+        if deprecated and sunset is not None and sunset > self.today:
+            self.ctx.emit(
+                rules.REMOVED_BEFORE_SUNSET, f"{label} was removed before its sunset date {sunset}", operation, label
+            )
+        elif deprecated:
+            when = f" (sunset {sunset})" if sunset else ""
+            self.ctx.emit(rules.DEPRECATED_REMOVED, f"deprecated {label} was removed{when}", operation, label)
+        else:
+            self.ctx.emit(rules.OPERATION_REMOVED, f"{label} was removed", operation, label)
+
+    def _operation(
+        self, label: str, old_template: str, new_template: str, old_item: Node, old: Node, new_item: Node, new: Node
+    ) -> None:
+        schemas = SchemaDiff(self.ctx, label)
+        old_id, new_id = old.value.get("operationId"), new.value.get("operationId")
+        if old_id and new_id and old_id != new_id:
+            self.ctx.emit(rules.OPERATION_ID_CHANGED, f"operationId `{old_id}` is now `{new_id}`", new, label)
+        self._parameters(
+            label,
+            schemas,
+            self._parameter_map("base", old_template, old_item, old),
+            self._parameter_map("head", new_template, new_item, new),
+            new,
+        )
+        self._request_body(label, schemas, old, new)
+        self._responses(label, schemas, old, new)
+
+    # --- parameters ------------------------------------------------------------------------------
+    def _parameter_map(self, side: str, template: str, item: Node, operation: Node) -> dict[tuple[str, str], Node]:
+        """(in, name) -> parameter; path parameters keyed by their position in the template."""
+        positions = {name[1:-1]: str(i) for i, name in enumerate(_TEMPLATE.findall(template))}
+        found: dict[tuple[str, str], Node] = {}
+        for owner in (item, operation):  # operation-level parameters override path-level ones
+            listed = owner.child("parameters")
+            for index in range(len(listed.value) if listed is not None and isinstance(listed.value, list) else 0):
+                parameter = self.ctx.resolve(side, owner.child("parameters", index))
+                if parameter is None or not isinstance(parameter.value, dict):
+                    continue
+                where, name = str(parameter.value.get("in", "")), str(parameter.value.get("name", ""))
+                key = (
+                    (where, positions.get(name, name))
+                    if where == "path"
+                    else (where, name.lower() if where == "header" else name)
+                )
+                found[key] = parameter
+        return found
+
+    def _parameters(
+        self,
+        label: str,
+        schemas: SchemaDiff,
+        old: dict[tuple[str, str], Node],
+        new: dict[tuple[str, str], Node],
+        operation: Node,
+    ) -> None:
+        for key, parameter in old.items():
+            name = parameter.value.get("name")
+            if key not in new:
+                if key[0] != "path":
+                    self.ctx.emit(rules.PARAMETER_REMOVED, f"{key[0]} parameter `{name}` was removed", parameter, label)
+                continue
+            head = new[key]
+            if head.value.get("required") is True and parameter.value.get("required") is not True:
+                self.ctx.emit(
+                    rules.PARAMETER_BECAME_REQUIRED, f"{key[0]} parameter `{name}` is now required", head, label
+                )
+            schemas.compare(
+                self._parameter_schema(parameter),
+                self._parameter_schema(head),
+                "request",
+                f"{key[0]} parameter `{head.value.get('name')}`",
+            )
+        for key, parameter in new.items():
+            if key not in old and parameter.value.get("required") is True:
+                self.ctx.emit(
+                    rules.PARAMETER_ADDED_REQUIRED,
+                    f"new required {key[0]} parameter `{parameter.value.get('name')}`",
+                    parameter,
+                    label,
+                )
+
+    @staticmethod
+    def _parameter_schema(parameter: Node) -> Node | None:
+        schema = parameter.child("schema")
+        if schema is not None:
+            return schema
+        content = parameter.value.get("content")
+        if isinstance(content, dict) and content:
+            return parameter.child("content", next(iter(content)), "schema")
+        return None
+
+    # --- request bodies --------------------------------------------------------------------------
+    def _request_body(self, label: str, schemas: SchemaDiff, old: Node, new: Node) -> None:
+        before = self.ctx.resolve("base", old.child("requestBody"))
+        after = self.ctx.resolve("head", new.child("requestBody"))
+        if after is None or not isinstance(after.value, dict):
+            return
+        was_required = before is not None and before.value.get("required") is True
+        if after.value.get("required") is True and not was_required:
+            what = "became required" if before is not None else "is new and required"
+            self.ctx.emit(rules.BODY_BECAME_REQUIRED, f"request body {what}", after, label)
+        if before is None or not isinstance(before.value, dict):
+            return
+        self._media(label, schemas, before, after, "request", "request body", rules.REQUEST_MEDIA_TYPE_REMOVED)
+
+    def _media(
+        self,
+        label: str,
+        schemas: SchemaDiff,
+        before: Node,
+        after: Node,
+        direction: str,
+        where: str,
+        removed_rule: rules.Rule,
+    ) -> None:
+        old, new = before.value.get("content") or {}, after.value.get("content") or {}
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            return
+        for media in old:
+            if media not in new:
+                node = before.child("content", media)
+                assert node is not None
+                self.ctx.emit(removed_rule, f"{where}: media type `{media}` was removed", node, label)
+            else:
+                schemas.compare(
+                    before.child("content", media, "schema"),
+                    after.child("content", media, "schema"),
+                    direction,
+                    f"{where} ({media})" if len(old) > 1 else where,
+                )
+
+    # --- responses -------------------------------------------------------------------------------
+    def _responses(self, label: str, schemas: SchemaDiff, old: Node, new: Node) -> None:
+        before, after = old.child("responses"), new.child("responses")
+        if before is None or after is None or not isinstance(before.value, dict):
+            return
+        for status in before.value:
+            old_response = self.ctx.resolve("base", before.child(status))
+            new_response = self.ctx.resolve("head", after.child(status)) if status in after.value else None
+            if old_response is None:
+                continue
+            if new_response is None:
+                if str(status).upper().startswith("2"):
+                    self.ctx.emit(
+                        rules.SUCCESS_STATUS_REMOVED, f"success response {status} was removed", old_response, label
+                    )
+                continue
+            if isinstance(old_response.value, dict) and isinstance(new_response.value, dict):
+                self._media(
+                    label,
+                    schemas,
+                    old_response,
+                    new_response,
+                    "response",
+                    f"response {status}",
+                    rules.RESPONSE_MEDIA_TYPE_REMOVED,
+                )
+
+
+def diff(base: Spec, head: Spec, today: datetime.date | None = None) -> list[Finding]:
+    """Every breaking (error), risky (warning) and informative change from `base` to `head`."""
+    return Differ(base, head, today or datetime.date.today()).run()

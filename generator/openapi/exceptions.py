@@ -1,0 +1,83 @@
+"""The accept-list `.lockstep/api-exceptions.yaml`: breaking changes a reviewer accepted, with a reason and
+an optional expiry. An accepted finding is kept as info (saying why); an expired entry is itself a finding."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator import schemas, yamlio
+from generator.errors import UsageError
+from generator.findings import Finding
+from generator.openapi.differ import shape
+from generator.openapi.rules import EXCEPTION_EXPIRED as EXPIRED
+
+
+@dataclass(frozen=True)
+class Exception_:
+    rule: str
+    operation: str
+    reason: str
+    expires: datetime.date | None
+    service: str | None
+    line: int
+    column: int
+
+    def matches(self, finding: Finding, service: str | None) -> bool:
+        if self.service is not None and self.service != service:
+            return False
+        method, _, path = (finding.operation or "").partition(" ")
+        mine_method, _, mine_path = self.operation.partition(" ")
+        return self.rule == finding.rule and method == mine_method.upper() and shape(path) == shape(mine_path)
+
+
+def load(path: Path, display: str) -> list[Exception_]:
+    doc = yamlio.load(path.parent, path.name)
+    doc.path = display
+    problems = doc.problems or schemas.validate(doc, "api-exceptions")
+    if problems:
+        first = problems[0]
+        raise UsageError(f"{display}:{first.line}:{first.column}: {first.message}")
+    entries = []
+    for index, entry in enumerate(doc.data["exceptions"]):
+        expires = entry.get("expires")
+        where = doc.position(("exceptions", index))
+        entries.append(
+            Exception_(
+                entry["rule"],
+                entry["operation"],
+                entry["reason"],
+                datetime.date.fromisoformat(expires) if expires else None,
+                entry.get("service"),
+                where.line,
+                where.column,
+            )
+        )
+    return entries
+
+
+def apply(
+    findings: list[Finding], entries: list[Exception_], display: str, today: datetime.date, service: str | None = None
+) -> list[Finding]:
+    """Accepted findings become info; expired entries accept nothing and are reported."""
+    result: list[Finding] = []
+    for finding in findings:
+        match = next((e for e in entries if e.matches(finding, service)), None)
+        if match is None or (match.expires is not None and match.expires < today):
+            result.append(finding)
+            continue
+        result.append(replace(finding, level="info", message=f"{finding.message} (accepted: {match.reason})"))
+    for entry in entries:
+        if entry.service not in (None, service):
+            continue
+        if entry.expires is not None and entry.expires < today:
+            result.append(
+                EXPIRED.at(
+                    display,
+                    entry.line,
+                    entry.column,
+                    f"the exception for {entry.rule} on {entry.operation} expired on {entry.expires}",
+                )
+            )
+    return result

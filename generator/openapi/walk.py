@@ -1,0 +1,153 @@
+"""What the differ and the schema comparison share: nodes that know where they are written, `$ref`
+resolution against a spec, finding emission with positions, and the equality shortcut.
+
+The shortcut: two subtrees whose raw data are equal, and every `$ref` they reach (transitively) names data
+that are equal in base and head, cannot differ; they are skipped without descending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator.findings import Finding, Rule
+from generator.openapi import rules
+from generator.openapi.loader import Pointer, Source, Spec, is_remote, split_ref, walk
+from generator.yamlio import to_json_pointer
+
+_MAX_REF_HOPS = 64
+
+
+@dataclass(frozen=True)
+class Node:
+    value: Any
+    source: Source
+    pointer: Pointer
+
+    def child(self, *tokens: str | int) -> Node | None:
+        value = self.value
+        for token in tokens:
+            found = (isinstance(value, dict) and token in value) or (
+                isinstance(value, list) and isinstance(token, int) and token < len(value)
+            )
+            if not found:
+                return None
+            value = value[token]
+        return Node(value, self.source, (*self.pointer, *map(str, tokens)))
+
+
+RefKey = tuple[str, Pointer]
+
+
+def _refs_in(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class Context:
+    """One comparison of two specs: resolution, findings, and memos."""
+
+    def __init__(self, base: Spec, head: Spec) -> None:
+        self.base, self.head = base, head
+        self.findings: list[Finding] = []
+        self._reported: set[tuple[str, str, str]] = set()
+        self._direct: dict[tuple[int, RefKey], list[RefKey]] = {}
+        self._equal: dict[RefKey, bool] = {}
+
+    def spec(self, side: str) -> Spec:
+        return self.base if side == "base" else self.head
+
+    # --- $ref resolution -------------------------------------------------------------------------
+    def target(self, side: str, source: Source, ref: str) -> tuple[Source, Pointer, Any] | None:
+        spec = self.spec(side)
+        relative, pointer = split_ref(ref, source)
+        other = spec.source(relative)
+        if other is None:
+            return None
+        try:
+            return other, pointer, walk(other.data, pointer)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+
+    def resolve(self, side: str, node: Node | None) -> Node | None:
+        """Follow `$ref`s until a real node; None (with a document finding) when a ref cannot be followed."""
+        for _ in range(_MAX_REF_HOPS):
+            if node is None or not isinstance(node.value, dict) or not isinstance(node.value.get("$ref"), str):
+                return node
+            ref = node.value["$ref"]
+            if is_remote(ref):
+                self._document_problem(rules.REMOTE_REF, node, f"remote $ref `{ref}` is not followed")
+                return None
+            found = self.target(side, node.source, ref)
+            if found is None:
+                self._document_problem(rules.UNRESOLVED_REF, node, f"$ref `{ref}` does not resolve")
+                return None
+            node = Node(found[2], found[0], found[1])
+        self._document_problem(rules.UNRESOLVED_REF, node, "$ref chain does not end")  # type: ignore[arg-type]
+        return None
+
+    def _document_problem(self, rule: Rule, node: Node, message: str) -> None:
+        key = (rule.id, node.source.name, to_json_pointer(node.pointer))
+        if key not in self._reported:
+            self._reported.add(key)
+            self.emit(rule, message, node, operation=None)
+
+    # --- findings ------------------------------------------------------------------------------
+    def emit(self, rule: Rule, message: str, node: Node, operation: str | None) -> None:
+        self.findings.append(
+            Finding(
+                rule.id,
+                rule.level,
+                node.source.name,
+                node.source.line(node.pointer),
+                1,
+                message,
+                operation=operation,
+                pointer=to_json_pointer(node.pointer) or "/",
+            )
+        )
+
+    # --- the equality shortcut ---------------------------------------------------------------------
+    def _direct_refs(self, side: str, source: Source, value: Any) -> list[RefKey]:
+        key = (id(value), (source.relative, ()))
+        if key not in self._direct:
+            self._direct[key] = [split_ref(ref, source) for ref in _refs_in(value) if not is_remote(ref)]
+        return self._direct[key]
+
+    def _ref_equal(self, key: RefKey) -> bool:
+        if key not in self._equal:
+            base, head = self.base.source(key[0]), self.head.source(key[0])
+            try:
+                self._equal[key] = (
+                    base is not None and head is not None and walk(base.data, key[1]) == walk(head.data, key[1])
+                )
+            except (KeyError, IndexError, ValueError, TypeError):
+                self._equal[key] = False
+        return self._equal[key]
+
+    def same(self, base: Node, head: Node) -> bool:
+        """True when the two subtrees and everything their refs reach are equal, so nothing can differ."""
+        if base.source.relative != head.source.relative or base.value != head.value:
+            return False
+        pending = list(self._direct_refs("base", base.source, base.value))
+        seen: set[RefKey] = set()
+        while pending:
+            key = pending.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            if not self._ref_equal(key):
+                return False
+            source = self.base.source(key[0])
+            assert source is not None  # _ref_equal read it
+            pending.extend(self._direct_refs("base", source, walk(source.data, key[1])))
+        return True

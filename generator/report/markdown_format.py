@@ -1,0 +1,26 @@
+"""Findings as a Markdown table (pull-request comments, job summaries)."""
+
+from __future__ import annotations
+
+from generator.findings import Finding, summarize
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(findings: list[Finding]) -> str:
+    if not findings:
+        return "**No findings.**\n"
+    counts = summarize(findings)
+    lines = [
+        f"**{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info**",
+        "",
+        "| level | rule | operation | where | message |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {f.level} | `{f.rule}` | {_cell(f.operation or '')} | `{f.file}:{f.line}` | {_cell(f.message)} |"
+        for f in findings
+    ]
+    return "\n".join(lines) + "\n"

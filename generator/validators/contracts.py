@@ -1,0 +1,147 @@
+"""Rule family `contracts`: API contracts and the versions that ship them.
+
+On the working tree: every operation a consumer names in `requires` (by operationId) exists in the
+provider's contract. With a base ref (pull-request mode): each service whose contract changed is diffed
+with the contracts engine; a breaking change needs a major version bump of that service in the first
+environment's lock (a minor bump below 1.0.0, as SemVer says); a major bump with no breaking change is an
+info. Accepted changes are read from `.lockstep/api-exceptions.yaml`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from generator import layout, versions
+from generator.errors import UsageError
+from generator.findings import Finding, Rule
+from generator.model import Platform
+from generator.openapi import exceptions, loader
+from generator.openapi.differ import diff
+from generator.openapi.loader import Spec
+from generator.repository import Repo
+
+BREAKING_WITHOUT_MAJOR = Rule(
+    "contracts.breaking-without-major",
+    "error",
+    "(with --base) A breaking API change ships with a major version bump (minor below 1.0.0).",
+)
+MAJOR_WITHOUT_BREAKING = Rule(
+    "contracts.major-without-breaking", "info", "(with --base) A major version bump with no breaking API change."
+)
+REQUIRED_OPERATION_MISSING = Rule(
+    "contracts.required-operation-missing",
+    "error",
+    "Every operation a consumer names in `requires` exists (by operationId) in the provider's contract.",
+)
+UNREADABLE = Rule("contracts.unreadable", "error", "Every service's API contract is an OpenAPI 3.x document.")
+
+RULES: tuple[Rule, ...] = (BREAKING_WITHOUT_MAJOR, MAJOR_WITHOUT_BREAKING, REQUIRED_OPERATION_MISSING, UNREADABLE)
+EXCEPTIONS = ".lockstep/api-exceptions.yaml"
+
+
+def _load(root: Path, relative: str) -> Spec:
+    return loader.load(relative, cwd=root)
+
+
+def _operation_ids(spec: Spec) -> set[str]:
+    paths = spec.root.data.get("paths") or {}
+    return {
+        str(operation["operationId"])
+        for item in paths.values()
+        if isinstance(item, dict)
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+
+
+def _required_operations(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    manifest = repo.documents[layout.PLATFORM]
+    for consumer in platform.services.values():
+        for provider, operations in consumer.operations.items():
+            if provider not in platform.services or not operations:
+                continue
+            try:
+                present = _operation_ids(_load(repo.root, platform.services[provider].api))
+            except UsageError:
+                continue  # reported once by _unreadable
+            for index, operation in enumerate(operations):
+                if operation not in present:
+                    yield REQUIRED_OPERATION_MISSING.of(
+                        manifest,
+                        f"{consumer.name} calls {provider}'s operation `{operation}`, which "
+                        f"{platform.services[provider].api} no longer has",
+                        ("services", consumer.name, "requires", provider, "operations", index),
+                    )
+
+
+def _unreadable(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    manifest = repo.documents[layout.PLATFORM]
+    for service in platform.services.values():
+        if not (repo.root / service.api).is_file():
+            continue  # consistency.missing-file
+        try:
+            _load(repo.root, service.api)
+        except UsageError as error:
+            yield UNREADABLE.of(manifest, str(error), ("services", service.name, "api"))
+
+
+def _is_major(before: str, after: str) -> bool:
+    old, new = versions.parse(before), versions.parse(after)
+    if old.major == 0 and new.major == 0:
+        return new.minor > old.minor
+    return new.major > old.major
+
+
+def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -> Iterator[Finding]:
+    first = platform.path[0]
+    lock, was = repo.locks.get(first), base.locks.get(first)
+    entries = exceptions.load(repo.root / EXCEPTIONS, EXCEPTIONS) if (repo.root / EXCEPTIONS).is_file() else []
+    for name, service in platform.services.items():
+        head_file, base_file = repo.root / service.api, base.root / service.api
+        if not head_file.is_file() or not base_file.is_file() or lock is None or was is None:
+            continue
+        if name not in lock.services or name not in was.services:
+            continue
+        try:
+            found = diff(_load(base.root, service.api), _load(repo.root, service.api), today)
+        except UsageError:
+            continue  # reported by _unreadable (head) or unreadable at base: nothing to compare
+        found = exceptions.apply(found, entries, EXCEPTIONS, today, service=name)
+        before, after = was.services[name].version, lock.services[name].version
+        breaking = [f for f in found if f.level == "error" and f.rule.startswith("contract.")]
+        major = _is_major(before, after)
+        if major:  # the bump tells clients; the changes stay visible as the reason for it
+            found = [
+                replace(f, level="info", message=f"{f.message} (shipped as {before} -> {after})")
+                if f.rule.startswith("contract.") and f.level != "info"
+                else f
+                for f in found
+            ]
+        yield from found
+        doc = repo.documents[layout.lock(first)]
+        where = ("services", name, "version")
+        if breaking and not major:
+            needed = "a minor bump (below 1.0.0)" if versions.parse(before).major == 0 else "a major bump"
+            yield BREAKING_WITHOUT_MAJOR.of(
+                doc,
+                f"{service.api} has {len(breaking)} breaking change(s) but {name} goes {before} -> {after}; "
+                f"it needs {needed}",
+                where,
+            )
+        elif not breaking and major:
+            yield MAJOR_WITHOUT_BREAKING.of(
+                doc, f"{name} {before} -> {after} is a major bump, but {service.api} has no breaking change", where
+            )
+
+
+def check(repo: Repo) -> Iterable[Finding]:
+    platform = repo.platform
+    if platform is None:
+        return []
+    findings = [*_unreadable(repo, platform), *_required_operations(repo, platform)]
+    if repo.base is not None:
+        findings += list(_changes(repo, repo.base, platform, datetime.date.today()))
+    return findings

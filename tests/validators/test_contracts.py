@@ -1,0 +1,146 @@
+"""Pull-request mode on repositories made by lockstep: a breaking contract change needs a major bump."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import commit, edit, findings, run_lockstep, validate
+from tests.validators.cases import DEV_LOCK, PLATFORM, Case, assert_fires
+
+CONTRACT = "services/service-a/openapi.yaml"
+ITEM_NAME = "        name:\n          type: string\n          minLength: 1\n          maxLength: 100\n    Error:"
+
+
+def remove_item_name(repo: Path) -> None:
+    """Item (returned by GET /items/{id}) loses its required `name`."""
+    edit(
+        repo,
+        CONTRACT,
+        "      required: [id, name]\n      properties:\n        id:",
+        "      required: [id]\n      properties:\n        id:",
+    )
+    edit(repo, CONTRACT, ITEM_NAME, "    Error:")
+
+
+def bump(repo: Path, level: str) -> None:
+    assert run_lockstep("bump", "service-a", level, "--repo", repo).code == 0
+
+
+def test_breaking_change_with_a_patch_bump_fails(default_repo: Path) -> None:
+    remove_item_name(default_repo)
+    bump(default_repo, "patch")
+    commit(default_repo, "remove name")
+    result = validate(default_repo, "--base", "HEAD~1")
+    assert result.code == 1
+    assert (
+        "contract.response-property-removed: GET /items/{id}: response 200: property `name` was removed" in result.out
+    )
+    assert (f"{DEV_LOCK}:7:14: error contracts.breaking-without-major: {CONTRACT} has") in result.out
+    assert "service-a goes 0.1.0 -> 0.1.1; it needs a minor bump (below 1.0.0)" in result.out
+
+
+def test_the_same_change_with_a_major_bump_passes(default_repo: Path) -> None:
+    remove_item_name(default_repo)
+    bump(default_repo, "minor")  # 0.x: a minor bump is the major one
+    commit(default_repo, "remove name")
+    result = validate(default_repo, "--base", "HEAD~1")
+    assert result.code == 0, result.out
+    assert (
+        "info contract.response-property-removed: GET /items/{id}: response 200: property `name` was removed "
+        "(shipped as 0.1.0 -> 0.2.0)"
+    ) in result.out  # still shown, as the reason for the bump
+
+
+def test_major_bump_after_1_0_needs_the_major(default_repo: Path) -> None:
+    assert run_lockstep("bump", "service-a", "--version", "1.0.0", "--repo", default_repo).code == 0
+    commit(default_repo, "1.0.0")
+    remove_item_name(default_repo)
+    bump(default_repo, "minor")
+    assert "needs a major bump" in validate(default_repo, "--base", "HEAD").out
+    commit(default_repo, "minor")
+    assert run_lockstep("bump", "service-a", "--version", "2.0.0", "--repo", default_repo).code == 0
+    assert validate(default_repo, "--base", "HEAD~1").code == 0
+
+
+def test_accepted_exception_and_its_expiry(default_repo: Path) -> None:
+    remove_item_name(default_repo)
+    bump(default_repo, "patch")
+    accept = default_repo / ".lockstep/api-exceptions.yaml"
+    entry = "".join(
+        f"  - rule: contract.response-property-removed\n    operation: {operation}\n"
+        "    service: service-a\n    reason: no client reads name\n"
+        for operation in ("GET /items/{itemId}", "GET /items", "POST /items")
+    )
+    accept.write_text("apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions:\n" + entry)
+    result = validate(default_repo, "--base", "HEAD")
+    assert result.code == 0, result.out
+    assert "(accepted: no client reads name)" in result.out
+    accept.write_text(
+        "apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions:\n" + entry + "    expires: 2020-01-01\n"
+    )
+    result = validate(default_repo, "--base", "HEAD")
+    assert result.code == 1
+    assert ".lockstep/api-exceptions.yaml:12:5: error contract.exception-expired" in result.out
+    assert "contracts.breaking-without-major" in result.out
+
+
+def _consumer_needs_get_item(repo: Path) -> None:
+    edit(
+        repo,
+        PLATFORM,
+        "  service-b:\n    language: python\n",
+        "  service-b:\n    language: python\n    requires:\n      service-a:\n        range: '>=0.1.0'\n"
+        "        operations: [getItem, listItems]\n",
+    )
+
+
+def _remove_list_items(repo: Path) -> None:
+    _consumer_needs_get_item(repo)
+    edit(repo, CONTRACT, "operationId: listItems", "operationId: listAllItems")
+
+
+CASES = [
+    Case("contracts.required-operation-missing", PLATFORM, "operations: [getItem, listItems]", _remove_list_items),
+    Case(
+        "contracts.unreadable",
+        PLATFORM,
+        "api: services/service-c/openapi.yaml",
+        lambda r: (r / "services/service-c/openapi.yaml").write_text("swagger: '2.0'\n"),
+    ),
+    Case(
+        "contracts.breaking-without-major",
+        DEV_LOCK,
+        "version: 0.1.1",
+        lambda r: (remove_item_name(r), bump(r, "patch")),
+        base="HEAD",
+    ),
+    Case(
+        "contracts.major-without-breaking",
+        DEV_LOCK,
+        "version: 1.0.0",
+        lambda r: (
+            edit(r, CONTRACT, "title: service-a", "title: service A"),
+            run_lockstep("bump", "service-a", "major", "--repo", r),
+        ),
+        base="HEAD",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_rule_fires_at_the_right_line(case: Case, default_repo: Path) -> None:
+    assert_fires(case, default_repo)
+
+
+def test_required_operations_name_the_consumer_even_with_a_major_bump(default_repo: Path) -> None:
+    _remove_list_items(default_repo)
+    bump(default_repo, "major")
+    [finding] = [f for f in findings(default_repo, base="HEAD") if f.rule == "contracts.required-operation-missing"]
+    assert finding.message == (
+        "service-b calls service-a's operation `listItems`, which services/service-a/openapi.yaml no longer has"
+    )
+    _consumer_needs_get_item(default_repo)  # unchanged manifest text: still required
+    edit(default_repo, PLATFORM, "[getItem, listItems]", "[getItem]")  # the consumer no longer needs it
+    assert not [f for f in findings(default_repo, base="HEAD") if f.rule == "contracts.required-operation-missing"]
