@@ -27,7 +27,7 @@ class Finding:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(set(findings), key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
+    return sorted(set(findings), key=lambda f: (f.file, f.line, f.column, f.rule, f.message, f.operation or ""))
 
 
 def at_or_above(findings: Iterable[Finding], level: Level) -> list[Finding]:

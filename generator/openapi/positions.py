@@ -74,10 +74,14 @@ class Lines:
             if level < 0:
                 continue
             if number == row:
-                if row >= 0 and text.startswith("- "):  # keys of a sequence item start on the dash line
+                if row >= 0 and text.startswith("- ") and level == indent:  # an item: its keys start on the dash line
                     inner = level + 2
                     if index is None and text[2:].startswith(keys):
                         return number, inner
+                    if index is not None and text[2:].startswith("- "):  # "- - x": a list in a list
+                        count += 1
+                        if count == index:
+                            return number, inner
                     child_indent = inner
                 continue
             unindented_item = index is not None and level == indent and text.startswith("- ")

@@ -41,9 +41,19 @@ def _is_null(value: Any) -> bool:
 
 
 def view(ctx: Context, side: str, node: Node | None, depth: int = 0) -> View | None:
+    """The effective schema at `node`, computed once per schema object and side."""
     node = ctx.resolve(side, node)
     if node is None or not isinstance(node.value, dict) or depth > 32:
         return None
+    key = (side, id(node.value))
+    if key in ctx.views:
+        return ctx.views[key]
+    ctx.views[key] = None  # a schema that is its own allOf part stops here
+    ctx.views[key] = result = _build(ctx, side, node, depth)
+    return result
+
+
+def _build(ctx: Context, side: str, node: Node, depth: int) -> View:
     value = node.value
     result = View(node)
     for index, _ in enumerate(value.get("allOf") or []):
@@ -246,16 +256,16 @@ class SchemaDiff:
                 )
         return False
 
-    def _flag(self, node: Node, flag: str) -> bool:
-        side = "head" if node.source is self.ctx.head.sources.get(node.source.relative) else "base"
-        resolved = self.ctx.resolve(side, node)
-        return bool(resolved and isinstance(resolved.value, dict) and resolved.value.get(flag) is True)
+    def _side(self, node: Node) -> str:
+        return "head" if node.source is self.ctx.head.sources.get(node.source.relative) else "base"
 
     def _read_only(self, node: Node) -> bool:
-        return self._flag(node, "readOnly")
+        seen = view(self.ctx, self._side(node), node)
+        return seen is not None and seen.read_only
 
     def _write_only(self, node: Node) -> bool:
-        return self._flag(node, "writeOnly")
+        seen = view(self.ctx, self._side(node), node)
+        return seen is not None and seen.write_only
 
     def _alternatives(self, old: View, new: View, direction: str, where: str) -> None:
         """oneOf/anyOf on either side (a plain schema is one alternative): pair alternatives that are the same

@@ -62,21 +62,23 @@ class Context:
         self._reported: set[tuple[str, str, str]] = set()
         self._direct: dict[tuple[int, RefKey], list[RefKey]] = {}
         self._equal: dict[RefKey, bool] = {}
+        self.views: dict[tuple[str, int], Any] = {}  # effective schemas, by side and schema object
+        self._targets: dict[tuple[str, str, str], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
 
     # --- $ref resolution -------------------------------------------------------------------------
     def target(self, side: str, source: Source, ref: str) -> tuple[Source, Pointer, Any] | None:
-        spec = self.spec(side)
-        relative, pointer = split_ref(ref, source)
-        other = spec.source(relative)
-        if other is None:
-            return None
-        try:
-            return other, pointer, walk(other.data, pointer)
-        except (KeyError, IndexError, ValueError, TypeError):
-            return None
+        key = (side, source.relative, ref)
+        if key not in self._targets:
+            relative, pointer = split_ref(ref, source)
+            other = self.spec(side).source(relative)
+            try:
+                self._targets[key] = None if other is None else (other, pointer, walk(other.data, pointer))
+            except (KeyError, IndexError, ValueError, TypeError):
+                self._targets[key] = None
+        return self._targets[key]
 
     def resolve(self, side: str, node: Node | None) -> Node | None:
         """Follow `$ref`s until a real node; None (with a document finding) when a ref cannot be followed."""

@@ -1,0 +1,63 @@
+"""Finding lines come from a text walk, not a parser: check it against the strict loader's positions on
+every node of every test document, in block YAML (indented and not), pretty JSON and minified JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import yamlio
+from generator.openapi.positions import Lines
+from tests.openapi.documents import pets
+
+REAL = sorted((Path(__file__).parent.parent / "data" / "openapi" / "real").glob("*.yaml"))
+
+
+def pointers(data: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from pointers(value, (*prefix, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from pointers(value, (*prefix, str(index)))
+
+
+def texts() -> Iterator[tuple[str, str]]:
+    doc = pets("3.1.0")
+    yield "pyyaml-indentless", yaml.safe_dump(doc, sort_keys=False)
+    yield "lockstep-indented", yamlio.dumps(doc)
+    for path in REAL:
+        yield path.name, path.read_text()
+
+
+@pytest.mark.parametrize(("name", "text"), list(texts()), ids=lambda v: v if len(v) < 40 else "")
+def test_yaml_lines_match_the_strict_loader(name: str, text: str) -> None:
+    doc = yamlio.loads(text, name)
+    lines = Lines(text)
+    for pointer in pointers(doc.data):
+        typed: list[str | int] = []
+        node = doc.data
+        for token in pointer:
+            typed.append(int(token) if isinstance(node, list) else token)
+            node = node[typed[-1]]
+        where = doc.keys.get(tuple(typed)) or doc.values.get(tuple(typed))
+        expected = where.line if pointer else 1
+        assert lines.locate(pointer, doc.data) == expected, pointer
+
+
+@pytest.mark.parametrize("indent", [2, None])
+def test_json_lines_hold_the_key(indent: int | None) -> None:
+    data = pets("3.0.3")
+    text = json.dumps(data, indent=indent)
+    rows = text.splitlines()
+    lines = Lines(text)
+    for pointer in pointers(data):
+        line = lines.locate(pointer, data)
+        if pointer and not pointer[-1].isdigit():
+            assert f'"{pointer[-1]}"' in rows[line - 1]
