@@ -39,3 +39,10 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (CHECKOUT / "README.md").read_text()
     ci = (CHECKOUT / ".ci" / "run").read_text()
     assert "python -m pytest -n auto -q" in readme and "python -m pytest -n auto -q" in ci
+
+
+def test_contract_rules_page_is_the_catalogue() -> None:
+    from generator.openapi.rules import RULES
+
+    page = (CHECKOUT / "docs" / "contract-rules.md").read_text()
+    assert page.endswith(rules_markdown.render(list(RULES)))

@@ -235,6 +235,7 @@ class Differ:
                     )
                 continue
             if isinstance(old_response.value, dict) and isinstance(new_response.value, dict):
+                self._headers(label, old_response, new_response, status)
                 self._media(
                     label,
                     schemas,
@@ -244,6 +245,19 @@ class Differ:
                     f"response {status}",
                     rules.RESPONSE_MEDIA_TYPE_REMOVED,
                 )
+
+    def _headers(self, label: str, old: Node, new: Node, status: str) -> None:
+        before, after = old.value.get("headers") or {}, new.value.get("headers") or {}
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return
+        kept = {name.lower() for name in after}
+        for name in before:
+            if name.lower() in kept:
+                continue
+            header = self.ctx.resolve("base", old.child("headers", name))
+            required = header is not None and isinstance(header.value, dict) and header.value.get("required") is True
+            rule = rules.RESPONSE_HEADER_REMOVED if required else rules.RESPONSE_OPTIONAL_HEADER_REMOVED
+            self.ctx.emit(rule, f"response {status}: header `{name}` is no longer sent", header or old, label)
 
 
 def diff(base: Spec, head: Spec, today: datetime.date | None = None) -> list[Finding]:

@@ -88,6 +88,12 @@ SUCCESS_STATUS_REMOVED = Rule(
 RESPONSE_MEDIA_TYPE_REMOVED = Rule(
     "contract.response-media-type-removed", "error", "A response media type is no longer returned."
 )
+RESPONSE_HEADER_REMOVED = Rule(
+    "contract.response-header-removed", "error", "A required response header is no longer sent."
+)
+RESPONSE_OPTIONAL_HEADER_REMOVED = Rule(
+    "contract.response-optional-header-removed", "warning", "An optional response header is no longer sent."
+)
 RESPONSE_PROPERTY_REMOVED = Rule(
     "contract.response-property-removed", "error", "A required response property was removed."
 )
@@ -138,6 +144,8 @@ RULES: tuple[Rule, ...] = (
     REQUEST_ADDITIONAL_PROPERTIES_CLOSED,
     SUCCESS_STATUS_REMOVED,
     RESPONSE_MEDIA_TYPE_REMOVED,
+    RESPONSE_HEADER_REMOVED,
+    RESPONSE_OPTIONAL_HEADER_REMOVED,
     RESPONSE_PROPERTY_REMOVED,
     RESPONSE_OPTIONAL_PROPERTY_REMOVED,
     RESPONSE_PROPERTY_BECAME_OPTIONAL,

@@ -4,7 +4,9 @@ response (what clients receive).
 Each schema is first reduced to its effective view: `$ref`s followed, `allOf` merged (so restructuring that
 accepts the same values is not a change), 3.0 `nullable` and 3.1 `type: [X, "null"]` read alike,
 `oneOf: [{type: "null"}, X]` read as "X or null" (one composite change, reported once), 3.0 boolean
-`exclusiveMaximum` read as 3.1's number. Cycles in `$ref` are compared once per operation.
+`exclusiveMaximum` read as 3.1's number. A pair already being compared further up (a `$ref` cycle) stops.
+Each schema pair is compared once per direction: other operations that reach the same pair (a shared
+component) get the recorded findings, re-labelled with their operation and place.
 """
 
 from __future__ import annotations
@@ -41,16 +43,21 @@ def _is_null(value: Any) -> bool:
 
 
 def view(ctx: Context, side: str, node: Node | None, depth: int = 0) -> View | None:
-    """The effective schema at `node`, computed once per schema object and side."""
-    node = ctx.resolve(side, node)
-    if node is None or not isinstance(node.value, dict) or depth > 32:
+    """The effective schema at `node`, computed once per schema object (or `$ref` to it) and side."""
+    if node is None:
         return None
-    key = (side, id(node.value))
-    if key in ctx.views:
-        return ctx.views[key]
-    ctx.views[key] = None  # a schema that is its own allOf part stops here
-    ctx.views[key] = result = _build(ctx, side, node, depth)
-    return result
+    written = (side, id(node.value))
+    if written in ctx.views:
+        return ctx.views[written]
+    resolved = ctx.resolve(side, node)
+    if resolved is None or not isinstance(resolved.value, dict) or depth > 32:
+        return None
+    key = (side, id(resolved.value))
+    if key not in ctx.views:
+        ctx.views[key] = None  # a schema that is its own allOf part stops here
+        ctx.views[key] = _build(ctx, side, resolved, depth)
+    ctx.views[written] = ctx.views[key]
+    return ctx.views[key]
 
 
 def _build(ctx: Context, side: str, node: Node, depth: int) -> View:
@@ -155,7 +162,8 @@ class SchemaDiff:
 
     def __init__(self, ctx: Context, operation: str) -> None:
         self.ctx, self.operation = ctx, operation
-        self.seen: set[tuple[int, int, str]] = set()
+        self.active: set[tuple[int, int, str]] = set()  # pairs being compared, to stop at $ref cycles
+        self.frames: list[tuple[str, list[tuple[rules.Rule, Node, str]]]] = []  # findings of the pairs in progress
 
     def compare(self, base: Node | None, head: Node | None, direction: str, where: str) -> None:
         if base is None or head is None or self.ctx.same(base, head):
@@ -164,20 +172,38 @@ class SchemaDiff:
         if old is None or new is None:
             return
         key = (id(old.node.value), id(new.node.value), direction)
-        if key in self.seen:
+        cached = self.ctx.pairs.get(key)
+        if cached is not None:  # compared for another operation or place: the same findings, re-labelled
+            for rule, node, suffix in cached:
+                self._emit(rule, where + suffix, node)
             return
-        self.seen.add(key)
+        if key in self.active:
+            return  # a $ref cycle: this pair is being compared further up
+        self.active.add(key)
+        records: list[tuple[rules.Rule, Node, str]] = []
+        self.frames.append((where, records))
+        try:
+            self._compare(old, new, direction, where)
+        finally:
+            self.frames.pop()
+            self.active.discard(key)
+        self.ctx.pairs[key] = records
+
+    def _compare(self, old: View, new: View, direction: str, where: str) -> None:
         if old.variants is not None or new.variants is not None:
             self._alternatives(old, new, direction, where)
-            return
+            if old.variants is None or new.variants is None:
+                return  # a plain schema became alternatives (or back): compared as alternatives only
         retyped = self._request(old, new, where) if direction == "request" else self._response(old, new, where)
         if not retyped:  # below a changed type, differences are consequences, not news
             self._children(old, new, direction, where)
 
     def _emit(self, rule: rules.Rule, message: str, node: Node, keyword: str | None = None) -> None:
         """At `keyword` of `node` when the node itself writes it (not an allOf part), else at the node."""
-        precise = node.child(keyword) if keyword else None
-        self.ctx.emit(rule, message, precise or node, self.operation)
+        at = (node.child(keyword) if keyword else None) or node
+        self.ctx.emit(rule, message, at, self.operation)
+        for where, records in self.frames:  # every message starts with the place of the pairs above it
+            records.append((rule, at, message[len(where) :]))
 
     def _request(self, old: View, new: View, where: str) -> bool:
         """Request rules; True when the type changed."""

@@ -64,6 +64,7 @@ class Context:
         self._equal: dict[RefKey, bool] = {}
         self.views: dict[tuple[str, int], Any] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[str, str, str], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
+        self.pairs: dict[tuple[int, int, str], Any] = {}  # schema pairs compared: their findings, relative
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
@@ -82,6 +83,8 @@ class Context:
 
     def resolve(self, side: str, node: Node | None) -> Node | None:
         """Follow `$ref`s until a real node; None (with a document finding) when a ref cannot be followed."""
+        if node is None or type(node.value) is not dict or "$ref" not in node.value:
+            return node  # the common case, kept cheap
         for _ in range(_MAX_REF_HOPS):
             if node is None or not isinstance(node.value, dict) or not isinstance(node.value.get("$ref"), str):
                 return node

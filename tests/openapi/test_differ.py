@@ -307,7 +307,8 @@ def test_rule_table(case: Case, version: str, suffix: str, tmp_path: Path) -> No
 
 def test_every_rule_but_the_accept_list_has_a_case() -> None:
     covered = set().union(*(case.expected for case in CASES))
-    assert {rule.id for rule in RULES} - covered == {"contract.exception-expired"}
+    headers = {"contract.response-header-removed", "contract.response-optional-header-removed"}
+    assert {rule.id for rule in RULES} - covered == {"contract.exception-expired", *headers}
 
 
 @pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
@@ -335,3 +336,25 @@ def test_finding_fields(tmp_path: Path) -> None:
     assert finding.pointer == "/components/schemas/Pet/properties/name"
     lines = (Path(finding.file)).read_text().splitlines()
     assert lines[finding.line - 1].strip() == "name:"
+
+
+HEADERS = {"X-Rate": {"required": True, "schema": {"type": "integer"}}, "X-Hint": {"schema": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("removed", "rule"),
+    [("X-Rate", "contract.response-header-removed"), ("x-hint", "contract.response-optional-header-removed")],
+)
+def test_response_headers(removed: str, rule: str, tmp_path: Path) -> None:
+    base = pets()
+    base["paths"][P]["get"]["responses"]["200"]["headers"] = HEADERS
+    head = edited(
+        base,
+        lambda d: d["paths"][P]["get"]["responses"]["200"]["headers"].pop(
+            next(name for name in HEADERS if name.lower() == removed.lower())
+        ),
+    )
+    found = diff(
+        loader.load(str(write(base, tmp_path / "a.yaml"))), loader.load(str(write(head, tmp_path / "b.yaml"))), TODAY
+    )
+    assert [(f.rule, f.operation) for f in found] == [(rule, "GET /pets")]
