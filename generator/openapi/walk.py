@@ -38,6 +38,7 @@ class Node:
 
 
 RefKey = tuple[str, Pointer]
+_REMOTE: RefKey = ("<remote>", ())
 
 
 def _refs_in(value: Any) -> Iterator[str]:
@@ -122,13 +123,16 @@ class Context:
         )
 
     # --- the equality shortcut ---------------------------------------------------------------------
-    def _direct_refs(self, side: str, source: Source, value: Any) -> list[RefKey]:
+    def _direct_refs(self, source: Source, value: Any) -> list[RefKey]:
         key = (id(value), (source.relative, ()))
         if key not in self._direct:
-            self._direct[key] = [split_ref(ref, source) for ref in _refs_in(value) if not is_remote(ref)]
+            # a remote ref is never "the same": the walk descends to it and reports it
+            self._direct[key] = [_REMOTE if is_remote(ref) else split_ref(ref, source) for ref in _refs_in(value)]
         return self._direct[key]
 
     def _ref_equal(self, key: RefKey) -> bool:
+        if key == _REMOTE:
+            return False
         if key not in self._equal:
             base, head = self.base.source(key[0]), self.head.source(key[0])
             try:
@@ -143,7 +147,7 @@ class Context:
         """True when the two subtrees and everything their refs reach are equal, so nothing can differ."""
         if base.source.relative != head.source.relative or base.value != head.value:
             return False
-        pending = list(self._direct_refs("base", base.source, base.value))
+        pending = list(self._direct_refs(base.source, base.value))
         seen: set[RefKey] = set()
         while pending:
             key = pending.pop()
@@ -154,5 +158,5 @@ class Context:
                 return False
             source = self.base.source(key[0])
             assert source is not None  # _ref_equal read it
-            pending.extend(self._direct_refs("base", source, walk(source.data, key[1])))
+            pending.extend(self._direct_refs(source, walk(source.data, key[1])))
         return True
