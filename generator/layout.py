@@ -35,6 +35,10 @@ def dockerfile(service: str) -> str:
     return f"services/{service}/Dockerfile"
 
 
+def makefile(service: str) -> str:
+    return f"services/{service}/Makefile"
+
+
 def contract(service: str) -> str:
     return f"services/{service}/openapi.yaml"
 

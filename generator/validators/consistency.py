@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from generator import layout, yamlio
@@ -59,6 +60,17 @@ HELMFILE = Rule(
     "consistency.helmfile-environments", "error", "helmfile.yaml.gotmpl's environments are exactly the promotion path."
 )
 
+CONTRACT_PROBES = Rule(
+    "consistency.contract-probes",
+    "error",
+    "Every service's contract declares `GET /healthz` and `GET /readyz` (the probes the chart uses).",
+)
+DEFAULT_PORT = Rule(
+    "consistency.default-port",
+    "error",
+    "A service's default port (`PORT ?= N` in its Makefile) is the port of the manifest.",
+)
+
 RULES: tuple[Rule, ...] = (
     DUPLICATE_ENVIRONMENT,
     STRATEGY_MODES,
@@ -73,7 +85,10 @@ RULES: tuple[Rule, ...] = (
     UNKNOWN_REQUIREMENT,
     MISSING_FILE,
     HELMFILE,
+    CONTRACT_PROBES,
+    DEFAULT_PORT,
 )
+_MAKE_PORT = re.compile(r"^PORT\s*[?:]?=\s*(\S+)\s*$", re.M)
 
 
 def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
@@ -181,13 +196,45 @@ def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
 def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     manifest = repo.documents[layout.PLATFORM]
     for name, service in platform.services.items():
-        expected = [layout.dockerfile(name), layout.chart(name), service.api]
+        expected = [layout.dockerfile(name), layout.makefile(name), layout.chart(name), service.api]
         expected += [layout.values(env, name) for env in platform.path]
         for relative in expected:
             if not (repo.root / relative).is_file():
                 yield MISSING_FILE.of(
                     manifest, f"service `{name}` needs {relative}, which does not exist", ("services", name), key=True
                 )
+
+
+def _service_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    """What a running service promises: the probes in its contract, its default port in its Makefile."""
+    from generator.errors import UsageError
+    from generator.openapi import loader
+
+    for name, service in platform.services.items():
+        if (repo.root / service.api).is_file():
+            try:
+                spec = loader.load(service.api, cwd=repo.root)
+            except UsageError:
+                spec = None  # contracts.unreadable says why
+            if spec is not None:
+                paths = spec.root.data.get("paths") or {}
+                for probe in ("/healthz", "/readyz"):
+                    if not isinstance(paths.get(probe), dict) or "get" not in paths[probe]:
+                        where = ("paths",) if "paths" in spec.root.data else ()
+                        yield CONTRACT_PROBES.at(
+                            service.api, spec.root.line(where), 1, f"{name}'s contract has no GET {probe}"
+                        )
+        makefile = repo.root / layout.makefile(name)
+        text = makefile.read_text("utf-8", errors="replace") if makefile.is_file() else ""
+        match = _MAKE_PORT.search(text)
+        if match is not None and match.group(1) != str(service.port):
+            line = text.count("\n", 0, match.start()) + 1
+            yield DEFAULT_PORT.at(
+                layout.makefile(name),
+                line,
+                1,
+                f"the default port is {match.group(1)}, the manifest says {service.port}",
+            )
 
 
 def _helmfile_environments(repo: Repo) -> tuple[Document, list[str]] | None:
@@ -236,4 +283,5 @@ def check(repo: Repo) -> Iterable[Finding]:
         *_release_checks(repo, platform),
         *_file_checks(repo, platform),
         *_helmfile_checks(repo, platform),
+        *_service_checks(repo, platform),
     ]

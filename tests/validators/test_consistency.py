@@ -89,6 +89,18 @@ CASES = [
     ),
     Case("consistency.missing-file", PLATFORM, "service-b:", _delete("charts/service-b/Chart.yaml")),
     Case(
+        "consistency.contract-probes",
+        "services/service-b/openapi.yaml",
+        "paths:",
+        lambda r: edit(r, "services/service-b/openapi.yaml", "  /readyz:", "  /ready:"),
+    ),
+    Case(
+        "consistency.default-port",
+        "services/service-c/Makefile",
+        "PORT ?= 9999",
+        lambda r: edit(r, "services/service-c/Makefile", "PORT ?= 8080", "PORT ?= 9999"),
+    ),
+    Case(
         "consistency.helmfile-environments",
         "helmfile.yaml.gotmpl",
         "environments:",
