@@ -19,6 +19,7 @@ from generator.errors import Refused, UsageError
 from generator.validators import FAMILIES
 
 if TYPE_CHECKING:
+    from generator.findings import Rule
     from generator.operations import Plan
 
 FORMATS = ("text", "json", "github")
@@ -223,7 +224,7 @@ def _add_service(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_rules(rules: list, fmt: str) -> None:
+def _print_rules(rules: list[Rule], fmt: str) -> None:
     if fmt == "markdown":
         from generator.report import rules_markdown
 

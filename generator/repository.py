@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator import layout, schemas, yamlio
 from generator.errors import UsageError
 from generator.findings import Finding
 from generator.model import Lock, Platform, Release, Rollbacks
 from generator.yamlio import Document
+
+if TYPE_CHECKING:
+    from generator.openapi.loader import Spec
 
 
 @dataclass
@@ -23,8 +27,24 @@ class Repo:
     rollbacks: dict[str, Rollbacks] = field(default_factory=dict)
     base: Repo | None = None  # pull-request mode: the repository at the base ref
 
+    _contracts: dict[str, Any] = field(default_factory=dict)
+
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
+
+    def contract(self, relative: str) -> Spec:
+        """The API contract at `relative`, parsed once; UsageError when it is not an OpenAPI 3.x document."""
+        from generator.openapi import loader
+
+        if relative not in self._contracts:
+            try:
+                self._contracts[relative] = loader.load(relative, cwd=self.root)
+            except UsageError as error:
+                self._contracts[relative] = error
+        found = self._contracts[relative]
+        if isinstance(found, UsageError):
+            raise found
+        return found
 
 
 def _read(repo: Repo, relative: str, kind: str) -> Document:

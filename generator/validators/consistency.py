@@ -208,12 +208,11 @@ def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
 def _service_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     """What a running service promises: the probes in its contract, its default port in its Makefile."""
     from generator.errors import UsageError
-    from generator.openapi import loader
 
     for name, service in platform.services.items():
         if (repo.root / service.api).is_file():
             try:
-                spec = loader.load(service.api, cwd=repo.root)
+                spec = repo.contract(service.api)
             except UsageError:
                 spec = None  # contracts.unreadable says why
             if spec is not None:

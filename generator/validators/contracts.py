@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path
 
 from generator import layout, versions
 from generator.errors import UsageError
 from generator.findings import Finding, Rule
 from generator.model import Platform
-from generator.openapi import exceptions, loader
+from generator.openapi import exceptions
 from generator.openapi.differ import diff
 from generator.openapi.loader import Spec
 from generator.repository import Repo
@@ -42,10 +41,6 @@ RULES: tuple[Rule, ...] = (BREAKING_WITHOUT_MAJOR, MAJOR_WITHOUT_BREAKING, REQUI
 EXCEPTIONS = ".lockstep/api-exceptions.yaml"
 
 
-def _load(root: Path, relative: str) -> Spec:
-    return loader.load(relative, cwd=root)
-
-
 def _operation_ids(spec: Spec) -> set[str]:
     paths = spec.root.data.get("paths") or {}
     return {
@@ -64,7 +59,7 @@ def _required_operations(repo: Repo, platform: Platform) -> Iterator[Finding]:
             if provider not in platform.services or not operations:
                 continue
             try:
-                present = _operation_ids(_load(repo.root, platform.services[provider].api))
+                present = _operation_ids(repo.contract(platform.services[provider].api))
             except UsageError:
                 continue  # reported once by _unreadable
             for index, operation in enumerate(operations):
@@ -83,7 +78,7 @@ def _unreadable(repo: Repo, platform: Platform) -> Iterator[Finding]:
         if not (repo.root / service.api).is_file():
             continue  # consistency.missing-file
         try:
-            _load(repo.root, service.api)
+            repo.contract(service.api)
         except UsageError as error:
             yield UNREADABLE.of(manifest, str(error), ("services", service.name, "api"))
 
@@ -106,7 +101,7 @@ def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -
         if name not in lock.services or name not in was.services:
             continue
         try:
-            found = diff(_load(base.root, service.api), _load(repo.root, service.api), today)
+            found = diff(base.contract(service.api), repo.contract(service.api), today)
         except UsageError:
             continue  # reported by _unreadable (head) or unreadable at base: nothing to compare
         found = exceptions.apply(found, entries, EXCEPTIONS, today, service=name)
