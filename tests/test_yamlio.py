@@ -88,3 +88,16 @@ def test_write_atomic_replaces_and_leaves_no_temporary(tmp_path: Path) -> None:
     yamlio.write_atomic(target, "a: 2\n")
     assert target.read_text() == "a: 2\n"
     assert [p.name for p in target.parent.iterdir()] == ["f.yaml"]
+
+
+def test_write_atomic_gives_new_files_the_usual_mode_and_keeps_existing_ones(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "f.yaml"
+    yamlio.write_atomic(target, "a: 1\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600: docker COPY must read it
+    target.chmod(0o640)
+    yamlio.write_atomic(target, "a: 2\n")
+    assert target.stat().st_mode & 0o777 == 0o640
