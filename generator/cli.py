@@ -111,13 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
     )
-    diff.add_argument(
-        "--list-rules",
-        nargs="?",
-        const="text",
-        choices=("text", "markdown"),
-        help="print the contract rule catalogue and exit",
-    )
+    _list_rules_option(diff, "contract rule catalogue")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
     validate.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
@@ -134,14 +128,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FAMILY",
         help=f"run only this rule family (repeatable): {', '.join(FAMILIES)}",
     )
-    validate.add_argument(
+    _list_rules_option(validate, "rule catalogue")
+    return parser
+
+
+def _list_rules_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
         "--list-rules",
         nargs="?",
         const="text",
         choices=("text", "markdown"),
-        help="print the rule catalogue (as text or a markdown table) and exit",
+        help=f"print the {what} (as text or a markdown table) and exit",
     )
-    return parser
 
 
 def _writer_options(parser: argparse.ArgumentParser) -> None:
