@@ -7,9 +7,8 @@ from pathlib import Path
 
 from generator import gitrefs, layout, versions
 from generator.changeset import Changeset
-from generator.errors import Refused, UsageError
 from generator.model import Pin, Platform, Release
-from generator.operations import Plan, load_valid, utc_now
+from generator.operations import Plan, load_valid, lock_of, refuse, utc_now
 from generator.repository import Repo
 
 
@@ -25,9 +24,7 @@ def land(repo: Repo, platform: Platform, pins: Mapping[str, Pin], change: Change
     """Write `pins` into the first environment's lock; where platform versions exist, mint the next one
     and record its snapshot in the ledger. Returns the new platform version, if any."""
     first = platform.environments[0].name
-    lock = repo.locks.get(first)
-    if lock is None:
-        raise UsageError(f"{layout.lock(first)} is missing or invalid; run `lockstep validate` first")
+    lock = lock_of(repo, first)
     services = {**lock.services, **pins}
     version = next_platform_version(repo) if platform.versioned else None
     if version is not None:
@@ -40,18 +37,13 @@ def bump(root: Path, service: str, level: versions.Level = "patch", version: str
     repo, platform = load_valid(root)
     spec = platform.services.get(service)
     if spec is None:
-        raise Refused(
-            f"refused, nothing written: `{service}` is not a service of {layout.PLATFORM} "
-            f"(services: {', '.join(platform.services)})"
-        )
+        raise refuse(f"`{service}` is not a service of {layout.PLATFORM} (services: {', '.join(platform.services)})")
     current = repo.locks.get(platform.path[0])
     pinned = current.services.get(service) if current else None
     new = version or versions.bump(pinned.version if pinned else "0.0.0", level)
     versions.parse(new)
     if pinned is not None and not versions.newer(new, pinned.version):
-        raise Refused(
-            f"refused, nothing written: {service} {new} is not newer than {pinned.version} in {platform.path[0]}"
-        )
+        raise refuse(f"{service} {new} is not newer than {pinned.version} in {platform.path[0]}")
     change = Changeset()
     pin = Pin(new, layout.image(platform.registry, service, new), spec.requires)
     minted = land(repo, platform, {service: pin}, change)

@@ -6,43 +6,28 @@ from pathlib import Path
 
 from generator import layout, versions
 from generator.changeset import Changeset
-from generator.errors import Refused, UsageError
-from generator.model import Environment, Lock, Pin
-from generator.operations import Plan, load_valid, utc_now
+from generator.model import Environment, Pin
+from generator.operations import Plan, environment_of, load_valid, lock_of, refuse, utc_now
 from generator.repository import Repo
 
 
-def _refuse(message: str) -> Refused:
-    return Refused(f"refused, nothing written: {message}")
-
-
-def _locks(repo: Repo, *environments: str) -> list[Lock]:
-    found = []
-    for name in environments:
-        lock = repo.locks.get(name)
-        if lock is None:
-            raise UsageError(f"{layout.lock(name)} is missing or invalid; run `lockstep validate` first")
-        found.append(lock)
-    return found
-
-
 def _promote_platform(repo: Repo, target: Environment, upstream: Environment, version: str | None) -> Plan:
-    lock, source = _locks(repo, target.name, upstream.name)
+    lock, source = lock_of(repo, target.name), lock_of(repo, upstream.name)
     version = version or source.platform
     if version is None:
-        raise _refuse(f"{upstream.name} runs no platform version; cut one there with `lockstep release`")
+        raise refuse(f"{upstream.name} runs no platform version; cut one there with `lockstep release`")
     release = repo.releases.get(version)
     if release is None:
-        raise _refuse(f"platform {version} is not in the ledger ({layout.release(version)})")
+        raise refuse(f"platform {version} is not in the ledger ({layout.release(version)})")
     if upstream.name not in release.environments():
-        raise _refuse(
+        raise refuse(
             f"{upstream.name} never ran platform {version}; {target.name} is not next on its path "
             f"(promote it to {upstream.name} first)"
         )
     if lock.platform == version:
         return Plan(f"{target.name} already runs platform {version}; nothing to promote")
     if lock.platform is not None and versions.newer(lock.platform, version):
-        raise _refuse(
+        raise refuse(
             f"{target.name} runs platform {lock.platform}, newer than {version}: "
             f"going back is a rollback, not a promotion"
         )
@@ -55,15 +40,15 @@ def _promote_platform(repo: Repo, target: Environment, upstream: Environment, ve
 def _promote_services(
     repo: Repo, target: Environment, upstream: Environment, service: str | None, version: str | None
 ) -> Plan:
-    lock, source = _locks(repo, target.name, upstream.name)
+    lock, source = lock_of(repo, target.name), lock_of(repo, upstream.name)
     names = [service] if service else list(source.services)
     moved: dict[str, Pin] = {}
     for name in names:
         pin = source.services.get(name)
         if pin is None:
-            raise _refuse(f"{name} does not run in {upstream.name}; {target.name} is not next on its path")
+            raise refuse(f"{name} does not run in {upstream.name}; {target.name} is not next on its path")
         if version is not None and pin.version != version:
-            raise _refuse(
+            raise refuse(
                 f"{upstream.name} runs {name} {pin.version}, not {version}; only what {upstream.name} "
                 f"runs can move to {target.name}"
             )
@@ -72,7 +57,7 @@ def _promote_services(
             continue
         if current is not None and versions.newer(current.version, pin.version):
             if service:
-                raise _refuse(
+                raise refuse(
                     f"{target.name} runs {name} {current.version}, newer than {pin.version} in "
                     f"{upstream.name}: going back is a rollback, not a promotion"
                 )
@@ -97,20 +82,16 @@ def _promote_services(
 
 def promote(root: Path, environment: str, *, version: str | None = None, service: str | None = None) -> Plan:
     repo, platform = load_valid(root)
-    target = platform.environment(environment)
-    if target is None:
-        raise UsageError(
-            f"`{environment}` is not an environment of {layout.PLATFORM} (path: {' -> '.join(platform.path)})"
-        )
+    target = environment_of(platform, environment)
     upstream = platform.upstream(environment)
     if upstream is None:
-        raise _refuse(f"{environment} is the first environment; new versions enter it with `lockstep bump`")
+        raise refuse(f"{environment} is the first environment; new versions enter it with `lockstep bump`")
     if version is not None:
         versions.parse(version)
     if service is not None and service not in platform.services:
-        raise _refuse(f"`{service}` is not a service of {layout.PLATFORM}")
+        raise refuse(f"`{service}` is not a service of {layout.PLATFORM}")
     if target.mode == "platform":
         if service is not None:
-            raise _refuse(f"{environment} moves whole platform versions; promote it without --service")
+            raise refuse(f"{environment} moves whole platform versions; promote it without --service")
         return _promote_platform(repo, target, upstream, version)
     return _promote_services(repo, target, upstream, service, version)

@@ -8,7 +8,7 @@ from generator import gitrefs, versions
 from generator.changeset import Changeset
 from generator.errors import UsageError
 from generator.model import Release
-from generator.operations import Plan, load_valid, utc_now
+from generator.operations import Plan, load_valid, lock_of, utc_now
 
 
 def refs_for(version: str) -> tuple[str, str]:
@@ -25,9 +25,7 @@ def release(root: Path, level: versions.Level = "minor", *, branch: bool = False
     if versions.RELEASE_BRANCH.match(gitrefs.current_branch(root) or ""):
         raise UsageError("on a release branch, `lockstep bump` makes the patch versions; release from main")
     source = platform.release_source().name
-    lock = repo.locks.get(source)
-    if lock is None:
-        raise UsageError(f"the lock of {source} is missing or invalid; run `lockstep validate` first")
+    lock = lock_of(repo, source)
     version = versions.next_release(repo.releases, level)
     if branch:
         gitrefs.check_new_refs(root, *refs_for(version))

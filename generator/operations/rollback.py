@@ -15,9 +15,8 @@ from pathlib import Path
 
 from generator import gitrefs, layout, versions, yamlio
 from generator.changeset import Changeset
-from generator.errors import Refused, UsageError
 from generator.model import Lock, Move, Pin, RollbackRecord, Rollbacks
-from generator.operations import Plan, load_valid, utc_now
+from generator.operations import Plan, environment_of, load_valid, lock_of, refuse, utc_now
 from generator.operations.bump import land
 from generator.repository import Repo
 
@@ -30,10 +29,6 @@ class Step:
     before: str
     after: Pin
     reason: str
-
-
-def _refuse(message: str) -> Refused:
-    return Refused(f"refused, nothing written: {message}")
 
 
 def _met(pin: Pin, plan: Mapping[str, Pin]) -> bool:
@@ -88,7 +83,7 @@ def plan_services(
                 plan[provider] = fit
                 continue
         at = f"{provider} {plan[provider].version}" if provider in plan else f"no {provider}"
-        raise _refuse(
+        raise refuse(
             f"cannot roll {service} back to {target.version} in {environment}: {need}, and no version of "
             f"{consumer} that {environment} ran fits {at}"
         )
@@ -131,11 +126,11 @@ def _record(repo: Repo, environment: str, record: RollbackRecord, change: Change
 def _rollback_platform(repo: Repo, environment: str, lock: Lock, version: str) -> Plan:
     release = repo.releases.get(version)
     if release is None or environment not in release.environments():
-        raise _refuse(f"{environment} never ran platform {version} (the ledger has no promotion of it there)")
+        raise refuse(f"{environment} never ran platform {version} (the ledger has no promotion of it there)")
     if lock.platform is None:
-        raise _refuse(f"{environment} runs no platform version; roll its services back with --service")
+        raise refuse(f"{environment} runs no platform version; roll its services back with --service")
     if not versions.newer(lock.platform, version):
-        raise _refuse(f"{environment} runs platform {lock.platform}; {version} is not older")
+        raise refuse(f"{environment} runs platform {lock.platform}; {version} is not older")
     change = Changeset()
     change.write_lock(lock.with_services(release.services, version))
     _record(repo, environment, RollbackRecord(utc_now(), Move(lock.platform, version, "requested"), {}), change)
@@ -147,13 +142,13 @@ def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, v
     assert platform is not None
     current = lock.services.get(service)
     if current is None:
-        raise _refuse(f"{service} does not run in {environment}")
+        raise refuse(f"{service} does not run in {environment}")
     history = history_of(repo, environment)
     target = history.get(service, {}).get(version)
     if target is None:
-        raise _refuse(f"{environment} never ran {service} {version}; a rollback only goes back to what it ran")
+        raise refuse(f"{environment} never ran {service} {version}; a rollback only goes back to what it ran")
     if not versions.newer(current.version, version):
-        raise _refuse(f"{environment} runs {service} {current.version}; {version} is not older")
+        raise refuse(f"{environment} runs {service} {current.version}; {version} is not older")
     steps = plan_services(environment, lock.services, history, service, target)
     pins = {**lock.services, **{step.service: step.after for step in steps}}
     change = Changeset()
@@ -168,21 +163,15 @@ def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, v
 
 def rollback(root: Path, environment: str, to: str, service: str | None = None) -> Plan:
     repo, platform = load_valid(root)
-    target = platform.environment(environment)
-    if target is None:
-        raise UsageError(
-            f"`{environment}` is not an environment of {layout.PLATFORM} (path: {' -> '.join(platform.path)})"
-        )
+    target = environment_of(platform, environment)
     versions.parse(to)
-    lock = repo.locks.get(environment)
-    if lock is None:
-        raise UsageError(f"{layout.lock(environment)} is missing or invalid; run `lockstep validate` first")
+    lock = lock_of(repo, environment)
     if service is None:
         if not platform.versioned:
-            raise _refuse(f"strategy `independent` has no platform versions: rollback {environment} --service S --to V")
+            raise refuse(f"strategy `independent` has no platform versions: rollback {environment} --service S --to V")
         return _rollback_platform(repo, environment, lock, to)
     if target.mode == "platform":
-        raise _refuse(f"{environment} moves whole platform versions: rollback {environment} --to <platform version>")
+        raise refuse(f"{environment} moves whole platform versions: rollback {environment} --to <platform version>")
     if service not in platform.services:
-        raise _refuse(f"`{service}` is not a service of {layout.PLATFORM}")
+        raise refuse(f"`{service}` is not a service of {layout.PLATFORM}")
     return _rollback_services(repo, environment, lock, service, to)
