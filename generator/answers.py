@@ -99,10 +99,7 @@ def read_config(path: Path) -> dict[str, Any]:
     if isinstance(doc.data, dict) and doc.data.get("kind") == "Answers":
         doc.data = doc.data.get("answers")
         doc = _shift(doc, "answers")
-    problems = doc.problems or schemas.validate(doc, "config")
-    if problems:
-        first = problems[0]
-        raise UsageError(f"{path}:{first.line}:{first.column}: {first.message}")
+    schemas.require_valid(doc, "config")
     return dict(doc.data)
 
 

@@ -101,3 +101,13 @@ def validate(doc: Document, kind: str) -> list[Finding]:
     for error in _validator(kind).iter_errors(doc.data):
         findings.extend(_findings_for(error, doc))
     return findings
+
+
+def require_valid(doc: Document, kind: str) -> None:
+    """For files given on the command line: the first YAML or schema problem is a UsageError `file:line:col: ...`."""
+    from generator.errors import UsageError
+
+    problems = doc.problems or validate(doc, kind)
+    if problems:
+        first = problems[0]
+        raise UsageError(f"{doc.path}:{first.line}:{first.column}: {first.message}")

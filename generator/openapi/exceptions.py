@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import schemas, yamlio
-from generator.errors import UsageError
 from generator.findings import Finding
 from generator.openapi.differ import shape
 from generator.openapi.rules import EXCEPTION_EXPIRED as EXPIRED
@@ -35,10 +34,7 @@ class Exception_:
 def load(path: Path, display: str) -> list[Exception_]:
     doc = yamlio.load(path.parent, path.name)
     doc.path = display
-    problems = doc.problems or schemas.validate(doc, "api-exceptions")
-    if problems:
-        first = problems[0]
-        raise UsageError(f"{display}:{first.line}:{first.column}: {first.message}")
+    schemas.require_valid(doc, "api-exceptions")
     entries = []
     for index, entry in enumerate(doc.data["exceptions"]):
         expires = entry.get("expires")
