@@ -23,7 +23,8 @@ class Repo:
     problems: list[Finding] = field(default_factory=list)
     platform: Platform | None = None
     locks: dict[str, Lock] = field(default_factory=dict)
-    releases: dict[str, Release] = field(default_factory=dict)
+    releases: dict[str, Release] = field(default_factory=dict)  # by version
+    release_files: dict[str, Release] = field(default_factory=dict)  # by file, whatever the file is named
     rollbacks: dict[str, Rollbacks] = field(default_factory=dict)
     base: Repo | None = None  # pull-request mode: the repository at the base ref
 
@@ -90,6 +91,7 @@ def load_repo(root: Path) -> Repo:
         doc = _read(repo, relative, "release")
         if doc.ok:
             release = Release.from_data(doc.data)
+            repo.release_files[relative] = release
             repo.releases[release.version] = release
     if (root / layout.ANSWERS).is_file():
         _read(repo, layout.ANSWERS, "answers")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from generator import layout, yamlio
 from generator.findings import Finding, Rule
-from generator.model import Pin, Platform, Release
+from generator.model import Pin, Platform
 from generator.repository import Repo
 from generator.yamlio import Document
 
@@ -182,10 +182,8 @@ def _pin_checks(
 
 
 def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
-    for relative, doc in repo.documents.items():
-        if not relative.startswith(layout.RELEASES_DIR + "/") or not doc.ok:
-            continue  # not a release, or unparseable: the schema family said why
-        release = Release.from_data(doc.data)
+    for relative, release in repo.release_files.items():  # unparseable ones: the schema family said why
+        doc = repo.documents[relative]
         if relative != layout.release(release.version):
             yield RELEASE_FILE.of(
                 doc, f"release {release.version} must be in {layout.release(release.version)}", ("version",)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from generator import layout, versions
 from generator.findings import Finding, Rule
-from generator.model import Lock, Platform, Release
+from generator.model import Lock, Platform
 from generator.repository import Repo
 from generator.yamlio import Document
 
@@ -154,10 +154,8 @@ def _ahead_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
 def _ledger_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     path = platform.path
     origins = {path[0], platform.release_source().name}
-    for relative, doc in repo.documents.items():
-        if not relative.startswith(layout.RELEASES_DIR + "/") or not doc.ok:
-            continue
-        release = Release.from_data(doc.data)
+    for relative, release in repo.release_files.items():
+        doc = repo.documents[relative]
         reached = -1
         previous_at = ""
         for index, promotion in enumerate(release.promotions):
