@@ -1,23 +1,33 @@
-"""Time the commands a user waits for: startup, `lockstep new`, and `lockstep validate` on platforms of
-growing size. Run: python benchmarks/bench_validate.py [--runs N]. Prints one line per measurement
-(median and min of N runs, wall clock, each run a fresh `lockstep` process as pre-commit starts it)."""
+"""Time the commands a user waits for: startup, `lockstep new`, `lockstep validate`, and the write commands
+(`bump`, `promote`, their `--dry-run`) on platforms of growing size.
+
+Run: python benchmarks/bench_validate.py [--runs N]. Prints one line per measurement (median and min of N runs,
+wall clock, each run a fresh `lockstep` process as pre-commit starts it). A real write changes the repository,
+so each of its runs gets a fresh copy of the platform (the copy is not timed).
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 LANGUAGES = ("go", "python", "node", "java")
+SIZES = ((3, "dev,stage,prod"), (30, "dev,stage,prod"), (100, "dev,test,qa,uat,stage,prod"))
+LOCKSTEP = [sys.executable, "-m", "generator"]
 
 
-def timed(command: list[str], runs: int) -> tuple[float, float]:
+def timed(command: list[str], runs: int, prepare: Callable[[], None] | None = None) -> tuple[float, float]:
     samples = []
     for _ in range(runs):
+        if prepare is not None:
+            prepare()
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         samples.append(time.perf_counter() - started)
@@ -28,46 +38,60 @@ def services(count: int) -> str:
     return ",".join(f"svc-{i:03d}:{LANGUAGES[i % 4]}" for i in range(count))
 
 
+def report(label: str, count: int, envs: int, median: float, low: float) -> None:
+    print(f"lockstep {label:24} {count:3d} services x {envs} envs {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    lockstep = [sys.executable, "-m", "generator"]
     print(f"python {sys.version.split()[0]}, {runs} runs each, median / min")
-    median, low = timed([*lockstep, "--version"], runs)
-    print(f"lockstep --version                          {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
+    median, low = timed([*LOCKSTEP, "--version"], runs)
+    print(f"lockstep --version                                   {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
     with tempfile.TemporaryDirectory() as scratch:
-        for count, environments in ((3, "dev,stage,prod"), (30, "dev,stage,prod"), (100, "dev,test,qa,uat,stage,prod")):
+        for count, environments in SIZES:
             repo = Path(scratch) / f"p{count}"
+            envs = len(environments.split(","))
             started = time.perf_counter()
             subprocess.run(
-                [
-                    *lockstep,
-                    "new",
-                    "--no-input",
-                    "--services",
-                    services(count),
-                    "--environments",
-                    environments,
-                    str(repo),
-                ],
+                [*LOCKSTEP, "new", "--no-input", "--services", services(count), "--environments", environments, repo],
                 check=True,
                 capture_output=True,
             )
             made = time.perf_counter() - started
-            envs = len(environments.split(","))
-            print(f"lockstep new        {count:3d} services x {envs} envs {made * 1000:7.0f} ms (one run)")
+            print(f"lockstep new                     {count:3d} services x {envs} envs {made * 1000:7.0f} ms (one run)")
             for label, extra in (
                 ("validate", ["validate"]),
                 ("validate --only schema", ["validate", "--only", "schema"]),
                 ("validate --base HEAD", ["validate", "--base", "HEAD"]),
                 ("bump --dry-run", ["bump", "svc-000", "--dry-run"]),
             ):
-                median, low = timed([*lockstep, *extra, "--repo", str(repo)], runs)
-                print(
-                    f"lockstep {label:22} {count:3d} services x {envs} envs"
-                    f" {median * 1000:7.0f} ms / {low * 1000:5.0f} ms"
-                )
+                report(label, count, envs, *timed([*LOCKSTEP, *extra, "--repo", str(repo)], runs))
+
+            # Real writes, each on a fresh copy: bump in the first environment, then promote it one step.
+            bumped = Path(scratch) / f"p{count}-bumped"
+            shutil.copytree(repo, bumped, symlinks=True)
+            subprocess.run([*LOCKSTEP, "bump", "svc-000", "--repo", bumped], check=True, capture_output=True)
+            second = environments.split(",")[1]
+            work = Path(scratch) / f"p{count}-work"
+
+            def fresh(source: Path, target: Path = work) -> Callable[[], None]:
+                def copy() -> None:
+                    shutil.rmtree(target, ignore_errors=True)
+                    shutil.copytree(source, target, symlinks=True)
+
+                return copy
+
+            promote = ["promote", second] + (["--service", "svc-000"] if second != "stage" else [])
+            if second == "stage":  # combined with three environments: stage takes platform versions, cut one first
+                subprocess.run([*LOCKSTEP, "release", "--repo", bumped], check=True, capture_output=True)
+            for label, command, source in (
+                ("bump (real write)", ["bump", "svc-000"], repo),
+                (f"promote {second} --dry-run", [*promote, "--dry-run"], bumped),
+                (f"promote {second} (real)", promote, bumped),
+            ):
+                report(label, count, envs, *timed([*LOCKSTEP, *command, "--repo", str(work)], runs, fresh(source)))
 
 
 if __name__ == "__main__":
