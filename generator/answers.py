@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from generator import schemas, yamlio
-from generator.errors import UsageError
+from generator.errors import LoadError, UsageError
 from generator.model import Environment
+from generator.tree import DiskTree
 
 DEFAULT_NAME = "logistics"
 DEFAULT_STRATEGY = "combined"
@@ -92,12 +93,12 @@ def parse_environments(text: str) -> list[str]:
 
 def read_config(path: Path) -> dict[str, Any]:
     """A YAML file of answers (the `answers:` block of .lockstep/answers.yaml, or that whole file)."""
-    if not path.is_file():
+    doc = yamlio.load(DiskTree(Path(".")), str(path))
+    if doc is None:
         raise UsageError(f"{path}: config file not found")
-    doc = yamlio.load(path.parent, path.name)
-    doc.path = str(path)
     if isinstance(doc.data, dict) and doc.data.get("kind") == "Answers":
-        doc.data = doc.data.get("answers")
+        if not isinstance(doc.data.get("answers"), dict):
+            raise LoadError(schemas.MISSING_KEY.of(doc, "an answers file needs its `answers` mapping", ("answers",)))
         doc = _shift(doc, "answers")
     schemas.require_valid(doc, "config")
     return dict(doc.data)
@@ -109,7 +110,8 @@ def _shift(doc: yamlio.Document, prefix: str) -> yamlio.Document:
     def strip(table: dict[Any, Any]) -> dict[Any, Any]:
         return {k[1:]: v for k, v in table.items() if k[:1] == (prefix,)}
 
-    return yamlio.Document(doc.path, doc.data, strip(doc.values), strip(doc.keys), strip(doc.numbers), doc.problems)
+    data = doc.data[prefix]
+    return yamlio.Document(doc.path, data, strip(doc.values), strip(doc.keys), strip(doc.numbers), doc.problems)
 
 
 def resolve(

@@ -1,8 +1,8 @@
-"""Command line: parse arguments, call one function per command, map exceptions to exit codes.
+"""Command line: parse arguments, call one command, map exceptions to exit codes.
 
 Exit codes: 0 clean (nothing at or above --fail-on), 1 findings or a refused change, 2 bad usage or
-unreadable input, 3 an internal error (a bug: please report it). Imports are lazy so that
-`lockstep --version` and the pre-commit hook start fast.
+unreadable input, 3 an internal error (a bug: please report it). Commands are imported when they run, so
+that `lockstep --version` and `--help` start fast.
 """
 
 from __future__ import annotations
@@ -10,22 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from generator import __version__
-from generator.errors import Refused, UsageError
-from generator.validators import FAMILIES
+from generator import __version__, report
+from generator.errors import LoadError, Refused, UsageError
 
-if TYPE_CHECKING:
-    from generator.findings import Rule
-    from generator.operations import Plan
-
-FORMATS = ("text", "json", "github")
 LEVELS = ("error", "warning", "info")
-LEVELS_SEMVER = ("patch", "minor", "major")
-FORMATS_DIFF = ("text", "json", "markdown", "github")
+SEMVER_PARTS = ("patch", "minor", "major")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     bump.add_argument(
         "level",
         nargs="?",
-        choices=LEVELS_SEMVER,
+        choices=SEMVER_PARTS,
         default="patch",
         help="which part of the version goes up (default: patch)",
     )
@@ -66,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     release = commands.add_parser("release", help="cut a platform version from the release-source environment")
     level = release.add_mutually_exclusive_group()
-    for choice in LEVELS_SEMVER:
+    for choice in SEMVER_PARTS:
         level.add_argument(
             f"--{choice}",
             dest="level",
@@ -101,35 +93,37 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
     status.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
-    status.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    status.add_argument("--format", choices=report.STATUS, default="text")
 
     diff = commands.add_parser("diff-api", help="breaking changes between two OpenAPI documents")
     diff.add_argument("base", nargs="?", metavar="BASE", help="a file (YAML or JSON) or REF:path from git")
     diff.add_argument("head", nargs="?", metavar="HEAD", help="a file (YAML or JSON) or REF:path from git")
-    diff.add_argument("--format", choices=FORMATS_DIFF, default="text")
-    diff.add_argument("--fail-on", choices=LEVELS, default="error")
+    _report_options(diff)
     diff.add_argument(
         "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
     )
-    _list_rules_option(diff, "contract rule catalogue")
+    _list_rules_option(diff, "API rule catalogue")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
     validate.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
-    validate.add_argument("--format", choices=FORMATS, default="text")
-    validate.add_argument(
-        "--fail-on", choices=LEVELS, default="error", help="lowest level that makes the exit code 1 (default: error)"
-    )
+    _report_options(validate)
     validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
     validate.add_argument("--head", metavar="REF", help="with --base: validate this ref instead of the working tree")
     validate.add_argument(
         "--only",
         action="append",
-        choices=FAMILIES,
         metavar="FAMILY",
-        help=f"run only this rule family (repeatable): {', '.join(FAMILIES)}",
+        help="run only this rule family (repeatable; --list-rules shows them): schema, consistency, promotion, ...",
     )
     _list_rules_option(validate, "rule catalogue")
     return parser
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=report.FINDINGS, default="text")
+    parser.add_argument(
+        "--fail-on", choices=LEVELS, default="error", help="lowest level that makes the exit code 1 (default: error)"
+    )
 
 
 def _list_rules_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -137,131 +131,76 @@ def _list_rules_option(parser: argparse.ArgumentParser, what: str) -> None:
         "--list-rules",
         nargs="?",
         const="text",
-        choices=("text", "markdown"),
+        choices=report.RULES,
         help=f"print the {what} (as text or a markdown table) and exit",
     )
 
 
 def _writer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
-    parser.add_argument("--dry-run", action="store_true", help="print the change, write nothing")
+    parser.add_argument("--dry-run", action="store_true", help="print the change and check it; write nothing")
 
 
-def _show_or_apply(args: argparse.Namespace, plan: Plan) -> list[str]:
-    """--dry-run prints the plan and its diff; otherwise the change is validated and written."""
-    print(plan.summary)
-    if args.dry_run:
-        sys.stdout.write(plan.change.preview(args.repo))
-        return []
-    written = plan.change.apply(args.repo)
-    for relative in written:
-        print(f"wrote {relative}")
-    return written
+def _new(a: argparse.Namespace) -> int:
+    from generator.commands import new
+
+    options = {key: getattr(a, key) for key in ("name", "services", "environments", "strategy", "registry")}
+    return new.run(a.directory, options, a.config, no_input=a.no_input, force=a.force)
 
 
-def _bump(args: argparse.Namespace) -> int:
-    from generator.operations.bump import bump
+def _add_service(a: argparse.Namespace) -> int:
+    from generator.commands import add_service
 
-    _show_or_apply(args, bump(args.repo, args.service, args.level, args.to))
-    return 0
-
-
-def _release(args: argparse.Namespace) -> int:
-    from generator.operations.release import branch_and_tag, release
-
-    plan, version = release(args.repo, args.level or "minor", branch=args.branch)
-    written = _show_or_apply(args, plan)
-    if args.branch and not args.dry_run:
-        print(f"committed; {branch_and_tag(args.repo, version, written)}")
-    return 0
+    return add_service.run(a.repo, a.name, a.language, a.port, dry_run=a.dry_run)
 
 
-def _promote(args: argparse.Namespace) -> int:
-    from generator.operations.promote import promote
+def _bump(a: argparse.Namespace) -> int:
+    from generator.commands import bump
 
-    _show_or_apply(args, promote(args.repo, args.environment, version=args.version, service=args.service))
-    return 0
-
-
-def _rollback(args: argparse.Namespace) -> int:
-    from generator.operations.rollback import rollback
-
-    _show_or_apply(args, rollback(args.repo, args.environment, args.to, args.service))
-    return 0
+    return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run)
 
 
-def _status(args: argparse.Namespace) -> int:
-    from generator.report import status_format
-    from generator.status import status
+def _release(a: argparse.Namespace) -> int:
+    from generator.commands import release
 
-    sys.stdout.write(status_format.render(status(args.repo), args.format))
-    return 0
+    return release.run(a.repo, a.level or "minor", branch=a.branch, dry_run=a.dry_run)
 
 
-def _new(args: argparse.Namespace) -> int:
-    from generator import answers, scaffold
+def _promote(a: argparse.Namespace) -> int:
+    from generator.commands import promote
 
-    options = {key: getattr(args, key) for key in ("name", "services", "environments", "strategy", "registry")}
-    config = answers.read_config(args.config) if args.config else None
-    scaffold.check_target(args.directory, force=args.force)
-    if not args.no_input:
-        options = scaffold.prompt(options)
-    written = scaffold.new(args.directory, answers.resolve(options, config), force=args.force)
-    print(
-        f"created {args.directory} ({len(written)} files, one commit); next: cd {args.directory} && lockstep validate"
-    )
-    return 0
+    return promote.run(a.repo, a.environment, a.version, a.service, dry_run=a.dry_run)
 
 
-def _add_service(args: argparse.Namespace) -> int:
-    from generator import scaffold
-    from generator.operations import Plan
+def _rollback(a: argparse.Namespace) -> int:
+    from generator.commands import rollback
 
-    change = scaffold.add_service(args.repo, args.name, args.language, args.port)
-    _show_or_apply(args, Plan(f"{args.name} ({args.language}) added at 0.1.0", change))
-    return 0
+    return rollback.run(a.repo, a.environment, a.to, a.service, dry_run=a.dry_run)
 
 
-def _print_rules(rules: list[Rule], fmt: str) -> None:
-    if fmt == "markdown":
-        from generator.report import rules_markdown
+def _status(a: argparse.Namespace) -> int:
+    from generator.commands import status
 
-        sys.stdout.write(rules_markdown.render(rules))
-        return
-    for rule in rules:
-        print(f"{rule.id:45} {rule.level:8} {rule.description}")
+    return status.run(a.repo, a.format)
 
 
-def _diff_api(args: argparse.Namespace) -> int:
-    from generator import report
-    from generator.findings import at_or_above
-    from generator.openapi import api
+def _diff_api(a: argparse.Namespace) -> int:
+    from generator.commands import diff_api
 
-    if args.list_rules:
-        from generator.openapi.rules import RULES
-
-        _print_rules(list(RULES), args.list_rules)
-        return 0
-    if not args.base or not args.head:
-        raise UsageError("diff-api needs BASE and HEAD (files, or REF:path from git)")
-    findings = api.diff_files(args.base, args.head, exceptions_file=args.exceptions)
-    sys.stdout.write(report.render(findings, args.format))
-    return 1 if at_or_above(findings, args.fail_on) else 0
+    if a.list_rules:
+        return diff_api.list_rules(a.list_rules)
+    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions)
 
 
-def _validate(args: argparse.Namespace) -> int:
-    from generator import report, validation, validators
-    from generator.findings import at_or_above
+def _validate(a: argparse.Namespace) -> int:
+    from generator.commands import validate
 
-    if args.list_rules:
-        _print_rules(validators.catalogue(), args.list_rules)
-        return 0
-    findings = validation.run(args.repo, args.only or validators.FAMILIES, base=args.base, head=args.head)
-    sys.stdout.write(report.render(findings, args.format))
-    return 1 if at_or_above(findings, args.fail_on) else 0
+    if a.list_rules:
+        return validate.list_rules(a.list_rules)
+    return validate.run(a.repo, a.only, a.base, a.head, a.format, a.fail_on)
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": _new,
     "add-service": _add_service,
     "bump": _bump,
@@ -278,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except UsageError as error:
+    except (UsageError, LoadError) as error:
         print(f"lockstep: error: {error}", file=sys.stderr)
         return 2
     except Refused as error:

@@ -1,14 +1,15 @@
-"""Finding: the one record every rule returns."""
+"""Finding: the one record every rule returns, and Rule: one entry of a rule catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Level = Literal["error", "warning", "info"]
 LEVELS: tuple[Level, ...] = ("info", "warning", "error")
 SEVERITY: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
+Pointer = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,12 @@ def at_or_above(findings: Iterable[Finding], level: Level) -> list[Finding]:
     return [f for f in findings if SEVERITY[f.level] >= SEVERITY[level]]
 
 
-def summarize(findings: list[Finding]) -> dict[str, int]:
-    counts = {level: 0 for level in ("error", "warning", "info")}
-    for finding in findings:
-        counts[finding.level] += 1
-    return {**counts, "total": len(findings), "files": len({f.file for f in findings})}
+class Located(Protocol):
+    """A parsed file that knows where each of its values was written (yamlio.Document)."""
+
+    def finding(
+        self, rule: str, message: str, pointer: Pointer = (), *, key: bool = False, level: Level = "error"
+    ) -> Finding: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,6 @@ class Rule:
     def at(self, file: str, line: int, column: int, message: str) -> Finding:
         return Finding(self.id, self.level, file, line, column, message)
 
-    def of(self, document: Any, message: str, pointer: tuple[str | int, ...] = (), *, key: bool = False) -> Finding:
+    def of(self, document: Located, message: str, pointer: Pointer = (), *, key: bool = False) -> Finding:
         """A finding at `pointer` of a parsed YAML document (its key's position when `key`)."""
         return document.finding(self.id, message, pointer, key=key, level=self.level)

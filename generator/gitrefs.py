@@ -10,13 +10,15 @@ import io
 import subprocess
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from generator.errors import UsageError
+from generator.tree import MAX_BYTES, too_large
 
 _FALLBACK_IDENTITY = ("-c", "user.name=lockstep", "-c", "user.email=lockstep@localhost")
 
 
-def _run(root: Path, arguments: tuple[str, ...], *, binary: bool = False) -> subprocess.CompletedProcess:
+def _run(root: Path, arguments: tuple[str, ...], *, binary: bool = False) -> subprocess.CompletedProcess[Any]:
     try:
         return subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=not binary, check=False)
     except FileNotFoundError as error:
@@ -28,7 +30,7 @@ def git(root: Path, *arguments: str) -> str:
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no message"])[-1]
         raise UsageError(f"git {arguments[0]} failed in {root}: {last}")
-    return result.stdout
+    return str(result.stdout)
 
 
 def has_identity(root: Path) -> bool:
@@ -74,7 +76,7 @@ def create_branch_and_tag(root: Path, branch: str, tag: str, message: str) -> No
 
 def export_tree(root: Path, ref: str, destination: Path, paths: tuple[str, ...] = ()) -> None:
     """Write the files of `ref` (only those under `paths`, when given) into `destination`."""
-    if not ref_exists(root, ref):
+    if not ref_exists(root, check_ref(ref)):
         raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
     prefix = git(root, "rev-parse", "--show-prefix").strip().rstrip("/")
     tree = f"{ref}:{prefix}" if prefix else ref  # the platform may live in a folder of a larger repository
@@ -90,6 +92,34 @@ def export_tree(root: Path, ref: str, destination: Path, paths: tuple[str, ...] 
             archive.extractall(destination, filter="data")
         else:  # pragma: no cover - Python without the extraction filters
             archive.extractall(destination)
+
+
+def check_ref(ref: str) -> str:
+    """A ref as the user gave it, refused when git would read it as an option."""
+    if ref.startswith("-"):
+        raise UsageError(f"`{ref}` is not a git ref")
+    return ref
+
+
+class RefTree:
+    """The files of a git ref, read blob by blob (`git cat-file`), each at most once."""
+
+    def __init__(self, root: Path, ref: str) -> None:
+        self.root, self.ref = root, check_ref(ref)
+        self._read: dict[str, bytes | None] = {}
+
+    def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
+        if relative not in self._read:
+            result = _run(self.root, ("cat-file", "blob", f"{self.ref}:{relative}"), binary=True)
+            self._read[relative] = result.stdout if result.returncode == 0 else None
+        found = self._read[relative]
+        if found is not None and len(found) > limit:
+            raise too_large(f"{self.ref}:{relative}", limit)
+        return found
+
+    def listdir(self, relative: str) -> list[str]:
+        result = _run(self.root, ("ls-tree", "--name-only", f"{self.ref}:{relative}"))
+        return sorted(result.stdout.split("\n")[:-1]) if result.returncode == 0 else []
 
 
 def file_history(root: Path, relative: str) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 PLATFORM = "platform.yaml"
 HELMFILE = "helmfile.yaml.gotmpl"
 ANSWERS = ".lockstep/answers.yaml"
-PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
-WORKFLOW = ".github/workflows/lockstep.yaml"
+API_EXCEPTIONS = ".lockstep/api-exceptions.yaml"
 ENVIRONMENTS_DIR = "environments"
 RELEASES_DIR = "releases"
 

@@ -1,98 +1,297 @@
-"""Load a platform repository from disk: every lockstep file parsed, schema-checked and turned into records."""
+"""Load a platform repository: every file a rule may look at, read once, parsed, schema-checked and turned into
+records. Every problem met while loading is a finding (the `schema` family reports them); validators then look
+only at the `Repo`, never at the disk.
+
+A planned change is checked by laying its files over the loaded repository (`Repo.with_files`): only the files
+it changes are parsed again, everything else (parsed documents, contracts, hadolint's reports) is reused.
+"""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
-from generator import layout, schemas, yamlio
-from generator.errors import UsageError
+from generator import gitrefs, hadolint, layout, schemas, yamlio
+from generator.dockerfile import Stage, stages
+from generator.errors import LoadError, UsageError
 from generator.findings import Finding
-from generator.model import Lock, Platform, Release, Rollbacks
+from generator.makefile import DefaultPort, default_port
+from generator.model import Environment, Lock, Platform, Release, Rollbacks
+from generator.openapi import exceptions, loader
+from generator.openapi.exceptions import Exception_
+from generator.openapi.loader import Spec
+from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
 
-if TYPE_CHECKING:
-    from generator.openapi.loader import Spec
+T = TypeVar("T")
+# What the base ref of a pull request must provide: the manifest, the locks and the ledger (and the contracts).
+BASE_PATHS = (layout.PLATFORM, layout.ENVIRONMENTS_DIR, layout.RELEASES_DIR)
+
+
+@dataclass(frozen=True)
+class Helmfile:
+    document: Document  # the first YAML document of helmfile.yaml.gotmpl (the rest is Go template)
+    environments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    path: str
+    text: str
+    stages: tuple[Stage, ...]
+
+
+class Memo:
+    """What loading computed, by file and content, kept across loads of one repository: a change laid over a
+    loaded repository parses only the files it changes, and hadolint sees each Dockerfile text once."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, ...], tuple[bytes | str, Any]] = {}
+        self.hadolint: dict[tuple[str, str, str], list[hadolint.Report]] = {}
+
+    def parsed(self, key: tuple[str, ...], content: bytes | str, make: Callable[[], T]) -> T:
+        """`make()`, or what it gave the last time `key` had this `content`."""
+        known = self._parsed.get(key)
+        if known is not None and (known[0] is content or known[0] == content):
+            result: T = known[1]
+            return result
+        made = make()
+        self._parsed[key] = (content, made)
+        return made
 
 
 @dataclass
 class Repo:
     root: Path
-    documents: dict[str, Document] = field(default_factory=dict)
-    problems: list[Finding] = field(default_factory=list)
+    tree: Tree
+    memo: Memo = field(default_factory=Memo)
+    documents: dict[str, Document] = field(default_factory=dict)  # every YAML file read, by path
+    problems: list[Finding] = field(default_factory=list)  # everything loading found wrong
+    present: set[str] = field(default_factory=set)  # the files the manifest implies that exist
     platform: Platform | None = None
-    locks: dict[str, Lock] = field(default_factory=dict)
+    locks: dict[str, Lock] = field(default_factory=dict)  # by environment
+    rollbacks: dict[str, Rollbacks] = field(default_factory=dict)  # by environment
     releases: dict[str, Release] = field(default_factory=dict)  # by version
     release_files: dict[str, Release] = field(default_factory=dict)  # by file, whatever the file is named
-    rollbacks: dict[str, Rollbacks] = field(default_factory=dict)
+    helmfile: Helmfile | None = None
+    dockerfiles: dict[str, Dockerfile] = field(default_factory=dict)  # by service
+    default_ports: dict[str, DefaultPort] = field(default_factory=dict)  # by service (`PORT ?=` in its Makefile)
+    contracts: dict[str, Spec] = field(default_factory=dict)  # by path; unreadable ones are problems instead
+    exceptions: tuple[Exception_, ...] = ()  # .lockstep/api-exceptions.yaml
+    hadolint_config: tuple[str, str] | None = None  # (name, text) of the repository's .hadolint.yaml
     base: Repo | None = None  # pull-request mode: the repository at the base ref
-
-    _contracts: dict[str, Any] = field(default_factory=dict)
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
 
-    def contract(self, relative: str) -> Spec:
-        """The API contract at `relative`, parsed once; UsageError when it is not an OpenAPI 3.x document."""
-        from generator.openapi import loader
+    def hadolint(self) -> list[hadolint.Report] | str:
+        """hadolint's reports on every Dockerfile, or why it could not run; each text is linted once."""
+        config = self.hadolint_config[1] if self.hadolint_config else ""
+        texts = {d.path: d.text for d in self.dockerfiles.values()}
+        todo = {path: text for path, text in texts.items() if (path, text, config) not in self.memo.hadolint}
+        if todo:
+            found = hadolint.lint(todo, self.hadolint_config)
+            if isinstance(found, str):
+                return found
+            for path, text in todo.items():
+                self.memo.hadolint[(path, text, config)] = [r for r in found if r.file == path]
+        return [report for path, text in texts.items() for report in self.memo.hadolint[(path, text, config)]]
 
-        if relative not in self._contracts:
-            try:
-                self._contracts[relative] = loader.load(relative, cwd=self.root)
-            except UsageError as error:
-                self._contracts[relative] = error
-        found = self._contracts[relative]
-        if isinstance(found, UsageError):
-            raise found
-        return found
+    def with_files(self, files: Mapping[str, str]) -> Repo:
+        """The repository as it would be with `files` (path -> new text) written: read from memory, nothing
+        written, unchanged files not parsed again."""
+        changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo)
+        changed.base = self.base
+        return changed
 
 
-def _read(repo: Repo, relative: str, kind: str) -> Document:
-    doc = yamlio.load(repo.root, relative)
+def load_repo(root: Path, *, tree: Tree | None = None, memo: Memo | None = None, full: bool = True) -> Repo:
+    """Parse everything lockstep reads under `root` (from `tree`: the disk by default); problems become
+    findings, never exceptions. `full=False` reads only what a base ref must provide: the manifest, locks,
+    ledgers and contracts."""
+    repo = Repo(root, tree or DiskTree(root), memo or Memo())
+    doc = _yaml(repo, layout.PLATFORM, "platform")
+    if doc is None:
+        raise UsageError(f"{root}: not a lockstep repository ({layout.PLATFORM} not found)")
+    if doc.ok:
+        repo.platform = Platform.from_data(doc.data)
+    for environment in repo.tree.listdir(layout.ENVIRONMENTS_DIR):
+        lock = _yaml(repo, layout.lock(environment), "lock")
+        if lock is not None and lock.ok:
+            repo.locks[environment] = Lock.from_data(lock.data)
+        rolled = _yaml(repo, layout.rollbacks(environment), "rollbacks")
+        if rolled is not None and rolled.ok:
+            repo.rollbacks[environment] = Rollbacks.from_data(rolled.data)
+    for name in repo.tree.listdir(layout.RELEASES_DIR):
+        if name.endswith(".yaml"):
+            released = _yaml(repo, f"{layout.RELEASES_DIR}/{name}", "release")
+            if released is not None and released.ok:
+                release = Release.from_data(released.data)
+                repo.release_files[released.path] = release
+                repo.releases[release.version] = release
+    if repo.platform is not None:
+        for service in repo.platform.services.values():
+            _contract(repo, service.api)
+    if full:
+        _rest(repo)
+    return repo
+
+
+def _rest(repo: Repo) -> None:
+    """What only the working tree (or the head ref) needs: answers, helmfile, accept-list, and per service its
+    Dockerfile, Makefile, chart and values."""
+    _yaml(repo, layout.ANSWERS, "answers")
+    accepted = _yaml(repo, layout.API_EXCEPTIONS, "api-exceptions")
+    if accepted is not None and accepted.ok:
+        repo.exceptions = exceptions.entries(accepted)
+    helmfile = _text(repo, layout.HELMFILE)
+    if helmfile is not None:
+        repo.helmfile = repo.memo.parsed(("helmfile",), helmfile, lambda: _helmfile(helmfile))
+        repo.problems.extend(repo.helmfile.document.problems)
+    for name in hadolint.CONFIGS:
+        config = _text(repo, name)
+        if config is not None:
+            repo.hadolint_config = (name, config)
+            break
+    if repo.platform is None:
+        return
+    for name in repo.platform.services:
+        text = _text(repo, layout.dockerfile(name), implied=True)
+        if text is not None:
+            repo.dockerfiles[name] = repo.memo.parsed(("dockerfile", name), text, partial(_dockerfile, name, text))
+        makefile = _text(repo, layout.makefile(name), implied=True)
+        port = default_port(makefile) if makefile is not None else None
+        if port is not None:
+            repo.default_ports[name] = port
+        _yaml(repo, layout.chart(name), "chart", implied=True)
+        for environment in repo.platform.path:
+            _yaml(repo, layout.values(environment, name), "values", implied=True)
+
+
+def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Document | None:
+    """The YAML file at `relative`, parsed and schema-checked (once per content); its problems are recorded.
+    A document whose schema check failed has no data: records are built from schema-valid data only."""
+    try:
+        raw = repo.tree.read(relative)
+    except LoadError as error:
+        doc = Document(relative, problems=[error.finding])
+    else:
+        if raw is None:
+            return None
+        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind))
+    if implied:
+        repo.present.add(relative)
     repo.documents[relative] = doc
     repo.problems.extend(doc.problems)
-    found = schemas.validate(doc, kind)
-    repo.problems.extend(found)
-    if any(f.level == "error" for f in found):
-        doc.data = None  # records are built from schema-valid data only
     return doc
 
 
-def lock_files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in (root / layout.ENVIRONMENTS_DIR).glob("*/platform.lock.yaml"))
+def _parse_yaml(raw: bytes, relative: str, kind: str) -> Document:
+    doc = yamlio.parse(raw, relative)
+    found = schemas.validate(doc, kind)
+    if any(f.level == "error" for f in found):
+        doc.data = None
+    doc.problems.extend(found)
+    return doc
 
 
-def rollback_files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in (root / layout.ENVIRONMENTS_DIR).glob("*/rollbacks.yaml"))
+def _text(repo: Repo, relative: str, *, implied: bool = False) -> str | None:
+    """A text file; None when it does not exist or cannot be read (then a problem says why)."""
+    try:
+        text = read_text(repo.tree, relative)
+    except LoadError as error:
+        repo.problems.append(error.finding)
+        text = None
+        exists = True
+    else:
+        exists = text is not None
+    if implied and exists:
+        repo.present.add(relative)
+    return text
 
 
-def release_files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in (root / layout.RELEASES_DIR).glob("*.yaml"))
+def _dockerfile(name: str, text: str) -> Dockerfile:
+    return Dockerfile(layout.dockerfile(name), text, tuple(stages(text)))
 
 
-def load_repo(root: Path) -> Repo:
-    """Parse everything lockstep owns under `root`; problems become findings, never exceptions."""
-    if not (root / layout.PLATFORM).is_file():
-        raise UsageError(f"{root}: not a lockstep repository ({layout.PLATFORM} not found)")
-    repo = Repo(root)
-    doc = _read(repo, layout.PLATFORM, "platform")
-    if doc.ok:
-        repo.platform = Platform.from_data(doc.data)
-    for relative in lock_files(root):
-        doc = _read(repo, relative, "lock")
-        if doc.ok:
-            repo.locks[relative.split("/")[1]] = Lock.from_data(doc.data)
-    for relative in rollback_files(root):
-        doc = _read(repo, relative, "rollbacks")
-        if doc.ok:
-            repo.rollbacks[relative.split("/")[1]] = Rollbacks.from_data(doc.data)
-    for relative in release_files(root):
-        doc = _read(repo, relative, "release")
-        if doc.ok:
-            release = Release.from_data(doc.data)
-            repo.release_files[relative] = release
-            repo.releases[release.version] = release
-    if (root / layout.ANSWERS).is_file():
-        _read(repo, layout.ANSWERS, "answers")
+def _helmfile(text: str) -> Helmfile:
+    doc = yamlio.loads(text.split("\n---", 1)[0], layout.HELMFILE)
+    environments = doc.data.get("environments") if isinstance(doc.data, dict) else None
+    return Helmfile(doc, tuple(environments) if isinstance(environments, dict) else ())
+
+
+def _contract(repo: Repo, relative: str) -> None:
+    try:
+        raw = repo.tree.read(relative, loader.MAX_BYTES)
+    except LoadError as error:
+        repo.present.add(relative)
+        repo.problems.append(error.finding)
+        return
+    if raw is None:
+        return
+    repo.present.add(relative)
+    try:
+        spec = repo.memo.parsed(("contract", relative), raw, lambda: loader.load_tree(repo.tree, relative))
+        if len(spec.sources) > 1:  # it reads other files: those may have changed, load it again
+            spec = loader.load_tree(repo.tree, relative)
+    except LoadError as error:
+        repo.problems.append(error.finding)
+        return
+    repo.contracts[relative] = spec
+
+
+def load_at(root: Path, ref: str, destination: Path, *, full: bool = True) -> Repo | None:
+    """The repository as it was at git `ref` (exported into `destination`); None where lockstep did not manage
+    it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts)."""
+    gitrefs.export_tree(root, ref, destination, () if full else BASE_PATHS)
+    if not (destination / layout.PLATFORM).is_file():
+        return None
+    memo = Memo()
+    repo = load_repo(destination, memo=memo, full=full)
+    if full or repo.platform is None:
+        return repo
+    folders = sorted({str(PurePosixPath(s.api).parent) for s in repo.platform.services.values()})
+    gitrefs.export_tree(root, ref, destination, tuple(folders))
+    return load_repo(destination, memo=memo, full=False)
+
+
+def load_for_validation(root: Path, *, base: str | None = None, head: str | None = None) -> Repo:
+    """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it."""
+    with tempfile.TemporaryDirectory(prefix="lockstep-validate-") as scratch:
+        if head is None:
+            repo = load_repo(root)
+        else:
+            found = load_at(root, head, Path(scratch) / "head")
+            if found is None:
+                raise UsageError(f"{head}: {layout.PLATFORM} not found at that ref")
+            repo = found
+        if base is not None:
+            repo.base = load_at(root, base, Path(scratch) / "base", full=False)
     return repo
+
+
+def platform_of(repo: Repo) -> Platform:
+    """The manifest, refusing to operate on a repository whose manifest does not even load."""
+    if repo.platform is None:
+        raise UsageError(f"{repo.root}/{layout.PLATFORM} has errors; run `lockstep validate` first")
+    return repo.platform
+
+
+def lock_of(repo: Repo, environment: str) -> Lock:
+    """The lock of `environment`; UsageError when it is missing or does not load."""
+    lock = repo.locks.get(environment)
+    if lock is None:
+        raise UsageError(f"{layout.lock(environment)} is missing or invalid; run `lockstep validate` first")
+    return lock
+
+
+def environment_of(platform: Platform, name: str) -> Environment:
+    """The environment called `name`; UsageError naming the promotion path when there is none."""
+    found = platform.environment(name)
+    if found is None:
+        raise UsageError(f"`{name}` is not an environment of {layout.PLATFORM} (path: {' -> '.join(platform.path)})")
+    return found

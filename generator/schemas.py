@@ -8,16 +8,24 @@ from functools import cache
 from typing import Any
 
 from generator import resources
-from generator.findings import Finding
+from generator.errors import LoadError
+from generator.findings import Finding, Rule
 from generator.yamlio import Document, Pointer
 
-KINDS = ("platform", "lock", "release", "rollbacks", "answers", "config", "api-exceptions")
+UNKNOWN_KEY = Rule("schema.unknown-key", "error", "Only the keys the schema names are used.")
+MISSING_KEY = Rule("schema.missing-key", "error", "Every required key is present.")
+INVALID_NAME = Rule("schema.invalid-name", "error", "Names of services and environments are DNS-1123 labels.")
+INVALID_VALUE = Rule("schema.invalid-value", "error", "Every value has the type, format and range the schema says.")
+UNQUOTED_NUMBER = Rule("schema.unquoted-number", "error", "Versions and other text that look like numbers are quoted.")
+RULES: tuple[Rule, ...] = (UNKNOWN_KEY, MISSING_KEY, INVALID_NAME, INVALID_VALUE, UNQUOTED_NUMBER)
+
+KINDS = ("platform", "lock", "release", "rollbacks", "answers", "config", "api-exceptions", "values", "chart")
 _SHARED = ("common",)
 
 
 @cache
 def _validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, FormatChecker
     from referencing import Registry, Resource
 
     def resource(name: str) -> Resource:
@@ -27,7 +35,7 @@ def _validator(kind: str) -> Any:
         (resource(name).contents["$id"], resource(name)) for name in (*_SHARED, *KINDS)
     )
     schema = resource(kind).contents
-    return Draft202012Validator(schema, registry=registry)
+    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker(("date",)))
 
 
 def _describe(value: Any) -> str:
@@ -52,41 +60,38 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
         extras = [k for k in error.instance if k not in allowed and not any(p.search(k) for p in patterns)]
         listed = ", ".join(_allowed_keys(schema))
         return [
-            doc.finding("schema.unknown-key", f"unknown key `{key}` (allowed: {listed})", (*pointer, key), key=True)
-            for key in extras
+            UNKNOWN_KEY.of(doc, f"unknown key `{key}` (allowed: {listed})", (*pointer, key), key=True) for key in extras
         ]
     if keyword == "required":
         missing = [name for name in schema.get("required", []) if name not in error.instance]
-        return [
-            doc.finding("schema.missing-key", f"missing required key `{name}`", pointer, key=True) for name in missing
-        ]
+        return [MISSING_KEY.of(doc, f"missing required key `{name}`", pointer, key=True) for name in missing]
     in_key = "propertyNames" in error.relative_schema_path
     if in_key:  # the error is about a key of the object at `pointer`, not a value
         pointer = (*pointer, error.instance)
         message = f"{_describe(error.instance)} {custom}" if custom else f"bad name: {error.message}"
-        return [doc.finding("schema.invalid-name", message, pointer, key=True)]
+        return [INVALID_NAME.of(doc, message, pointer, key=True)]
     raw = doc.numbers.get(pointer)
     if keyword == "type" and raw is not None and "string" in _as_list(schema.get("type")):
         return [
-            doc.finding(
-                "schema.unquoted-number",
+            UNQUOTED_NUMBER.of(
+                doc,
                 f'`{raw}` is read as the number {error.instance!r}; quote it: "{raw}"',
                 pointer,
             )
         ]
     field = f"`{pointer[-1]}` " if pointer else ""
     if custom:
-        return [doc.finding("schema.invalid-value", f"{field}{_describe(error.instance)} {custom}", pointer)]
+        return [INVALID_VALUE.of(doc, f"{field}{_describe(error.instance)} {custom}", pointer)]
     if keyword in ("const", "enum"):
         allowed = schema.get("enum", [schema.get("const")])
         return [
-            doc.finding(
-                "schema.invalid-value",
+            INVALID_VALUE.of(
+                doc,
                 f"{field}{_describe(error.instance)} is not one of: {', '.join(map(str, allowed))}",
                 pointer,
             )
         ]
-    return [doc.finding("schema.invalid-value", f"{field}{error.message}", pointer)]
+    return [INVALID_VALUE.of(doc, f"{field}{error.message}", pointer)]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -104,10 +109,7 @@ def validate(doc: Document, kind: str) -> list[Finding]:
 
 
 def require_valid(doc: Document, kind: str) -> None:
-    """For files given on the command line: the first YAML or schema problem is a UsageError `file:line:col: ...`."""
-    from generator.errors import UsageError
-
+    """For files given on the command line: the first YAML or schema problem is a LoadError `file:line:col: ...`."""
     problems = doc.problems or validate(doc, kind)
     if problems:
-        first = problems[0]
-        raise UsageError(f"{doc.path}:{first.line}:{first.column}: {first.message}")
+        raise LoadError(problems[0])

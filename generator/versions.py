@@ -97,4 +97,4 @@ def satisfies(version: str, text: str) -> bool:
     """npm/Helm semantics: pre-releases match only a range that names a pre-release of the same version."""
     from semantic_version import Version
 
-    return _range(text).match(Version(version))
+    return bool(_range(text).match(Version(version)))

@@ -15,16 +15,19 @@ Numbers keep their source text so that a schema can say "`1.10` is read as the n
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from generator.findings import Finding, Level
+from generator.errors import LoadError
+from generator.findings import Finding, Level, Rule
+from generator.tree import Tree, decode
 
 try:  # the C loader composes several times faster; marks are the same
     _Loader: type = yaml.CSafeLoader
@@ -32,7 +35,29 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 Pointer = tuple[str | int, ...]
-MAX_BYTES = 4 * 1024 * 1024
+
+SYNTAX = Rule("yaml.syntax", "error", "The file is valid YAML (no tabs in indentation, balanced brackets, ...).")
+DUPLICATE_KEY = Rule("yaml.duplicate-key", "error", "No key appears twice in one mapping.")
+AMBIGUOUS_BOOLEAN = Rule(
+    "yaml.ambiguous-boolean", "error", "No YAML 1.1 booleans such as yes/no/on/off: write true/false."
+)
+AMBIGUOUS_NUMBER = Rule(
+    "yaml.ambiguous-number", "error", "No YAML 1.1 octal or sexagesimal numbers such as 0755 or 22:22."
+)
+ALIAS = Rule("yaml.alias", "error", "No anchors, aliases or merge keys: every value is written out.")
+KEY = Rule("yaml.key", "error", "Every key is a plain string.")
+MULTIPLE_DOCUMENTS = Rule("yaml.multiple-documents", "error", "One YAML document per file.")
+EMPTY = Rule("yaml.empty", "error", "The file is not empty.")
+RULES: tuple[Rule, ...] = (
+    SYNTAX,
+    DUPLICATE_KEY,
+    AMBIGUOUS_BOOLEAN,
+    AMBIGUOUS_NUMBER,
+    ALIAS,
+    KEY,
+    MULTIPLE_DOCUMENTS,
+    EMPTY,
+)
 
 _TAG = "tag:yaml.org,2002:"
 _YAML12_BOOLEANS = {"true", "false"}
@@ -103,11 +128,9 @@ class _Builder:
         self.seen: set[int] = set()
         self.aliases = 0
 
-    def problem(self, rule: str, node: yaml.Node, message: str, level: str = "error") -> None:
+    def problem(self, rule: Rule, node: yaml.Node, message: str) -> None:
         where = _position(node.start_mark)
-        self.doc.problems.append(
-            Finding(rule, level, self.doc.path, where.line, where.column, message)  # type: ignore[arg-type]
-        )
+        self.doc.problems.append(rule.at(self.doc.path, where.line, where.column, message))
 
     def build(self, node: yaml.Node, pointer: Pointer) -> Any:
         self.doc.values[pointer] = _position(node.start_mark)
@@ -119,23 +142,21 @@ class _Builder:
             return self.mapping(node, pointer)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*pointer, index)) for index, item in enumerate(node.value)]
-        return self.scalar(node, pointer)
+        return self.scalar(cast(yaml.ScalarNode, node), pointer)
 
     def mapping(self, node: yaml.MappingNode, pointer: Pointer) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
-                self.problem("yaml.alias", key_node, "merge keys (`<<`) are not allowed; write the keys out")
+                self.problem(ALIAS, key_node, "merge keys (`<<`) are not allowed; write the keys out")
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem("yaml.key", key_node, "keys must be plain strings")
+                self.problem(KEY, key_node, "keys must be plain strings")
                 continue
             key = key_node.value
             if key in result:
                 first = self.doc.keys[(*pointer, key)]
-                self.problem(
-                    "yaml.duplicate-key", key_node, f"duplicate key `{key}` (first defined on line {first.line})"
-                )
+                self.problem(DUPLICATE_KEY, key_node, f"duplicate key `{key}` (first defined on line {first.line})")
                 continue
             if key_node.tag != _TAG + "str" and not key_node.style:
                 self.check_plain_scalar(key_node)
@@ -148,7 +169,7 @@ class _Builder:
         text = node.value
         if node.tag == _TAG + "bool" and text.lower() not in _YAML12_BOOLEANS:
             self.problem(
-                "yaml.ambiguous-boolean",
+                AMBIGUOUS_BOOLEAN,
                 node,
                 f"`{text}` is a boolean in YAML 1.1 and a string in YAML 1.2; write true/false or quote it",
             )
@@ -157,7 +178,7 @@ class _Builder:
             ":" in text or "_" in text or (len(text) > 1 and text[0] == "0" and text[1:2].isdigit())
         ):
             self.problem(
-                "yaml.ambiguous-number",
+                AMBIGUOUS_NUMBER,
                 node,
                 f"`{text}` is a YAML 1.1 octal/sexagesimal number; quote it if it is text",
             )
@@ -188,7 +209,7 @@ def _loader_error(doc: Document, error: yaml.YAMLError) -> None:
     text = f"{context}: {problem}" if context else problem
     if "\t" in text or "tab" in text:
         text += " (indent with spaces, not tabs)"
-    doc.problems.append(Finding("yaml.syntax", "error", doc.path, where.line, where.column, f"invalid YAML: {text}"))
+    doc.problems.append(SYNTAX.at(doc.path, where.line, where.column, f"invalid YAML: {text}"))
 
 
 def loads(text: str, path: str) -> Document:
@@ -200,28 +221,21 @@ def loads(text: str, path: str) -> Document:
         _loader_error(doc, error)
         return doc
     except RecursionError:
-        doc.problems.append(Finding("yaml.syntax", "error", path, 1, 1, "invalid YAML: nested too deeply"))
+        doc.problems.append(SYNTAX.at(path, 1, 1, "invalid YAML: nested too deeply"))
         return doc
     if not nodes:
-        doc.problems.append(Finding("yaml.empty", "error", path, 1, 1, "the file is empty"))
+        doc.problems.append(EMPTY.at(path, 1, 1, "the file is empty"))
         return doc
     if len(nodes) > 1:
         where = _position(nodes[1].start_mark)
         doc.problems.append(
-            Finding(
-                "yaml.multiple-documents",
-                "error",
-                path,
-                where.line,
-                where.column,
-                "only one YAML document is allowed in this file",
-            )
+            MULTIPLE_DOCUMENTS.at(path, where.line, where.column, "only one YAML document is allowed in this file")
         )
     builder = _Builder(doc)
     try:
         doc.data = builder.build(nodes[0], ())
     except RecursionError:
-        doc.problems.append(Finding("yaml.syntax", "error", path, 1, 1, "invalid YAML: nested too deeply"))
+        doc.problems.append(SYNTAX.at(path, 1, 1, "invalid YAML: nested too deeply"))
     if builder.aliases:
         doc.problems.extend(_alias_problems(text, path))
     return doc
@@ -229,42 +243,33 @@ def loads(text: str, path: str) -> Document:
 
 def _alias_problems(text: str, path: str) -> list[Finding]:
     """Composed nodes do not say where an alias was written; the event stream does."""
-    return [
-        Finding(
-            "yaml.alias",
-            "error",
-            path,
-            event.start_mark.line + 1,
-            event.start_mark.column + 1,
-            f"alias `*{event.anchor}` is not allowed; write the value out",
-        )
-        for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent)
-    ]
+    found = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            where = _position(event.start_mark)
+            found.append(
+                ALIAS.at(path, where.line, where.column, f"alias `*{event.anchor}` is not allowed; write the value out")
+            )
+    return found
 
 
-def load(root: Path, relative: str) -> Document:
-    """Read and parse `root/relative`; a missing or unreadable file is a finding, not an exception."""
+def parse(raw: bytes, relative: str) -> Document:
+    """Decode and parse the bytes of `relative`; bytes that are not UTF-8 are the Document's problem."""
     try:
-        raw = (root / relative).read_bytes()
-    except OSError as error:
-        return Document(
-            relative,
-            problems=[Finding("yaml.unreadable", "error", relative, 1, 1, f"cannot read file: {error.strerror}")],
-        )
-    if len(raw) > MAX_BYTES:
-        return Document(
-            relative,
-            problems=[Finding("yaml.too-large", "error", relative, 1, 1, f"file is larger than {MAX_BYTES} bytes")],
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return Document(
-            relative,
-            problems=[Finding("yaml.unreadable", "error", relative, 1, 1, f"not UTF-8 text (byte {error.start})")],
-        )
+        text = decode(raw, relative)
+    except LoadError as error:
+        return Document(relative, problems=[error.finding])
     return loads(text, relative)
+
+
+def load(tree: Tree, relative: str) -> Document | None:
+    """Read and parse `relative` from `tree`; None when there is no such file. A file that cannot be read is a
+    Document whose problem says why, never an exception."""
+    try:
+        raw = tree.read(relative)
+    except LoadError as error:
+        return Document(relative, problems=[error.finding])
+    return None if raw is None else parse(raw, relative)
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -284,6 +289,22 @@ def dumps(data: Mapping[str, Any] | list[Any]) -> str:
         allow_unicode=True,
         width=1000,
     )
+
+
+def with_entry(text: str, parent: str, key: str, value: Mapping[str, Any]) -> str:
+    """`text` with `key: value` added at the end of the top-level mapping `parent`, comments and order kept."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    editor = YAML()
+    editor.preserve_quotes = True
+    editor.indent(mapping=2, sequence=4, offset=2)
+    editor.width = 4096
+    data = editor.load(text)
+    data[parent][key] = CommentedMap(value.items())
+    stream = io.StringIO()
+    editor.dump(data, stream)
+    return stream.getvalue()
 
 
 def _umask() -> int:

@@ -1,19 +1,32 @@
-"""Fixtures that build platform repositories through lockstep itself, in temporary directories."""
+"""Fixtures that build platform repositories through lockstep itself, in temporary directories.
+
+Commands run in this process through `cli.main` (`run_lockstep`), as a user's command line does but without
+starting Python again; `run_process` starts the real `lockstep` process, for the few tests that are about the
+process itself (the console script, prompts on a terminal, the exit status seen by a shell). The template
+repository of each strategy is made once per test run (shared by the xdist workers) and copied per test.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+
+from generator import cli
+from generator.findings import Finding
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+STRATEGIES = ("combined", "monolith", "independent")
 
 
 @dataclass
@@ -23,7 +36,29 @@ class Run:
     err: str
 
 
-def run_lockstep(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Run:
+@contextlib.contextmanager
+def _working_directory(path: Path | None) -> Iterator[None]:
+    before = Path.cwd()
+    if path is not None:
+        os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run_lockstep(*args: str | Path, cwd: Path | None = None) -> Run:
+    """`lockstep ARGS` in this process: its exit code, stdout and stderr, as a user sees them."""
+    out, err = io.StringIO(), io.StringIO()
+    with _working_directory(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main([str(arg) for arg in args])
+        except SystemExit as stop:  # argparse: --version, --help, bad usage
+            code = stop.code if isinstance(stop.code, int) else 1
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Run:
     """The real command line, in a child process, as a user runs it."""
     result = subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
@@ -47,19 +82,44 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(scope="session")
-def default_repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`lockstep new --no-input`, made once per session; tests get copies (see `default_repo`)."""
-    target = tmp_path_factory.mktemp("template") / "platform"
-    result = run_lockstep("new", "--no-input", target)
-    assert result.code == 0, result.err
-    return target
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """`lockstep new --no-input --strategy S`, made once per test run for each strategy (the first xdist worker
+    that needs it makes it, the others wait and use it); tests get copies."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers' temporary folders are in
+    made: dict[str, Path] = {}
+
+    def template(strategy: str) -> Path:
+        if strategy not in made:
+            target = shared / "templates" / strategy
+            with FileLock(str(shared / f"template-{strategy}.lock")):
+                if not (target / ".git").is_dir():
+                    shutil.rmtree(target, ignore_errors=True)
+                    result = run_lockstep("new", "--no-input", "--strategy", strategy, target)
+                    assert result.code == 0, result.err
+            made[strategy] = target
+        return made[strategy]
+
+    return template
 
 
 @pytest.fixture
-def default_repo(default_repo_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "platform"
-    shutil.copytree(default_repo_template, copy, symlinks=True)
+def strategy_repo(templates: Callable[[str], Path], tmp_path: Path) -> Callable[[str], Path]:
+    """A copy of the default platform made with `--strategy S` (the template is made once per run)."""
+
+    def copy(strategy: str, name: str = "platform") -> Path:
+        target = tmp_path / name
+        shutil.copytree(templates(strategy), target, symlinks=True)
+        return target
+
     return copy
+
+
+@pytest.fixture
+def default_repo(strategy_repo: Callable[..., Path]) -> Path:
+    """A copy of `lockstep new --no-input` (strategy combined), made once per run."""
+    return strategy_repo("combined")
 
 
 @pytest.fixture
@@ -79,7 +139,7 @@ def validate(repo: Path, *args: str) -> Run:
     return run_lockstep("validate", "--repo", repo, *args)
 
 
-def findings(repo: Path, base: str | None = None) -> list:
+def findings(repo: Path, base: str | None = None) -> list[Finding]:
     """The findings of `lockstep validate [--base REF]`, in process (same code path as the CLI)."""
     from generator import validation
 

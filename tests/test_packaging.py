@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from generator import validators
-from generator.report import rules_markdown
+from generator.report import rules_format
 from tests.conftest import CHECKOUT
 
 
@@ -32,7 +32,7 @@ def test_readme_rule_table_is_the_catalogue() -> None:
     readme = (CHECKOUT / "README.md").read_text()
     table = re.search(r"<!-- rules:start[^\n]*-->\n(.*?)<!-- rules:end -->", readme, re.S)
     assert table is not None
-    assert table.group(1).strip() == rules_markdown.render(validators.catalogue()).strip()
+    assert table.group(1).strip() == rules_format.markdown(validators.catalogue()).strip()
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -45,4 +45,4 @@ def test_contract_rules_page_is_the_catalogue() -> None:
     from generator.openapi.rules import RULES
 
     page = (CHECKOUT / "docs" / "contract-rules.md").read_text()
-    assert page.endswith(rules_markdown.render(list(RULES)))
+    assert page.endswith(rules_format.markdown(list(RULES)))

@@ -21,6 +21,6 @@ def diff_files(
     today = today or datetime.date.today()
     findings = diff(loader.load(base, cwd=cwd), loader.load(head, cwd=cwd), today)
     if exceptions_file is not None:
-        entries = exceptions.load(exceptions_file, str(exceptions_file))
-        findings = exceptions.apply(findings, entries, str(exceptions_file), today)
+        accepted = exceptions.read(exceptions_file)
+        findings = exceptions.apply(findings, accepted, str(exceptions_file), today)
     return sort_findings(findings)

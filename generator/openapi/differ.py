@@ -11,7 +11,7 @@ import datetime
 import re
 from typing import Any
 
-from generator.findings import Finding, sort_findings
+from generator.findings import Finding, Rule, sort_findings
 from generator.openapi import rules
 from generator.openapi.loader import Spec
 from generator.openapi.schema_diff import SchemaDiff
@@ -200,7 +200,7 @@ class Differ:
         after: Node,
         direction: str,
         where: str,
-        removed_rule: rules.Rule,
+        removed_rule: Rule,
     ) -> None:
         old, new = before.value.get("content") or {}, after.value.get("content") or {}
         if not isinstance(old, dict) or not isinstance(new, dict):

@@ -8,9 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import schemas, yamlio
+from generator.errors import UsageError
 from generator.findings import Finding
 from generator.openapi.differ import shape
 from generator.openapi.rules import EXCEPTION_EXPIRED as EXPIRED
+from generator.tree import DiskTree
 
 
 @dataclass(frozen=True)
@@ -31,15 +33,13 @@ class Exception_:
         return self.rule == finding.rule and method == mine_method.upper() and shape(path) == shape(mine_path)
 
 
-def load(path: Path, display: str) -> list[Exception_]:
-    doc = yamlio.load(path.parent, path.name)
-    doc.path = display
-    schemas.require_valid(doc, "api-exceptions")
-    entries = []
+def entries(doc: yamlio.Document) -> tuple[Exception_, ...]:
+    """The entries of a schema-valid accept-list document."""
+    found = []
     for index, entry in enumerate(doc.data["exceptions"]):
         expires = entry.get("expires")
         where = doc.position(("exceptions", index))
-        entries.append(
+        found.append(
             Exception_(
                 entry["rule"],
                 entry["operation"],
@@ -50,21 +50,34 @@ def load(path: Path, display: str) -> list[Exception_]:
                 where.column,
             )
         )
-    return entries
+    return tuple(found)
+
+
+def read(path: Path) -> tuple[Exception_, ...]:
+    """An accept-list named on the command line; LoadError at its first YAML or schema problem."""
+    doc = yamlio.load(DiskTree(Path(".")), str(path))
+    if doc is None:
+        raise UsageError(f"{path}: no such file")
+    schemas.require_valid(doc, "api-exceptions")
+    return entries(doc)
 
 
 def apply(
-    findings: list[Finding], entries: list[Exception_], display: str, today: datetime.date, service: str | None = None
+    findings: list[Finding],
+    accepted: tuple[Exception_, ...],
+    display: str,
+    today: datetime.date,
+    service: str | None = None,
 ) -> list[Finding]:
     """Accepted findings become info; expired entries accept nothing and are reported."""
     result: list[Finding] = []
     for finding in findings:
-        match = next((e for e in entries if e.matches(finding, service)), None)
+        match = next((e for e in accepted if e.matches(finding, service)), None)
         if match is None or (match.expires is not None and match.expires < today):
             result.append(finding)
             continue
         result.append(replace(finding, level="info", message=f"{finding.message} (accepted: {match.reason})"))
-    for entry in entries:
+    for entry in accepted:
         if entry.service not in (None, service):
             continue
         if entry.expires is not None and entry.expires < today:

@@ -1,29 +1,40 @@
-"""Load an OpenAPI 3.0/3.1 document (YAML or JSON, a file or `REF:path` from git) and resolve its `$ref`s.
+"""Load an OpenAPI 3.0/3.1 document (YAML or JSON, a file or `REF:path` from git) and the files its `$ref`s reach.
 
-Nothing is fetched over the network: a remote `$ref` is a problem finding and stays unresolved. Relative file
-refs (`schemas.yaml#/Pet`) are read beside the referring file (from the same git ref in `REF:path` mode).
-Documents are parsed once; `$ref`s are followed lazily by the differ, so cycles cost nothing.
+Nothing is fetched over the network: a remote `$ref` stays unresolved (the differ reports it). Relative file refs
+(`schemas.yaml#/Pet`) are read beside the referring file, from the same tree (a folder, a repository, a git ref),
+and never from outside it. Every file a contract reaches is read when it is loaded, so nothing reads a file later;
+`$ref`s themselves are followed lazily by the differ, so cycles cost nothing.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
-import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from generator.errors import UsageError
-from generator.findings import Finding
+from generator import gitrefs
+from generator.errors import LoadError, UsageError
+from generator.findings import Rule
 from generator.openapi.positions import Lines
+from generator.tree import DiskTree, Tree, read_text
+
+SYNTAX = Rule("api.syntax", "error", "An API contract is valid YAML or JSON.")
+NOT_OPENAPI = Rule(
+    "api.not-openapi", "error", "An API contract is an OpenAPI 3.x document (`openapi: 3.x` at the top)."
+)
+RULES: tuple[Rule, ...] = (SYNTAX, NOT_OPENAPI)
 
 Pointer = tuple[str, ...]
 MAX_BYTES = 64 * 1024 * 1024
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A `$ref` whose value does not start with `#`: the text names another file (checked exactly on the data).
+_FILE_REF_TEXT = re.compile(r"""\$ref['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
 
 
 @dataclass
@@ -44,28 +55,18 @@ class Source:
 
 @dataclass
 class Spec:
-    """A contract: the root source, the other files its refs reach, and what went wrong while resolving."""
+    """A contract: the root source and the other files its refs reach, all read when it was loaded."""
 
     root: Source
-    read: Callable[[str], str]  # reads a path relative to the root's folder (from disk or from git)
     root_file: str = ""  # the root's own file name, for refs that name it (`openapi.yaml#/...`)
     sources: dict[str, Source] = field(default_factory=dict)
-    problems: list[Finding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sources[self.root.relative] = self.root
 
     def source(self, relative: str) -> Source | None:
-        """Another file of the contract, parsed on first use; None when it cannot be read or parsed."""
-        if relative == self.root_file:
-            return self.root
-        if relative not in self.sources:
-            name = (PurePosixPath(self.root.name).parent / relative).as_posix()
-            try:
-                self.sources[relative] = Source(relative, name, *_parse(self.read(relative), name))
-            except (OSError, UsageError):
-                return None
-        return self.sources[relative]
+        """Another file of the contract; None when it could not be read or parsed (its refs do not resolve)."""
+        return self.root if relative == self.root_file else self.sources.get(relative)
 
 
 def _fast_yaml(text: str) -> Any:
@@ -84,66 +85,90 @@ def _fast_yaml(text: str) -> Any:
         return None
 
 
-def _parse(text: str, name: str) -> tuple[Any, str]:
+def _parse(text: str, name: str) -> Any:
     try:
         if text.lstrip().startswith(("{", "[")):
-            return json.loads(text), text
+            return json.loads(text)
         fast = _fast_yaml(text)
         if fast is not None:
-            return fast, text
-        return yaml.load(text, Loader=_YAML_LOADER), text
+            return fast
+        return yaml.load(text, Loader=_YAML_LOADER)
     except (ValueError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else getattr(error, "lineno", None)
+        line = mark.line + 1 if mark is not None else getattr(error, "lineno", None) or 1
         reason = getattr(error, "problem", None) or getattr(error, "msg", None) or str(error)
-        raise UsageError(f"{name}{f':{line}' if line else ''}: not valid YAML or JSON: {reason}") from error
+        raise LoadError(SYNTAX.at(name, line, 1, f"not valid YAML or JSON: {reason}")) from None
 
 
-def _git_reader(ref: str, directory: PurePosixPath, cwd: Path) -> Callable[[str], str]:
-    def read(relative: str) -> str:
-        path = posixpath.normpath((directory / relative).as_posix())
-        result = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=cwd, capture_output=True, check=False)
-        if result.returncode != 0:
-            raise UsageError(f"{ref}:{path}: not found in git")
-        return result.stdout.decode("utf-8", errors="replace")
-
-    return read
-
-
-def _disk_reader(directory: Path) -> Callable[[str], str]:
-    def read(relative: str) -> str:
-        path = directory / relative
-        if path.stat().st_size > MAX_BYTES:
-            raise UsageError(f"{path}: larger than {MAX_BYTES} bytes")
-        return path.read_text("utf-8")
-
-    return read
+def _file_refs(data: Any) -> Iterator[str]:
+    """The file part of every `$ref` that names another file."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref):
+                yield ref.partition("#")[0]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
-def _spec(text: str, name: str, read: Callable[[str], str]) -> Spec:
-    data, text = _parse(text, name)
+def _read(tree: Tree, path: str, name: str) -> str | None:
+    try:
+        return read_text(tree, path, MAX_BYTES)
+    except LoadError as error:
+        raise LoadError(replace(error.finding, file=name)) from None
+
+
+def load_tree(tree: Tree, path: str, name: str | None = None) -> Spec:
+    """The contract at `path` in `tree` (named `name` in findings) and every file its `$ref`s reach inside the
+    tree. LoadError when the contract itself cannot be read, parsed, or is not OpenAPI 3.x."""
+    name = name or path
+    text = _read(tree, path, name)
+    if text is None:
+        raise LoadError(SYNTAX.at(name, 1, 1, "no such file"))
+    data = _parse(text, name)
     if not isinstance(data, dict) or not str(data.get("openapi", "")).startswith("3."):
-        raise UsageError(f"{name}: not an OpenAPI 3.x document (no `openapi: 3.x` at the top)")
-    # The root is "" in both specs, so that `#/...` refs of base and head name the same place.
-    return Spec(Source("", name, data, text), read, root_file=PurePosixPath(name.split(":", 1)[-1]).name)
+        raise LoadError(NOT_OPENAPI.at(name, 1, 1, "not an OpenAPI 3.x document (no `openapi: 3.x` at the top)"))
+    folder = PurePosixPath(path).parent
+    # The root is "" in both specs of a diff, so that `#/...` refs of base and head name the same place.
+    spec = Spec(Source("", name, data, text), root_file=PurePosixPath(path).name)
+    pending = [spec.root] if _FILE_REF_TEXT.search(text) else []
+    while pending:
+        current = pending.pop()
+        for ref in _file_refs(current.data):
+            relative, _ = split_ref(ref, current)
+            inside = posixpath.normpath((folder / relative).as_posix())
+            if relative in spec.sources or relative == spec.root_file or inside.startswith(("../", "/")):
+                continue
+            other = _other_source(tree, inside, relative, (PurePosixPath(name).parent / relative).as_posix())
+            if other is not None:
+                spec.sources[relative] = other
+                pending.append(other)
+    return spec
+
+
+def _other_source(tree: Tree, inside: str, relative: str, name: str) -> Source | None:
+    try:
+        text = _read(tree, inside, name)
+        return None if text is None else Source(relative, name, _parse(text, name), text)
+    except LoadError:
+        return None  # its refs do not resolve: the differ says so where they are used
 
 
 def load(argument: str, *, cwd: Path = Path(".")) -> Spec:
     """`path/to/openapi.yaml`, or `REF:path` to read it (and the files it refers to) from git at REF."""
     path = cwd / argument
     if path.is_file():
-        reader = _disk_reader(path.parent)
-        return _spec(reader(path.name), argument, reader)
+        return load_tree(DiskTree(path.parent), path.name, argument)
     ref, _, inside = argument.partition(":")
     if not ref or not inside:
         raise UsageError(f"{argument}: no such file (use REF:path to read a file from git)")
-    reader = _git_reader(ref, PurePosixPath(inside).parent, cwd)
-    return _spec(reader(PurePosixPath(inside).name), argument, reader)
-
-
-def from_text(text: str, name: str, read: Callable[[str], str]) -> Spec:
-    """A contract from text already in hand (the contracts validator reads trees exported from git)."""
-    return _spec(text, name, read)
+    tree = gitrefs.RefTree(cwd, ref)
+    if tree.read(inside, MAX_BYTES) is None:
+        raise UsageError(f"{argument}: not found in git")
+    return load_tree(tree, inside, argument)
 
 
 def unescape(token: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 _PointerT = tuple[str, ...]
 _NOT_FOUND = -2  # indentation marker: the node was not located; its children are not looked for
@@ -67,9 +68,9 @@ class Lines:
         if pointer in self._memo:
             return self._memo[pointer]
         parent = self._find(pointer[:-1], data)
-        container = data
+        container: Any = data
         for token in pointer[:-1]:
-            container = container[int(token)] if isinstance(container, list) else container.get(token)  # type: ignore[union-attr]
+            container = container[int(token)] if isinstance(container, list) else container.get(token)
         found = self._child(parent[0], parent[1], pointer[-1], isinstance(container, list))
         self._memo[pointer] = found if found is not None else (max(parent[0], 0), _NOT_FOUND)
         return self._memo[pointer]

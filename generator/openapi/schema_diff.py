@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.findings import Rule
 from generator.openapi import rules
 from generator.openapi.walk import Context, Node
 
@@ -163,7 +164,7 @@ class SchemaDiff:
     def __init__(self, ctx: Context, operation: str) -> None:
         self.ctx, self.operation = ctx, operation
         self.active: set[tuple[int, int, str]] = set()  # pairs being compared, to stop at $ref cycles
-        self.frames: list[tuple[str, list[tuple[rules.Rule, Node, str]]]] = []  # findings of the pairs in progress
+        self.frames: list[tuple[str, list[tuple[Rule, Node, str]]]] = []  # findings of the pairs in progress
 
     def compare(self, base: Node | None, head: Node | None, direction: str, where: str) -> None:
         if base is None or head is None or self.ctx.same(base, head):
@@ -180,7 +181,7 @@ class SchemaDiff:
         if key in self.active:
             return  # a $ref cycle: this pair is being compared further up
         self.active.add(key)
-        records: list[tuple[rules.Rule, Node, str]] = []
+        records: list[tuple[Rule, Node, str]] = []
         self.frames.append((where, records))
         try:
             self._compare(old, new, direction, where)
@@ -198,7 +199,7 @@ class SchemaDiff:
         if not retyped:  # below a changed type, differences are consequences, not news
             self._children(old, new, direction, where)
 
-    def _emit(self, rule: rules.Rule, message: str, node: Node, keyword: str | None = None) -> None:
+    def _emit(self, rule: Rule, message: str, node: Node, keyword: str | None = None) -> None:
         """At `keyword` of `node` when the node itself writes it (not an allOf part), else at the node."""
         at = (node.child(keyword) if keyword else None) or node
         self.ctx.emit(rule, message, at, self.operation)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, Rule
 from generator.openapi import rules
 from generator.openapi.loader import Pointer, Source, Spec, is_remote, split_ref, walk
 from generator.yamlio import to_json_pointer
+
+if TYPE_CHECKING:
+    from generator.openapi.schema_diff import View
 
 _MAX_REF_HOPS = 64
 
@@ -63,7 +66,7 @@ class Context:
         self._reported: set[tuple[str, str, str]] = set()
         self._direct: dict[tuple[int, RefKey], list[RefKey]] = {}
         self._equal: dict[RefKey, bool] = {}
-        self.views: dict[tuple[str, int], Any] = {}  # effective schemas, by side and schema object
+        self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[str, str, str], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
         self.pairs: dict[tuple[int, int, str], Any] = {}  # schema pairs compared: their findings, relative
 
@@ -98,7 +101,8 @@ class Context:
                 self._document_problem(rules.UNRESOLVED_REF, node, f"$ref `{ref}` does not resolve")
                 return None
             node = Node(found[2], found[0], found[1])
-        self._document_problem(rules.UNRESOLVED_REF, node, "$ref chain does not end")  # type: ignore[arg-type]
+        assert node is not None  # the loop returns on None
+        self._document_problem(rules.UNRESOLVED_REF, node, "$ref chain does not end")
         return None
 
     def _document_problem(self, rule: Rule, node: Node, message: str) -> None:

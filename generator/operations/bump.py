@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from generator import gitrefs, layout, versions
-from generator.changeset import Changeset
+from generator.errors import Refused
 from generator.model import Pin, Platform, Release
-from generator.operations import Plan, load_valid, lock_of, refuse, utc_now
-from generator.repository import Repo
+from generator.operations import Plan, utc_now
+from generator.operations.changeset import Changeset
+from generator.repository import Repo, lock_of, platform_of
 
 
 def next_platform_version(repo: Repo) -> str:
@@ -33,17 +33,17 @@ def land(repo: Repo, platform: Platform, pins: Mapping[str, Pin], change: Change
     return version
 
 
-def bump(root: Path, service: str, level: versions.Level = "patch", version: str | None = None) -> Plan:
-    repo, platform = load_valid(root)
+def bump(repo: Repo, service: str, level: versions.Level = "patch", version: str | None = None) -> Plan:
+    platform = platform_of(repo)
     spec = platform.services.get(service)
     if spec is None:
-        raise refuse(f"`{service}` is not a service of {layout.PLATFORM} (services: {', '.join(platform.services)})")
+        raise Refused(f"`{service}` is not a service of {layout.PLATFORM} (services: {', '.join(platform.services)})")
     current = repo.locks.get(platform.path[0])
     pinned = current.services.get(service) if current else None
     new = version or versions.bump(pinned.version if pinned else "0.0.0", level)
     versions.parse(new)
     if pinned is not None and not versions.newer(new, pinned.version):
-        raise refuse(f"{service} {new} is not newer than {pinned.version} in {platform.path[0]}")
+        raise Refused(f"{service} {new} is not newer than {pinned.version} in {platform.path[0]}")
     change = Changeset()
     pin = Pin(new, layout.image(platform.registry, service, new), spec.requires)
     minted = land(repo, platform, {service: pin}, change)

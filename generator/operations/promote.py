@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from generator import layout, versions
-from generator.changeset import Changeset
-from generator.model import Environment, Pin
-from generator.operations import Plan, environment_of, load_valid, lock_of, refuse, utc_now
-from generator.repository import Repo
+from generator.errors import Refused
+from generator.model import Environment, Lock, Pin
+from generator.operations import Plan, utc_now
+from generator.operations.changeset import Changeset
+from generator.repository import Repo, environment_of, lock_of, platform_of
+
+
+def newer_platform(source: Lock, target: Lock) -> str | None:
+    """The platform version `source` runs, when `target` runs none or an older one: what a platform-mode
+    environment would take from its upstream."""
+    if source.platform and (target.platform is None or versions.newer(source.platform, target.platform)):
+        return source.platform
+    return None
+
+
+def newer_services(source: Lock, target: Lock) -> dict[str, Pin]:
+    """What `source` runs that `target` runs in an older version or not at all: what an independent-mode
+    environment would take from its upstream."""
+    return {
+        name: pin
+        for name, pin in source.services.items()
+        if (current := target.services.get(name)) is None or versions.newer(pin.version, current.version)
+    }
 
 
 def _promote_platform(repo: Repo, target: Environment, upstream: Environment, version: str | None) -> Plan:
     lock, source = lock_of(repo, target.name), lock_of(repo, upstream.name)
     version = version or source.platform
     if version is None:
-        raise refuse(f"{upstream.name} runs no platform version; cut one there with `lockstep release`")
+        raise Refused(f"{upstream.name} runs no platform version; cut one there with `lockstep release`")
     release = repo.releases.get(version)
     if release is None:
-        raise refuse(f"platform {version} is not in the ledger ({layout.release(version)})")
+        raise Refused(f"platform {version} is not in the ledger ({layout.release(version)})")
     if upstream.name not in release.environments():
-        raise refuse(
+        raise Refused(
             f"{upstream.name} never ran platform {version}; {target.name} is not next on its path "
             f"(promote it to {upstream.name} first)"
         )
     if lock.platform == version:
         return Plan(f"{target.name} already runs platform {version}; nothing to promote")
     if lock.platform is not None and versions.newer(lock.platform, version):
-        raise refuse(
+        raise Refused(
             f"{target.name} runs platform {lock.platform}, newer than {version}: "
             f"going back is a rollback, not a promotion"
         )
@@ -37,32 +54,33 @@ def _promote_platform(repo: Repo, target: Environment, upstream: Environment, ve
     return Plan(f"platform {lock.platform or '(none)'} -> {version} in {target.name} (from {upstream.name})", change)
 
 
+def _one_service(
+    lock: Lock, source: Lock, target: str, upstream: str, name: str, version: str | None
+) -> dict[str, Pin]:
+    pin = source.services.get(name)
+    if pin is None:
+        raise Refused(f"{name} does not run in {upstream}; {target} is not next on its path")
+    if version is not None and pin.version != version:
+        raise Refused(
+            f"{upstream} runs {name} {pin.version}, not {version}; only what {upstream} runs can move to {target}"
+        )
+    current = lock.services.get(name)
+    if current is not None and versions.newer(current.version, pin.version):
+        raise Refused(
+            f"{target} runs {name} {current.version}, newer than {pin.version} in {upstream}: "
+            f"going back is a rollback, not a promotion"
+        )
+    return {} if current is not None and current.version == pin.version else {name: pin}
+
+
 def _promote_services(
     repo: Repo, target: Environment, upstream: Environment, service: str | None, version: str | None
 ) -> Plan:
     lock, source = lock_of(repo, target.name), lock_of(repo, upstream.name)
-    names = [service] if service else list(source.services)
-    moved: dict[str, Pin] = {}
-    for name in names:
-        pin = source.services.get(name)
-        if pin is None:
-            raise refuse(f"{name} does not run in {upstream.name}; {target.name} is not next on its path")
-        if version is not None and pin.version != version:
-            raise refuse(
-                f"{upstream.name} runs {name} {pin.version}, not {version}; only what {upstream.name} "
-                f"runs can move to {target.name}"
-            )
-        current = lock.services.get(name)
-        if current is not None and current.version == pin.version:
-            continue
-        if current is not None and versions.newer(current.version, pin.version):
-            if service:
-                raise refuse(
-                    f"{target.name} runs {name} {current.version}, newer than {pin.version} in "
-                    f"{upstream.name}: going back is a rollback, not a promotion"
-                )
-            continue
-        moved[name] = pin
+    if service is None:
+        moved = newer_services(source, lock)
+    else:
+        moved = _one_service(lock, source, target.name, upstream.name, service, version)
     if not moved:
         return Plan(f"{target.name} already runs what {upstream.name} runs; nothing to promote")
     services = {**lock.services, **moved}
@@ -80,18 +98,18 @@ def _promote_services(
     return Plan(f"{moves} in {target.name} (from {upstream.name})", change)
 
 
-def promote(root: Path, environment: str, *, version: str | None = None, service: str | None = None) -> Plan:
-    repo, platform = load_valid(root)
+def promote(repo: Repo, environment: str, *, version: str | None = None, service: str | None = None) -> Plan:
+    platform = platform_of(repo)
     target = environment_of(platform, environment)
     upstream = platform.upstream(environment)
     if upstream is None:
-        raise refuse(f"{environment} is the first environment; new versions enter it with `lockstep bump`")
+        raise Refused(f"{environment} is the first environment; new versions enter it with `lockstep bump`")
     if version is not None:
         versions.parse(version)
     if service is not None and service not in platform.services:
-        raise refuse(f"`{service}` is not a service of {layout.PLATFORM}")
+        raise Refused(f"`{service}` is not a service of {layout.PLATFORM}")
     if target.mode == "platform":
         if service is not None:
-            raise refuse(f"{environment} moves whole platform versions; promote it without --service")
+            raise Refused(f"{environment} moves whole platform versions; promote it without --service")
         return _promote_platform(repo, target, upstream, version)
     return _promote_services(repo, target, upstream, service, version)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import gitrefs, versions
-from generator.changeset import Changeset
 from generator.errors import UsageError
 from generator.model import Release
-from generator.operations import Plan, load_valid, lock_of, utc_now
+from generator.operations import Plan, utc_now
+from generator.operations.changeset import Changeset
+from generator.repository import Repo, lock_of, platform_of
 
 
 def refs_for(version: str) -> tuple[str, str]:
@@ -17,18 +18,18 @@ def refs_for(version: str) -> tuple[str, str]:
     return f"{parsed.major}.{parsed.minor}-release", f"platform-v{version}"
 
 
-def release(root: Path, level: versions.Level = "minor", *, branch: bool = False) -> tuple[Plan, str]:
+def release(repo: Repo, level: versions.Level = "minor", *, branch: bool = False) -> tuple[Plan, str]:
     """The plan, and the new platform version."""
-    repo, platform = load_valid(root)
+    platform = platform_of(repo)
     if not platform.versioned:
         raise UsageError("strategy `independent` has no platform versions to release")
-    if versions.RELEASE_BRANCH.match(gitrefs.current_branch(root) or ""):
+    if versions.RELEASE_BRANCH.match(gitrefs.current_branch(repo.root) or ""):
         raise UsageError("on a release branch, `lockstep bump` makes the patch versions; release from main")
     source = platform.release_source().name
     lock = lock_of(repo, source)
     version = versions.next_release(repo.releases, level)
     if branch:
-        gitrefs.check_new_refs(root, *refs_for(version))
+        gitrefs.check_new_refs(repo.root, *refs_for(version))
     change = Changeset()
     change.write_release(Release(version, lock.services, ()).promoted(source, utc_now()))
     change.write_lock(lock.with_services(lock.services, version))

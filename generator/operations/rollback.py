@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator import gitrefs, layout, versions, yamlio
-from generator.changeset import Changeset
+from generator.errors import Refused
 from generator.model import Lock, Move, Pin, RollbackRecord, Rollbacks
-from generator.operations import Plan, environment_of, load_valid, lock_of, refuse, utc_now
+from generator.operations import Plan, utc_now
 from generator.operations.bump import land
-from generator.repository import Repo
+from generator.operations.changeset import Changeset
+from generator.repository import Repo, environment_of, lock_of, platform_of
 
 History = Mapping[str, Mapping[str, Pin]]  # service -> version -> pin, as the environment ran them
 
@@ -83,7 +83,7 @@ def plan_services(
                 plan[provider] = fit
                 continue
         at = f"{provider} {plan[provider].version}" if provider in plan else f"no {provider}"
-        raise refuse(
+        raise Refused(
             f"cannot roll {service} back to {target.version} in {environment}: {need}, and no version of "
             f"{consumer} that {environment} ran fits {at}"
         )
@@ -126,11 +126,11 @@ def _record(repo: Repo, environment: str, record: RollbackRecord, change: Change
 def _rollback_platform(repo: Repo, environment: str, lock: Lock, version: str) -> Plan:
     release = repo.releases.get(version)
     if release is None or environment not in release.environments():
-        raise refuse(f"{environment} never ran platform {version} (the ledger has no promotion of it there)")
+        raise Refused(f"{environment} never ran platform {version} (the ledger has no promotion of it there)")
     if lock.platform is None:
-        raise refuse(f"{environment} runs no platform version; roll its services back with --service")
+        raise Refused(f"{environment} runs no platform version; roll its services back with --service")
     if not versions.newer(lock.platform, version):
-        raise refuse(f"{environment} runs platform {lock.platform}; {version} is not older")
+        raise Refused(f"{environment} runs platform {lock.platform}; {version} is not older")
     change = Changeset()
     change.write_lock(lock.with_services(release.services, version))
     _record(repo, environment, RollbackRecord(utc_now(), Move(lock.platform, version, "requested"), {}), change)
@@ -138,17 +138,16 @@ def _rollback_platform(repo: Repo, environment: str, lock: Lock, version: str) -
 
 
 def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, version: str) -> Plan:
-    platform = repo.platform
-    assert platform is not None
+    platform = platform_of(repo)
     current = lock.services.get(service)
     if current is None:
-        raise refuse(f"{service} does not run in {environment}")
+        raise Refused(f"{service} does not run in {environment}")
     history = history_of(repo, environment)
     target = history.get(service, {}).get(version)
     if target is None:
-        raise refuse(f"{environment} never ran {service} {version}; a rollback only goes back to what it ran")
+        raise Refused(f"{environment} never ran {service} {version}; a rollback only goes back to what it ran")
     if not versions.newer(current.version, version):
-        raise refuse(f"{environment} runs {service} {current.version}; {version} is not older")
+        raise Refused(f"{environment} runs {service} {current.version}; {version} is not older")
     steps = plan_services(environment, lock.services, history, service, target)
     pins = {**lock.services, **{step.service: step.after for step in steps}}
     change = Changeset()
@@ -161,17 +160,17 @@ def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, v
     return Plan(f"rollback of {environment}:\n{_table(steps)}", change)
 
 
-def rollback(root: Path, environment: str, to: str, service: str | None = None) -> Plan:
-    repo, platform = load_valid(root)
+def rollback(repo: Repo, environment: str, to: str, service: str | None = None) -> Plan:
+    platform = platform_of(repo)
     target = environment_of(platform, environment)
     versions.parse(to)
     lock = lock_of(repo, environment)
     if service is None:
         if not platform.versioned:
-            raise refuse(f"strategy `independent` has no platform versions: rollback {environment} --service S --to V")
+            raise Refused(f"strategy `independent` has no platform versions: rollback {environment} --service S --to V")
         return _rollback_platform(repo, environment, lock, to)
     if target.mode == "platform":
-        raise refuse(f"{environment} moves whole platform versions: rollback {environment} --to <platform version>")
+        raise Refused(f"{environment} moves whole platform versions: rollback {environment} --to <platform version>")
     if service not in platform.services:
-        raise refuse(f"`{service}` is not a service of {layout.PLATFORM}")
+        raise Refused(f"`{service}` is not a service of {layout.PLATFORM}")
     return _rollback_services(repo, environment, lock, service, to)

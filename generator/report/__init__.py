@@ -1,14 +1,27 @@
-"""One formatter per output format; each turns findings into text and does nothing else."""
+"""Every output format of lockstep, in one registry: findings (`validate`, `diff-api`), the rule catalogue
+(`--list-rules`) and `status`. Each formatter turns records into text and does nothing else; the commands take
+their `--format` choices from here."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from generator.findings import Finding
+from generator.report import github_format, json_format, markdown_format, rules_format, status_format, text_format
 
-FORMATS: tuple[str, ...] = ("text", "json", "github", "markdown")
+if TYPE_CHECKING:
+    from generator.findings import Finding, Rule
+    from generator.operations.status import Status
 
-
-def render(findings: list[Finding], fmt: str) -> str:
-    module = import_module(f"generator.report.{fmt}_format")
-    return module.render(findings)
+FINDINGS: dict[str, Callable[[list[Finding]], str]] = {
+    "text": text_format.render,
+    "json": json_format.render,
+    "github": github_format.render,
+    "markdown": markdown_format.render,
+}
+RULES: dict[str, Callable[[list[Rule]], str]] = {"text": rules_format.text, "markdown": rules_format.markdown}
+STATUS: dict[str, Callable[[Status], str]] = {
+    "text": status_format.text,
+    "json": status_format.as_json,
+    "markdown": status_format.markdown,
+}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from generator.findings import Finding
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.findings import Finding
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

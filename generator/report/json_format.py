@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from generator.findings import Finding, summarize
+from generator.report.summary import summarize
+
+if TYPE_CHECKING:
+    from generator.findings import Finding
 
 
 def render(findings: list[Finding]) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from generator.status import Status
+if TYPE_CHECKING:
+    from generator.operations.status import Status
 
 MISSING = "-"
 
@@ -77,10 +79,3 @@ def as_json(status: Status) -> str:
         )
         + "\n"
     )
-
-
-RENDERERS = {"text": text, "markdown": markdown, "json": as_json}
-
-
-def render(status: Status, fmt: str) -> str:
-    return RENDERERS[fmt](status)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from generator.findings import Finding, summarize
+from typing import TYPE_CHECKING
+
+from generator.report.summary import summarize
+
+if TYPE_CHECKING:
+    from generator.findings import Finding
 
 
 def render(findings: list[Finding]) -> str:

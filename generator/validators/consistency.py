@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from generator import layout, yamlio
+from generator import layout
 from generator.findings import Finding, Rule
 from generator.model import Pin, Platform
 from generator.repository import Repo
@@ -88,7 +87,6 @@ RULES: tuple[Rule, ...] = (
     CONTRACT_PROBES,
     DEFAULT_PORT,
 )
-_MAKE_PORT = re.compile(r"^PORT\s*[?:]?=\s*(\S+)\s*$", re.M)
 
 
 def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
@@ -128,9 +126,9 @@ def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
             yield MISSING_LOCK.of(
                 manifest, f"environment `{env.name}` has no {layout.lock(env.name)}", ("environments", index), key=False
             )
-    for relative, doc in repo.documents.items():
-        if not relative.startswith(layout.ENVIRONMENTS_DIR + "/"):
-            continue
+    ledgers = [path for path in repo.documents if path.endswith(("/platform.lock.yaml", "/rollbacks.yaml"))]
+    for relative in ledgers:
+        doc = repo.documents[relative]
         directory = relative.split("/")[1]
         if directory not in platform.path:
             yield UNKNOWN_ENVIRONMENT.of(doc, f"`{directory}` is not an environment of {layout.PLATFORM}")
@@ -197,7 +195,7 @@ def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
         expected = [layout.dockerfile(name), layout.makefile(name), layout.chart(name), service.api]
         expected += [layout.values(env, name) for env in platform.path]
         for relative in expected:
-            if not (repo.root / relative).is_file():
+            if relative not in repo.present:
                 yield MISSING_FILE.of(
                     manifest, f"service `{name}` needs {relative}, which does not exist", ("services", name), key=True
                 )
@@ -205,55 +203,32 @@ def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
 
 def _service_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     """What a running service promises: the probes in its contract, its default port in its Makefile."""
-    from generator.errors import UsageError
-
     for name, service in platform.services.items():
-        if (repo.root / service.api).is_file():
-            try:
-                spec = repo.contract(service.api)
-            except UsageError:
-                spec = None  # contracts.unreadable says why
-            if spec is not None:
-                paths = spec.root.data.get("paths") or {}
-                for probe in ("/healthz", "/readyz"):
-                    if not isinstance(paths.get(probe), dict) or "get" not in paths[probe]:
-                        where = ("paths",) if "paths" in spec.root.data else ()
-                        yield CONTRACT_PROBES.at(
-                            service.api, spec.root.line(where), 1, f"{name}'s contract has no GET {probe}"
-                        )
-        makefile = repo.root / layout.makefile(name)
-        text = makefile.read_text("utf-8", errors="replace") if makefile.is_file() else ""
-        match = _MAKE_PORT.search(text)
-        if match is not None and match.group(1) != str(service.port):
-            line = text.count("\n", 0, match.start()) + 1
+        spec = repo.contracts.get(service.api)
+        if spec is not None:
+            paths = spec.root.data.get("paths") or {}
+            for probe in ("/healthz", "/readyz"):
+                if not isinstance(paths.get(probe), dict) or "get" not in paths[probe]:
+                    where = ("paths",) if "paths" in spec.root.data else ()
+                    yield CONTRACT_PROBES.at(
+                        service.api, spec.root.line(where), 1, f"{name}'s contract has no GET {probe}"
+                    )
+        port = repo.default_ports.get(name)
+        if port is not None and port.value != str(service.port):
             yield DEFAULT_PORT.at(
                 layout.makefile(name),
-                line,
+                port.line,
                 1,
-                f"the default port is {match.group(1)}, the manifest says {service.port}",
+                f"the default port is {port.value}, the manifest says {service.port}",
             )
-
-
-def _helmfile_environments(repo: Repo) -> tuple[Document, list[str]] | None:
-    """The first document of helmfile.yaml.gotmpl holds the environments; it is plain YAML."""
-    path = repo.root / layout.HELMFILE
-    if not path.is_file():
-        return None
-    head = path.read_text("utf-8").split("\n---", 1)[0]
-    doc = yamlio.loads(head, layout.HELMFILE)
-    data = doc.data if isinstance(doc.data, dict) else {}
-    environments = data.get("environments")
-    return doc, list(environments) if isinstance(environments, dict) else []
 
 
 def _helmfile_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     manifest = repo.documents[layout.PLATFORM]
-    parsed = _helmfile_environments(repo)
-    if parsed is None:
+    if repo.helmfile is None:
         yield MISSING_FILE.of(manifest, f"{layout.HELMFILE} does not exist", ("environments",), key=True)
         return
-    doc, names = parsed
-    yield from doc.problems
+    doc, names = repo.helmfile.document, repo.helmfile.environments
     for env in platform.path:
         if env not in names:
             yield HELMFILE.of(

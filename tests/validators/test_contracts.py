@@ -34,9 +34,7 @@ def test_breaking_change_with_a_patch_bump_fails(default_repo: Path) -> None:
     commit(default_repo, "remove name")
     result = validate(default_repo, "--base", "HEAD~1")
     assert result.code == 1
-    assert (
-        "contract.response-property-removed: GET /items/{id}: response 200: property `name` was removed" in result.out
-    )
+    assert "api.response-property-removed: GET /items/{id}: response 200: property `name` was removed" in result.out
     assert (f"{DEV_LOCK}:7:14: error contracts.breaking-without-major: {CONTRACT} has") in result.out
     assert "service-a goes 0.1.0 -> 0.1.1; it needs a minor bump (below 1.0.0)" in result.out
 
@@ -48,7 +46,7 @@ def test_the_same_change_with_a_major_bump_passes(default_repo: Path) -> None:
     result = validate(default_repo, "--base", "HEAD~1")
     assert result.code == 0, result.out
     assert (
-        "info contract.response-property-removed: GET /items/{id}: response 200: property `name` was removed "
+        "info api.response-property-removed: GET /items/{id}: response 200: property `name` was removed "
         "(shipped as 0.1.0 -> 0.2.0)"
     ) in result.out  # still shown, as the reason for the bump
 
@@ -69,7 +67,7 @@ def test_accepted_exception_and_its_expiry(default_repo: Path) -> None:
     bump(default_repo, "patch")
     accept = default_repo / ".lockstep/api-exceptions.yaml"
     entry = "".join(
-        f"  - rule: contract.response-property-removed\n    operation: {operation}\n"
+        f"  - rule: api.response-property-removed\n    operation: {operation}\n"
         "    service: service-a\n    reason: no client reads name\n"
         for operation in ("GET /items/{itemId}", "GET /items", "POST /items")
     )
@@ -82,8 +80,21 @@ def test_accepted_exception_and_its_expiry(default_repo: Path) -> None:
     )
     result = validate(default_repo, "--base", "HEAD")
     assert result.code == 1
-    assert ".lockstep/api-exceptions.yaml:12:5: error contract.exception-expired" in result.out
+    assert ".lockstep/api-exceptions.yaml:12:5: error api.exception-expired" in result.out
     assert "contracts.breaking-without-major" in result.out
+
+
+ACCEPT_LIST = ".lockstep/api-exceptions.yaml"
+
+
+def _expired_exception(repo: Path) -> None:
+    remove_item_name(repo)
+    bump(repo, "patch")
+    (repo / ACCEPT_LIST).write_text(
+        "apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions:\n"
+        "  - rule: api.response-property-removed\n    operation: GET /items/{id}\n"
+        "    reason: no client reads name\n    expires: 2020-01-01\n"
+    )
 
 
 def _consumer_needs_get_item(repo: Path) -> None:
@@ -102,13 +113,10 @@ def _remove_list_items(repo: Path) -> None:
 
 
 CASES = [
-    Case("contracts.required-operation-missing", PLATFORM, "operations: [getItem, listItems]", _remove_list_items),
     Case(
-        "contracts.unreadable",
-        PLATFORM,
-        "api: services/service-c/openapi.yaml",
-        lambda r: (r / "services/service-c/openapi.yaml").write_text("swagger: '2.0'\n"),
+        "api.exception-expired", ACCEPT_LIST, "- rule: api.response-property-removed", _expired_exception, base="HEAD"
     ),
+    Case("contracts.required-operation-missing", PLATFORM, "operations: [getItem, listItems]", _remove_list_items),
     Case(
         "contracts.breaking-without-major",
         DEV_LOCK,

@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import edit
 from tests.validators.cases import DEV_LOCK, PLATFORM, STAGE_LOCK, Case, assert_fires
 
+CONTRACT_C = "services/service-c/openapi.yaml"
+
 
 def _write(relative: str, data: bytes):
     def tamper(repo: Path) -> None:
@@ -54,8 +56,10 @@ CASES = [
         lambda r: edit(r, STAGE_LOCK, "kind: Lock\n", "kind: Lock\n---\nother: 1\n"),
     ),
     Case("yaml.empty", "releases/0.1.0.yaml", None, _write("releases/0.1.0.yaml", b"")),
-    Case("yaml.unreadable", DEV_LOCK, None, _write(DEV_LOCK, b"apiVersion: \xff\xfe\n")),
-    Case("yaml.too-large", STAGE_LOCK, None, _write(STAGE_LOCK, b"# padding\n" * 500_000)),
+    Case("file.unreadable", DEV_LOCK, None, _write(DEV_LOCK, b"apiVersion: \xff\xfe\n")),
+    Case("file.too-large", STAGE_LOCK, None, _write(STAGE_LOCK, b"# padding\n" * 500_000)),
+    Case("api.syntax", CONTRACT_C, "info: x: y", _write(CONTRACT_C, b"openapi: 3.1.0\ninfo: x: y\n")),
+    Case("api.not-openapi", CONTRACT_C, None, _write(CONTRACT_C, b"swagger: '2.0'\n")),
     Case(
         "schema.unknown-key",
         PLATFORM,

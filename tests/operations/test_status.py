@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tests.conftest import run_lockstep
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def _in_flight(repo: Path) -> Path:

@@ -1,4 +1,4 @@
-"""`lockstep new` and `lockstep add-service`, run as a user runs them, then checked with validate."""
+"""`lockstep new`, run as a user runs it, then checked with validate."""
 
 from __future__ import annotations
 
@@ -87,37 +87,6 @@ def test_answers_file_of_one_repo_makes_the_same_platform(default_repo: Path, tm
     assert (tmp_path / "again/platform.yaml").read_text() == (default_repo / "platform.yaml").read_text()
 
 
-def test_interactive_prompts(tmp_path: Path) -> None:
-    result = run_lockstep("new", tmp_path / "p", stdin="shipping\n3\nship:go\ndev,prod\n\n")
-    assert result.code == 0, result.err
-    manifest = yaml.safe_load((tmp_path / "p/platform.yaml").read_text())
-    assert (manifest["name"], manifest["strategy"], manifest["registry"]) == (
-        "shipping",
-        "monolith",
-        "registry.example.com/shipping",
-    )
-    assert list(manifest["services"]) == ["ship"]
-
-
-def test_options_are_not_asked_again(tmp_path: Path) -> None:
-    result = run_lockstep(
-        "new",
-        "--name",
-        "fleet",
-        "--strategy",
-        "independent",
-        "--services",
-        "a:go",
-        "--environments",
-        "dev",
-        tmp_path / "p",
-        stdin="\n",
-    )
-    assert result.code == 0, result.err
-    assert "Platform name" not in result.out
-    assert "registry.example.com/fleet" in (tmp_path / "p/platform.yaml").read_text()
-
-
 def test_force_writes_into_a_non_empty_directory(tmp_path: Path) -> None:
     target = tmp_path / "p"
     target.mkdir()
@@ -184,63 +153,6 @@ def test_existing_non_empty_directory_is_refused(default_repo: Path) -> None:
     result = run_lockstep("new", "--no-input", default_repo)
     assert result.code == 2 and "not empty" in result.err and str(default_repo) in result.err
     assert sorted(p.name for p in default_repo.iterdir()) == before
-
-
-def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
-    before = (default_repo / "platform.yaml").read_text()
-    result = run_lockstep("add-service", "payments", "--language", "java", "--port", "9000", "--repo", default_repo)
-    assert result.code == 0, result.err
-    after = (default_repo / "platform.yaml").read_text()
-    assert after.startswith(before)  # comments and order kept; the service is appended
-    assert after[len(before) :] == (
-        "  payments:\n    language: java\n    port: 9000\n    api: services/payments/openapi.yaml\n"
-    )
-    assert (default_repo / "services/payments/Main.java").is_file()
-    assert "EXPOSE 9000" in (default_repo / "services/payments/Dockerfile").read_text()
-    dev = yaml.safe_load((default_repo / "environments/dev/platform.lock.yaml").read_text())
-    assert dev["services"]["payments"]["version"] == "0.1.0"
-    assert dev["platform"] == "0.2.0-dev.1"  # combined: a new trunk platform version in dev, in the ledger
-    assert yaml.safe_load((default_repo / "releases/0.2.0-dev.1.yaml").read_text())["services"]["payments"]
-    stage = yaml.safe_load((default_repo / "environments/stage/platform.lock.yaml").read_text())
-    assert "payments" not in stage["services"]  # arrives there by promotion
-    answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
-    assert answers["answers"]["services"]["payments"] == {"language": "java", "port": 9000}
-    assert validate(default_repo).code == 0, validate(default_repo).out
-
-
-def test_add_service_dry_run_writes_nothing(default_repo: Path) -> None:
-    result = run_lockstep("add-service", "payments", "--language", "go", "--repo", default_repo, "--dry-run")
-    assert result.code == 0, result.err
-    assert "+++ b/services/payments/Dockerfile" in result.out
-    assert "+  payments:" in result.out
-    assert not (default_repo / "services/payments").exists()
-    assert "payments" not in (default_repo / "platform.yaml").read_text()
-
-
-@pytest.mark.parametrize(
-    ("args", "named"),
-    [
-        (["service-a", "--language", "go"], "already exists"),
-        (["Bad_Name", "--language", "go"], "Bad_Name"),
-        (["pay", "--language", "cobol"], "cobol"),
-    ],
-)
-def test_add_service_refuses_bad_input(args: list[str], named: str, default_repo: Path) -> None:
-    before = (default_repo / "platform.yaml").read_text()
-    result = run_lockstep("add-service", *args, "--repo", default_repo)
-    assert result.code == 2
-    [line] = result.err.strip().splitlines()
-    assert named in line
-    assert (default_repo / "platform.yaml").read_text() == before
-
-
-def test_add_service_to_an_independent_platform(new_repo) -> None:
-    repo = new_repo("--strategy", "independent", "--services", "a:go")
-    assert run_lockstep("add-service", "b", "--language", "python", "--repo", repo).code == 0
-    lock = yaml.safe_load((repo / "environments/dev/platform.lock.yaml").read_text())
-    assert "platform" not in lock and set(lock["services"]) == {"a", "b"}
-    assert not (repo / "releases").exists()
-    assert validate(repo).code == 0
 
 
 def test_target_under_a_file_is_exit_2(tmp_path: Path) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from generator import versions
-from generator.operations import load_valid
+from generator.operations.promote import newer_platform, newer_services
+from generator.repository import Repo, platform_of
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,8 @@ class Status:
     waiting: tuple[Waiting, ...]
 
 
-def status(root: Path) -> Status:
-    repo, platform = load_valid(root)
+def status(repo: Repo) -> Status:
+    platform = platform_of(repo)
     locks = [repo.locks.get(name) for name in platform.path]
     rows = tuple(
         (
@@ -43,13 +42,11 @@ def status(root: Path) -> Status:
         if lock is None or source is None:
             continue
         if environment.mode == "platform":
-            if source.platform and (lock.platform is None or versions.newer(source.platform, lock.platform)):
-                waiting.append(Waiting(environment.name, upstream, f"platform {source.platform}"))
-            continue
-        for service, pin in source.services.items():
-            current = lock.services.get(service)
-            if current is None or versions.newer(pin.version, current.version):
-                waiting.append(Waiting(environment.name, upstream, f"{service} {pin.version}"))
+            version = newer_platform(source, lock)
+            waiting += [Waiting(environment.name, upstream, f"platform {version}")] if version else []
+        else:
+            moving = newer_services(source, lock)
+            waiting += [Waiting(environment.name, upstream, f"{name} {pin.version}") for name, pin in moving.items()]
     return Status(
         platform.name,
         platform.strategy,

@@ -1,0 +1,25 @@
+"""One module per command, each with a `run(...)` that the CLI calls with the parsed options and whose result is
+the exit code. Commands load, call an operation or the validators, and print; the shared way a writer shows and
+applies its plan is `carry_out`."""
+
+from __future__ import annotations
+
+import sys
+
+from generator.operations import Plan
+from generator.repository import Repo
+
+
+def carry_out(repo: Repo, plan: Plan, *, dry_run: bool) -> list[str]:
+    """Print the plan; with `dry_run` its diff too. The plan is checked against every rule either way (a refused
+    change raises Refused: exit 1, nothing written), so a dry run exits as the real run would. Returns the paths
+    written (none on a dry run)."""
+    print(plan.summary)
+    if dry_run:
+        sys.stdout.write(plan.change.diff(repo))
+        plan.change.check(repo)
+        return []
+    written = plan.change.apply(repo)
+    for relative in written:
+        print(f"wrote {relative}")
+    return written

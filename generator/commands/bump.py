@@ -1,0 +1,16 @@
+"""`lockstep bump SERVICE [patch|minor|major] [--version X.Y.Z]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import versions
+from generator.commands import carry_out
+from generator.operations.bump import bump
+from generator.repository import load_repo
+
+
+def run(root: Path, service: str, level: versions.Level, version: str | None, *, dry_run: bool) -> int:
+    repo = load_repo(root)
+    carry_out(repo, bump(repo, service, level, version), dry_run=dry_run)
+    return 0

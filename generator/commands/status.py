@@ -1,0 +1,15 @@
+"""`lockstep status [--format text|json|markdown]`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from generator import report
+from generator.operations.status import status
+from generator.repository import load_repo
+
+
+def run(root: Path, fmt: str) -> int:
+    sys.stdout.write(report.STATUS[fmt](status(load_repo(root))))
+    return 0

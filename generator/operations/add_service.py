@@ -1,0 +1,51 @@
+"""`lockstep add-service NAME`: the service template's files, the service in platform.yaml and the answers, and
+its first version in the first environment (a new platform version there, where platform versions exist)."""
+
+from __future__ import annotations
+
+from generator import answers, layout, templates, yamlio
+from generator.errors import UsageError
+from generator.model import Pin
+from generator.operations import Plan
+from generator.operations.bump import land
+from generator.operations.changeset import Changeset
+from generator.repository import Repo, platform_of
+from generator.tree import read_text
+
+
+def add_service(repo: Repo, name: str, language: str, port: int | str | None) -> Plan:
+    platform = platform_of(repo)
+    if name in platform.services:
+        raise UsageError(f"service `{name}` already exists in {layout.PLATFORM}")
+    spec = f"{name}:{language}" + (f":{port}" if port is not None else "")
+    plan = answers.resolve(
+        {
+            "name": platform.name,
+            "strategy": platform.strategy,
+            "registry": platform.registry,
+            "environments": ",".join(platform.path),
+            "services": spec,
+        },
+        labels={"services": "add-service"},
+    )
+    service = plan.services[0]
+    for directory in (layout.service_dir(name), f"charts/{name}"):
+        if repo.tree.listdir(directory):
+            raise UsageError(f"{repo.root / directory}: already exists")
+    change = Changeset(
+        templates.render_service(
+            service, platform=platform.name, registry=platform.registry, environments=list(platform.path)
+        )
+    )
+    entry = {"language": service.language, "port": service.port, "api": layout.contract(name)}
+    change.write(
+        layout.PLATFORM, yamlio.with_entry(read_text(repo.tree, layout.PLATFORM) or "", "services", name, entry)
+    )
+    initial = templates.INITIAL_VERSION
+    land(repo, platform, {name: Pin(initial, layout.image(platform.registry, name, initial))}, change)
+    answers_doc = repo.document(layout.ANSWERS)
+    if answers_doc is not None and answers_doc.ok:
+        recorded = dict(answers_doc.data["answers"])
+        recorded["services"] = {**recorded["services"], name: {"language": service.language, "port": service.port}}
+        change.write(layout.ANSWERS, templates.answers_document(recorded, answers_doc.data["lockstepVersion"]))
+    return Plan(f"{name} ({language}) added at {initial}", change)

@@ -1,0 +1,75 @@
+"""A set of file writes, checked as a whole against every rule before any of it touches the repository.
+
+The check lays the planned files over the loaded repository (`Repo.with_files`: nothing copied, nothing read
+again, only the changed files parsed) and validates the result once. A change is refused when the result has
+an error the repository does not have now; `--dry-run` runs the same check, so it exits as the real run would.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from generator import layout, validators, yamlio
+from generator.errors import Refused
+from generator.findings import Finding
+from generator.model import Lock, Release, Rollbacks
+from generator.repository import Repo
+from generator.tree import read_text
+
+
+@dataclass
+class Changeset:
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> new text
+
+    def write(self, relative: str, text: str) -> None:
+        self.files[relative] = text
+
+    def write_lock(self, lock: Lock) -> None:
+        self.write(layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
+
+    def write_release(self, release: Release) -> None:
+        self.write(layout.release(release.version), yamlio.dumps(release.as_data()))
+
+    def write_rollbacks(self, rollbacks: Rollbacks) -> None:
+        self.write(layout.rollbacks(rollbacks.environment), yamlio.dumps(rollbacks.as_data()))
+
+    def diff(self, repo: Repo) -> str:
+        """What `--dry-run` prints: a unified diff of every file the change writes."""
+        chunks: list[str] = []
+        for relative, text in sorted(self.files.items()):
+            now = read_text(repo.tree, relative) or ""
+            old = now.splitlines(keepends=True)
+            chunks.extend(
+                difflib.unified_diff(
+                    old, text.splitlines(keepends=True), f"a/{relative}" if old else "/dev/null", f"b/{relative}"
+                )
+            )
+        return "".join(chunks)
+
+    def new_errors(self, repo: Repo) -> list[Finding]:
+        """Errors that the repository would have after the change and does not have now."""
+        if not self.files:
+            return []
+        after = [f for f in validators.check(repo.with_files(self.files)) if f.level == "error"]
+        if not after:
+            return []  # the common case: one validation, of the result
+        before = {(f.rule, f.file, f.message) for f in validators.check(repo) if f.level == "error"}
+        return [f for f in after if (f.rule, f.file, f.message) not in before]
+
+    def check(self, repo: Repo) -> None:
+        """Refused (exit 1), with the first new error, when the change would break a rule."""
+        errors = self.new_errors(repo)
+        if errors:
+            first = errors[0]
+            raise Refused(
+                f"the change would give {len(errors)} error(s), first "
+                f"{first.file}:{first.line}: {first.rule}: {first.message}"
+            )
+
+    def apply(self, repo: Repo) -> list[str]:
+        """Check, then write every file atomically; the paths written."""
+        self.check(repo)
+        for relative, text in self.files.items():
+            yamlio.write_atomic(repo.root / relative, text)
+        return sorted(self.files)

@@ -1,0 +1,120 @@
+"""The cookiecutter templates: the platform template, then the service template once per service (`lockstep
+new`), or the service template alone (`lockstep add-service`). Answers are checked before they get here and are
+inserted as text, never evaluated as templates."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generator import __version__, layout, resources, yamlio
+from generator.answers import Answers, ServiceAnswer
+from generator.model import Lock, Pin, Promotion, Release
+
+INITIAL_VERSION = "0.1.0"
+HOOKS_REPO = "https://github.com/lockstep-dev/lockstep"
+
+
+def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
+    """Run one cookiecutter template with answers that are already checked (nothing is prompted or
+    evaluated: answers are inserted as text). Returns the generated directory."""
+    from cookiecutter.generate import generate_files
+
+    template_dir = resources.template_path(template)
+    defaults = json.loads((template_dir / "cookiecutter.json").read_text("utf-8"))
+    private = {key: value for key, value in defaults.items() if key.startswith("_")}
+    context = {"cookiecutter": {**private, **values}}
+    return Path(generate_files(repo_dir=template_dir, context=context, output_dir=output_dir))
+
+
+def render_service(
+    service: ServiceAnswer, *, platform: str, registry: str, environments: list[str], version: str = INITIAL_VERSION
+) -> dict[str, str]:
+    """Every file the service template gives one service, by repository path."""
+    with tempfile.TemporaryDirectory(prefix="lockstep-service-") as scratch:
+        out = _render(
+            "service",
+            {
+                "service": service.name,
+                "language": service.language,
+                "port": str(service.port),
+                "platform": platform,
+                "registry": registry,
+                "version": version,
+            },
+            Path(scratch),
+        )
+        files = {
+            path.relative_to(out).as_posix(): path.read_text("utf-8")
+            for path in sorted(out.rglob("*"))
+            if path.is_file()
+        }
+    values = files.pop("values.yaml")
+    for env in environments:
+        files[layout.values(env, service.name)] = values
+    return files
+
+
+def initial_state(plan: Answers, now: str) -> tuple[list[Lock], list[Release]]:
+    """Every service at 0.1.0 in every environment; with platform versions, release 0.1.0 promoted
+    through the whole path."""
+    pins = {s.name: Pin(INITIAL_VERSION, layout.image(plan.registry, s.name, INITIAL_VERSION)) for s in plan.services}
+    versioned = plan.strategy != "independent"
+    platform = INITIAL_VERSION if versioned else None
+    locks = [Lock(env.name, platform, pins) for env in plan.environments]
+    releases = []
+    if versioned:
+        releases.append(Release(INITIAL_VERSION, pins, tuple(Promotion(env.name, now) for env in plan.environments)))
+    return locks, releases
+
+
+def answers_document(plan_data: dict[str, Any], version: str = __version__) -> str:
+    return yamlio.dumps(
+        {
+            "apiVersion": "lockstep/v1",
+            "kind": "Answers",
+            "template": "platform",
+            "lockstepVersion": version,
+            "answers": plan_data,
+        }
+    )
+
+
+def _platform_context(plan: Answers) -> dict[str, Any]:
+    return {
+        "name": plan.name,
+        "strategy": plan.strategy,
+        "services": ",".join(f"{s.name}:{s.language}" for s in plan.services),
+        "environments": ",".join(env.name for env in plan.environments),
+        "registry": plan.registry,
+        "_platform": {
+            "name": plan.name,
+            "strategy": plan.strategy,
+            "registry": plan.registry,
+            "environments": [{"name": e.name, "mode": e.mode} for e in plan.environments],
+            "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
+        },
+        "_lockstep": {"version": __version__, "hooks_repo": HOOKS_REPO, "hooks_rev": f"v{__version__}"},
+    }
+
+
+def generate(plan: Answers, destination: Path, now: str) -> list[str]:
+    """Write the whole platform repository into the empty directory `destination`."""
+    out = _render("platform", _platform_context(plan), destination.parent)
+    if out != destination:
+        out.rename(destination)
+    env_names = [env.name for env in plan.environments]
+    for service in plan.services:
+        for relative, text in render_service(
+            service, platform=plan.name, registry=plan.registry, environments=env_names
+        ).items():
+            yamlio.write_atomic(destination / relative, text)
+    locks, releases = initial_state(plan, now)
+    for lock in locks:
+        yamlio.write_atomic(destination / layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
+    for release in releases:
+        yamlio.write_atomic(destination / layout.release(release.version), yamlio.dumps(release.as_data()))
+    yamlio.write_atomic(destination / layout.ANSWERS, answers_document(plan.as_data()))
+    return sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file())

@@ -1,0 +1,112 @@
+"""Where lockstep reads files from: a folder on disk, a git ref, or planned changes laid over another tree.
+
+Every loader reads through a `Tree`, so that reading has one set of rules: a file that is not there is None (its
+absence is some rule's business), anything that is not a regular file counts as absent, a file over its size
+limit or that cannot be read is a `LoadError` naming it, and text is UTF-8 (a byte-order mark is dropped).
+Reads are remembered, so a tree is read from disk at most once per file, and an overlay of planned changes
+reads only what the change does not replace.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+from generator.errors import LoadError
+from generator.findings import Rule
+
+UNREADABLE = Rule("file.unreadable", "error", "Every file lockstep reads can be read, as UTF-8 text.")
+TOO_LARGE = Rule(
+    "file.too-large", "error", "Every file lockstep reads is within its size limit (4 MiB, API contracts 64 MiB)."
+)
+RULES: tuple[Rule, ...] = (UNREADABLE, TOO_LARGE)
+
+MAX_BYTES = 4 * 1024 * 1024
+
+
+class Tree(Protocol):
+    def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
+        """The bytes of the regular file at `relative`; None when there is none; LoadError when it is larger
+        than `limit` or cannot be read."""
+        ...
+
+    def listdir(self, relative: str) -> list[str]:
+        """The names in the folder at `relative`, sorted; empty when there is no such folder."""
+        ...
+
+
+def too_large(relative: str, limit: int) -> LoadError:
+    return LoadError(TOO_LARGE.at(relative, 1, 1, f"file is larger than {limit} bytes"))
+
+
+def decode(raw: bytes, relative: str) -> str:
+    """UTF-8 text (a leading byte-order mark dropped); LoadError naming the first bad byte otherwise."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LoadError(UNREADABLE.at(relative, 1, 1, f"not UTF-8 text (byte {error.start})")) from None
+
+
+def read_text(tree: Tree, relative: str, limit: int = MAX_BYTES) -> str | None:
+    raw = tree.read(relative, limit)
+    return None if raw is None else decode(raw, relative)
+
+
+class DiskTree:
+    """The files under a folder on disk, each read at most once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._read: dict[str, bytes | None] = {}
+
+    def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
+        if relative not in self._read:
+            self._read[relative] = self._load(relative, limit)
+        found = self._read[relative]
+        if found is not None and len(found) > limit:
+            raise too_large(relative, limit)
+        return found
+
+    def _load(self, relative: str, limit: int) -> bytes | None:
+        path = self.root / relative
+        try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                return None
+            if status.st_size > limit:
+                raise too_large(relative, limit)
+            return path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as error:
+            raise LoadError(UNREADABLE.at(relative, 1, 1, f"cannot read file: {error.strerror}")) from None
+
+    def listdir(self, relative: str) -> list[str]:
+        try:
+            return sorted(os.listdir(self.root / relative))
+        except OSError:
+            return []
+
+
+class OverlayTree:
+    """Planned file contents laid over another tree: what `--dry-run` and the changeset check look at."""
+
+    def __init__(self, base: Tree, files: Mapping[str, str]) -> None:
+        self.base = base
+        self.files = {relative: text.encode("utf-8") for relative, text in files.items()}
+
+    def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
+        if relative in self.files:
+            found = self.files[relative]
+            if len(found) > limit:
+                raise too_large(relative, limit)
+            return found
+        return self.base.read(relative, limit)
+
+    def listdir(self, relative: str) -> list[str]:
+        prefix = relative.rstrip("/") + "/" if relative else ""
+        added = {path[len(prefix) :].split("/", 1)[0] for path in self.files if path.startswith(prefix)}
+        return sorted(set(self.base.listdir(relative)) | added)

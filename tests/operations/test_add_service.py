@@ -1,0 +1,67 @@
+"""`lockstep add-service`, run as a user runs it, then checked with validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import run_lockstep, validate
+
+
+def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
+    before = (default_repo / "platform.yaml").read_text()
+    result = run_lockstep("add-service", "payments", "--language", "java", "--port", "9000", "--repo", default_repo)
+    assert result.code == 0, result.err
+    after = (default_repo / "platform.yaml").read_text()
+    assert after.startswith(before)  # comments and order kept; the service is appended
+    assert after[len(before) :] == (
+        "  payments:\n    language: java\n    port: 9000\n    api: services/payments/openapi.yaml\n"
+    )
+    assert (default_repo / "services/payments/Main.java").is_file()
+    assert "EXPOSE 9000" in (default_repo / "services/payments/Dockerfile").read_text()
+    dev = yaml.safe_load((default_repo / "environments/dev/platform.lock.yaml").read_text())
+    assert dev["services"]["payments"]["version"] == "0.1.0"
+    assert dev["platform"] == "0.2.0-dev.1"  # combined: a new trunk platform version in dev, in the ledger
+    assert yaml.safe_load((default_repo / "releases/0.2.0-dev.1.yaml").read_text())["services"]["payments"]
+    stage = yaml.safe_load((default_repo / "environments/stage/platform.lock.yaml").read_text())
+    assert "payments" not in stage["services"]  # arrives there by promotion
+    answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
+    assert answers["answers"]["services"]["payments"] == {"language": "java", "port": 9000}
+    assert validate(default_repo).code == 0, validate(default_repo).out
+
+
+def test_add_service_dry_run_writes_nothing(default_repo: Path) -> None:
+    result = run_lockstep("add-service", "payments", "--language", "go", "--repo", default_repo, "--dry-run")
+    assert result.code == 0, result.err
+    assert "+++ b/services/payments/Dockerfile" in result.out
+    assert "+  payments:" in result.out
+    assert not (default_repo / "services/payments").exists()
+    assert "payments" not in (default_repo / "platform.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["service-a", "--language", "go"], "already exists"),
+        (["Bad_Name", "--language", "go"], "Bad_Name"),
+        (["pay", "--language", "cobol"], "cobol"),
+    ],
+)
+def test_add_service_refuses_bad_input(args: list[str], named: str, default_repo: Path) -> None:
+    before = (default_repo / "platform.yaml").read_text()
+    result = run_lockstep("add-service", *args, "--repo", default_repo)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert named in line
+    assert (default_repo / "platform.yaml").read_text() == before
+
+
+def test_add_service_to_an_independent_platform(new_repo) -> None:
+    repo = new_repo("--strategy", "independent", "--services", "a:go")
+    assert run_lockstep("add-service", "b", "--language", "python", "--repo", repo).code == 0
+    lock = yaml.safe_load((repo / "environments/dev/platform.lock.yaml").read_text())
+    assert "platform" not in lock and set(lock["services"]) == {"a", "b"}
+    assert not (repo / "releases").exists()
+    assert validate(repo).code == 0
