@@ -9,8 +9,6 @@ from typing import Any, Literal
 
 Strategy = Literal["independent", "monolith", "combined"]
 Mode = Literal["independent", "platform"]
-LANGUAGES: tuple[str, ...] = ("go", "python", "node", "java")
-STRATEGIES: tuple[str, ...] = ("independent", "monolith", "combined")
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:

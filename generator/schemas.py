@@ -24,18 +24,26 @@ _SHARED = ("common",)
 
 
 @cache
-def _validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
+def _schema(name: str) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(resources.schema_path(name).read_text("utf-8"))
+    return found
+
+
+@cache
+def _registry() -> Any:
+    """Every shipped schema, by its `$id`, so that `common.schema.json#/...` refs resolve offline."""
     from referencing import Registry, Resource
 
-    def resource(name: str) -> Resource:
-        return Resource.from_contents(json.loads(resources.schema_path(name).read_text("utf-8")))
-
-    registry = Registry().with_resources(
-        (resource(name).contents["$id"], resource(name)) for name in (*_SHARED, *KINDS)
+    return Registry().with_resources(
+        (_schema(name)["$id"], Resource.from_contents(_schema(name))) for name in (*_SHARED, *KINDS)
     )
-    schema = resource(kind).contents
-    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker(("date",)))
+
+
+@cache
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(_schema(kind), registry=_registry(), format_checker=FormatChecker(("date",)))
 
 
 def _describe(value: Any) -> str:

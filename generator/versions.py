@@ -1,4 +1,7 @@
-"""SemVer arithmetic for services and platform versions (the `semver` library does the parsing).
+"""SemVer arithmetic for services and platform versions, and version ranges; the one module that uses a SemVer
+library. `semver` (the user's choice) parses, orders and bumps versions; ranges need npm/Helm syntax (`^2.1`,
+`~2.1.3`, `2.x`, `1.2 - 1.4`, `a || b`) with npm's pre-release rule, which `semver` does not have, so ranges are
+matched by `semantic_version`'s NpmSpec.
 
 Platform versions follow three lines so that no two branches ever mint the same number:
 - trunk (main): every bump makes a pre-release of the next minor, `X.(Y+1).0-dev.N`;
@@ -38,11 +41,6 @@ def bump(text: str, level: Level) -> str:
     version = parse(text)
     bumped = {"patch": version.bump_patch, "minor": version.bump_minor, "major": version.bump_major}[level]()
     return str(bumped)
-
-
-def latest(versions: Iterable[str]) -> str | None:
-    parsed = [parse(v) for v in versions]
-    return str(max(parsed)) if parsed else None
 
 
 def _releases(versions: Iterable[str]) -> list[semver.Version]:

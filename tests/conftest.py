@@ -26,7 +26,6 @@ from generator.findings import Finding
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-STRATEGIES = ("combined", "monolith", "independent")
 
 
 @dataclass

@@ -8,6 +8,7 @@ they run and are listed, the names `--only` accepts, and the catalogue `--list-r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fnmatch import fnmatch
 from typing import Protocol
 
 from generator.findings import Finding, Rule, sort_findings
@@ -19,6 +20,7 @@ class Family(Protocol):
     """What every rule family module offers."""
 
     RULES: tuple[Rule, ...]  # every rule the family can emit, declared beside the code that emits it
+    INPUTS: tuple[str, ...]  # the files its findings depend on (fnmatch patterns; "*" for any file)
 
     def check(self, repo: Repo) -> Iterable[Finding]:
         """The family's findings on `repo` (with `repo.base` set: pull-request mode)."""
@@ -37,6 +39,16 @@ FAMILIES: dict[str, Family] = {
 
 def catalogue() -> list[Rule]:
     return [rule for family in FAMILIES.values() for rule in family.RULES]
+
+
+def affected_by(paths: Iterable[str]) -> list[str]:
+    """The families whose findings a change of `paths` can change (the others would find the same again)."""
+    changed = list(paths)
+    return [
+        name
+        for name, family in FAMILIES.items()
+        if any(fnmatch(path, pattern) for path in changed for pattern in family.INPUTS)
+    ]
 
 
 def check(repo: Repo, families: Iterable[str] = FAMILIES) -> list[Finding]:

@@ -27,6 +27,7 @@ INVALID_RANGE = Rule(
     "A requirement is a version range: >=2.1.0 <3.0.0, ^2.1, ~2.1.3, 2.x, 1.2 - 1.4, a || b.",
 )
 
+INPUTS: tuple[str, ...] = ("*",)
 RULES: tuple[Rule, ...] = (UNSATISFIED, MISSING, INVALID_RANGE)
 
 

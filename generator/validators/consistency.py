@@ -70,6 +70,7 @@ DEFAULT_PORT = Rule(
     "A service's default port (`PORT ?= N` in its Makefile) is the port of the manifest.",
 )
 
+INPUTS: tuple[str, ...] = ("*",)
 RULES: tuple[Rule, ...] = (
     DUPLICATE_ENVIRONMENT,
     STRATEGY_MODES,

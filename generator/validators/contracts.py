@@ -37,6 +37,7 @@ REQUIRED_OPERATION_MISSING = Rule(
 )
 
 # The engine's rules are reported too (with --base), as the reasons for the family's own findings.
+INPUTS: tuple[str, ...] = ("*",)
 RULES: tuple[Rule, ...] = (BREAKING_WITHOUT_MAJOR, MAJOR_WITHOUT_BREAKING, REQUIRED_OPERATION_MISSING, *rules.RULES)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from generator import hadolint
 from generator.dockerfile import Stage, exposed_ports, image_is_pinned
 from generator.findings import Finding, Level, Rule
 from generator.repository import Repo
@@ -23,6 +24,9 @@ ROOT_USER = Rule("dockerfile.root-user", "error", "The final stage switches to a
 EXPOSE = Rule("dockerfile.expose-port", "error", "The final stage EXPOSEs exactly the manifest's port.")
 
 RULES: tuple[Rule, ...] = (HADOLINT, HADOLINT_MISSING, UNPINNED_BASE, ROOT_USER, EXPOSE)
+# The manifest (services, ports), the Dockerfiles and hadolint's config: a change elsewhere (a bump, a promotion)
+# cannot change what this family finds, so the changeset does not run hadolint again for it.
+INPUTS: tuple[str, ...] = ("platform.yaml", "services/*/Dockerfile", *hadolint.CONFIGS)
 
 _HADOLINT_LEVELS: dict[str, Level] = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 

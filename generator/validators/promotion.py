@@ -63,6 +63,7 @@ UNRECORDED_ROLLBACK = Rule(
     "recorded in environments/<env>/rollbacks.yaml (lockstep rollback writes both).",
 )
 
+INPUTS: tuple[str, ...] = ("*",)
 RULES: tuple[Rule, ...] = (
     UNKNOWN_VERSION,
     SNAPSHOT_MISMATCH,

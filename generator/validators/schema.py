@@ -11,6 +11,7 @@ from generator.findings import Finding, Rule
 from generator.openapi import loader
 from generator.repository import Repo
 
+INPUTS: tuple[str, ...] = ("*",)
 RULES: tuple[Rule, ...] = (*tree.RULES, *yamlio.RULES, *schemas.RULES, *loader.RULES)
 
 
