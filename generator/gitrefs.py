@@ -119,7 +119,7 @@ class RefTree:
 
     def listdir(self, relative: str) -> list[str]:
         result = _run(self.root, ("ls-tree", "--name-only", f"{self.ref}:{relative}"))
-        return sorted(result.stdout.split("\n")[:-1]) if result.returncode == 0 else []
+        return sorted(str(result.stdout).split("\n")[:-1]) if result.returncode == 0 else []
 
 
 def file_history(root: Path, relative: str) -> list[str]:

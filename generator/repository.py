@@ -133,9 +133,8 @@ def load_repo(root: Path, *, tree: Tree | None = None, memo: Memo | None = None,
                 release = Release.from_data(released.data)
                 repo.release_files[released.path] = release
                 repo.releases[release.version] = release
-    if repo.platform is not None:
-        for service in repo.platform.services.values():
-            _contract(repo, service.api)
+    for contract in _services(repo).values():
+        _contract(repo, contract)
     if full:
         _rest(repo)
     return repo
@@ -157,9 +156,8 @@ def _rest(repo: Repo) -> None:
         if config is not None:
             repo.hadolint_config = (name, config)
             break
-    if repo.platform is None:
-        return
-    for name in repo.platform.services:
+    environments = repo.platform.path if repo.platform else tuple(repo.tree.listdir(layout.ENVIRONMENTS_DIR))
+    for name in _services(repo):
         text = _text(repo, layout.dockerfile(name), implied=True)
         if text is not None:
             repo.dockerfiles[name] = repo.memo.parsed(("dockerfile", name), text, partial(_dockerfile, name, text))
@@ -168,8 +166,16 @@ def _rest(repo: Repo) -> None:
         if port is not None:
             repo.default_ports[name] = port
         _yaml(repo, layout.chart(name), "chart", implied=True)
-        for environment in repo.platform.path:
+        for environment in environments:
             _yaml(repo, layout.values(environment, name), "values", implied=True)
+
+
+def _services(repo: Repo) -> dict[str, str]:
+    """The services whose files are read, with their contracts: the manifest's, or, when the manifest does not
+    load, the folders under services/ (so that its problems hide no other file's)."""
+    if repo.platform is not None:
+        return {name: service.api for name, service in repo.platform.services.items()}
+    return {name: layout.contract(name) for name in repo.tree.listdir("services")}
 
 
 def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Document | None:

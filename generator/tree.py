@@ -56,11 +56,12 @@ def read_text(tree: Tree, relative: str, limit: int = MAX_BYTES) -> str | None:
 
 
 class DiskTree:
-    """The files under a folder on disk, each read at most once."""
+    """The files under a folder on disk, each file and folder read at most once."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._read: dict[str, bytes | None] = {}
+        self._listed: dict[str, list[str]] = {}
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
         if relative not in self._read:
@@ -85,10 +86,12 @@ class DiskTree:
             raise LoadError(UNREADABLE.at(relative, 1, 1, f"cannot read file: {error.strerror}")) from None
 
     def listdir(self, relative: str) -> list[str]:
-        try:
-            return sorted(os.listdir(self.root / relative))
-        except OSError:
-            return []
+        if relative not in self._listed:
+            try:
+                self._listed[relative] = sorted(os.listdir(self.root / relative))
+            except OSError:
+                self._listed[relative] = []
+        return self._listed[relative]
 
 
 class OverlayTree:

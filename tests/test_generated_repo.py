@@ -108,6 +108,7 @@ def _hook_repo_commit() -> str:
     ).stdout.strip()
 
 
+@pytest.mark.slow  # pre-commit installs the hook environment (a virtualenv with lockstep in it)
 def test_pre_commit_runs_lockstep_hooks(all_languages: Path, tmp_path: Path) -> None:
     config = all_languages / ".pre-commit-config.yaml"
     text = config.read_text()

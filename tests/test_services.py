@@ -23,6 +23,8 @@ import pytest
 
 from tests.conftest import BIN, run_lockstep
 
+pytestmark = pytest.mark.slow  # builds and runs services with go, python, node and a JDK
+
 SERVICES = {"orders": "go", "billing": "python", "web": "node", "ledger": "java"}
 TOOLCHAINS = {"go": ["go"], "python": ["python3"], "node": ["node"], "java": ["javac", "java"]}
 TEST_VERSION = "7.7.7-test"  # what the Helm chart would pass as SERVICE_VERSION

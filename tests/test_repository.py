@@ -1,0 +1,132 @@
+"""Loading a repository: everything a rule looks at is read once, every load problem is a finding at its file,
+and the rule families then read nothing (they work on a repository whose folder is gone)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import validators
+from generator.repository import load_for_validation, load_repo
+from tests.conftest import commit, edit, run_lockstep, validate
+
+CONTRACT = "services/service-a/openapi.yaml"
+ACCEPT_LIST = ".lockstep/api-exceptions.yaml"
+
+
+def _every_family_has_something_to_say(repo: Path) -> None:
+    """One finding or more per family, on files of every kind (the base is the commit before)."""
+    edit(repo, CONTRACT, "operationId: getItem", "operationId: fetchItem")  # an api.* warning
+    edit(repo, CONTRACT, "      required: [id, name]\n", "      required: [id]\n")  # breaking, no major bump
+    assert run_lockstep("bump", "service-a", "--repo", repo).code == 0
+    edit(repo, "helmfile.yaml.gotmpl", "environments:\n", "environments:\n  dev: {}\n", 1)  # schema: duplicate
+    (repo / "environments/prod/values/service-b.yaml").write_text("- not\n- a mapping\n")  # schema
+    edit(repo, "services/service-c/Makefile", "PORT ?= 8080", "PORT ?= 9999")  # consistency.default-port
+    edit(repo, "environments/stage/platform.lock.yaml", "version: 0.1.0", "version: 0.1.9")  # promotion
+    edit(repo, "platform.yaml", "    language: python\n", "    language: python\n    requires: {service-c: '^2'}\n")
+    assert run_lockstep("bump", "service-b", "--repo", repo).code == 1  # refused: compatibility
+    lock = repo / "environments/dev/platform.lock.yaml"
+    lock.write_text(lock.read_text().replace("  service-b:\n", "  service-b:\n    requires: {service-c: '^2'}\n", 1))
+    edit(repo, "services/service-b/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")  # dockerfile
+
+
+def test_rule_families_read_no_file(default_repo: Path, tmp_path: Path) -> None:
+    _every_family_has_something_to_say(default_repo)
+    repo = load_for_validation(default_repo, base="HEAD")
+    before = {name: validators.check(repo, [name]) for name in validators.FAMILIES}
+    assert all(before.values()), {name: len(found) for name, found in before.items()}
+    shutil.rmtree(default_repo)  # the working tree, its .git and the base ref's export are gone
+    assert not default_repo.exists()
+    assert {name: validators.check(repo, [name]) for name in validators.FAMILIES} == before
+
+
+def test_only_schema_shows_every_load_problem(default_repo: Path) -> None:
+    broken = [
+        "platform.yaml",
+        "helmfile.yaml.gotmpl",
+        ACCEPT_LIST,
+        "environments/dev/values/service-a.yaml",
+        "charts/service-b/Chart.yaml",
+        "releases/0.1.0.yaml",
+        CONTRACT,
+        "services/service-c/Dockerfile",
+    ]
+    edit(default_repo, "platform.yaml", "services:\n", "x: 1\nx: 2\nservices:\n")
+    edit(default_repo, "helmfile.yaml.gotmpl", "environments:\n", "environments:\n  dev: {}\n", 1)
+    (default_repo / ACCEPT_LIST).write_text("apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions: [\n")
+    edit(default_repo, "environments/dev/values/service-a.yaml", "replicaCount: 1", "replicaCount: 1\nreplicaCount: 2")
+    edit(default_repo, "charts/service-b/Chart.yaml", "apiVersion: v2", "apiVersion: v2\napiVersion: v3")
+    edit(default_repo, "releases/0.1.0.yaml", "kind: Release", "kind: Release\nkind: Release")
+    (default_repo / CONTRACT).write_text("openapi: 3.1.0\ninfo: x: y\n")
+    (default_repo / "services/service-c/Dockerfile").write_bytes(b"FROM node:22\n\xff\n")
+    result = validate(default_repo, "--only", "schema")
+    assert result.code == 1
+    files = {line.split(":", 1)[0] for line in result.out.splitlines()[:-1]}
+    assert files == set(broken), result.out  # the broken manifest hides no other file's problems
+    assert "services/service-c/Dockerfile:1:1: error file.unreadable: not UTF-8 text (byte 13)" in result.out
+
+
+def test_a_malformed_accept_list_is_the_same_finding_with_and_without_base(default_repo: Path) -> None:
+    (default_repo / ACCEPT_LIST).write_text("apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions:\n  - rule: x\n")
+    plain, with_base = validate(default_repo), validate(default_repo, "--base", "HEAD")
+    assert plain.code == with_base.code == 1
+    assert plain.out == with_base.out
+    assert plain.out.startswith(f"{ACCEPT_LIST}:4:5: error schema.missing-key: missing required key `operation`")
+
+
+def test_a_change_laid_over_the_repository_parses_only_the_changed_files(default_repo: Path) -> None:
+    repo = load_repo(default_repo)
+    lock = "environments/dev/platform.lock.yaml"
+    text = (default_repo / lock).read_text().replace("version: 0.1.0", "version: 0.1.1", 1)
+    changed = repo.with_files({lock: text})
+    assert changed.locks["dev"].services["service-a"].version == "0.1.1"
+    assert repo.locks["dev"].services["service-a"].version == "0.1.0"  # the loaded repository is unchanged
+    assert changed.documents["platform.yaml"] is repo.documents["platform.yaml"]  # reused, not parsed again
+    assert changed.contracts[CONTRACT] is repo.contracts[CONTRACT]
+    assert changed.documents[lock] is not repo.documents[lock]
+    assert (default_repo / lock).read_text() != text  # nothing written
+
+
+def test_a_new_file_in_a_change_is_seen(default_repo: Path) -> None:
+    repo = load_repo(default_repo)
+    release = (default_repo / "releases/0.1.0.yaml").read_text().replace("0.1.0", "0.1.1")
+    changed = repo.with_files({"releases/0.1.1.yaml": release})
+    assert set(changed.releases) == {"0.1.0", "0.1.1"}
+    assert set(repo.releases) == {"0.1.0"}
+
+
+def test_every_file_the_manifest_implies_is_read_once(default_repo: Path) -> None:
+    repo = load_repo(default_repo)
+    assert set(repo.dockerfiles) == set(repo.default_ports) == {"service-a", "service-b", "service-c"}
+    assert set(repo.contracts) == {f"services/{s}/openapi.yaml" for s in ("service-a", "service-b", "service-c")}
+    for service in ("service-a", "service-b", "service-c"):
+        assert f"charts/{service}/Chart.yaml" in repo.documents
+        assert {f"environments/{env}/values/{service}.yaml" for env in ("dev", "stage", "prod")} <= set(repo.documents)
+    assert repo.helmfile is not None and repo.helmfile.environments == ("dev", "stage", "prod")
+    assert repo.problems == []
+
+
+def test_a_working_tree_without_platform_yaml_is_exit_2(tmp_path: Path) -> None:
+    result = validate(tmp_path)
+    assert result.code == 2
+    assert result.err == f"lockstep: error: {tmp_path}: not a lockstep repository (platform.yaml not found)\n"
+
+
+@pytest.mark.parametrize("ref", ["--output=/tmp/x", "no-such-ref"])
+def test_a_bad_base_ref_is_exit_2_with_one_line(ref: str, default_repo: Path) -> None:
+    result = validate(default_repo, f"--base={ref}")
+    assert result.code == 2 and len(result.err.splitlines()) == 1 and ref in result.err
+
+
+def test_the_head_ref_is_validated_instead_of_the_working_tree(
+    default_repo: Path, strategy_repo: Callable[..., Path]
+) -> None:
+    edit(default_repo, "services/service-a/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")
+    commit(default_repo, "wrong port")
+    edit(default_repo, "services/service-a/Dockerfile", "EXPOSE 9090", "EXPOSE 8080")  # fixed, not committed
+    assert validate(default_repo).code == 0
+    result = validate(default_repo, "--base", "HEAD~1", "--head", "HEAD")
+    assert result.code == 1 and "dockerfile.expose-port" in result.out
