@@ -78,13 +78,16 @@ def export_tree(root: Path, ref: str, destination: Path, paths: tuple[str, ...] 
     """Write the files of `ref` (only those under `paths`, when given) into `destination`."""
     if not ref_exists(root, check_ref(ref)):
         raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
+    # The platform may live in a folder of a larger repository: read that folder's tree, from the top (git
+    # would otherwise apply the working folder as a second prefix).
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
     prefix = git(root, "rev-parse", "--show-prefix").strip().rstrip("/")
-    tree = f"{ref}:{prefix}" if prefix else ref  # the platform may live in a folder of a larger repository
+    tree = f"{ref}:{prefix}" if prefix else ref
     destination.mkdir(parents=True, exist_ok=True)
-    present = git(root, "ls-tree", "--name-only", tree, "--", *paths).split() if paths else []
+    present = git(top, "ls-tree", "--name-only", tree, "--", *paths).split() if paths else []
     if paths and not present:
         return
-    result = _run(root, ("archive", "--format=tar", tree, "--", *present), binary=True)
+    result = _run(top, ("archive", "--format=tar", tree, "--", *present), binary=True)
     if result.returncode != 0:
         raise UsageError(f"git archive {ref} failed in {root}: {result.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:

@@ -62,6 +62,8 @@ def lint(files: Mapping[str, str], config: tuple[str, str] | None) -> list[Repor
             )
         except OSError as error:
             return f"hadolint cannot run: {error.strerror}"
+    if result.returncode != 0:  # with --no-fail, findings alone never make it fail
+        return f"hadolint failed: {result.stderr.strip()[:200]}"
     try:
         reports = json.loads(result.stdout or "[]")
         return [Report(r["file"], r["line"], r.get("column", 1), r["code"], r["level"], r["message"]) for r in reports]

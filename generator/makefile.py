@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PORT = re.compile(r"^PORT\s*[?:]?=\s*(\S+)\s*$", re.M)
+_PORT = re.compile(r"^PORT\s*[?:]?=\s*([^\s#]+)\s*(?:#.*)?$", re.M)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
             )
         ]
     field = f"`{pointer[-1]}` " if pointer else ""
+    if custom and schema == _schema("common")["$defs"]["name"]:  # a name written as a value (environments)
+        return [INVALID_NAME.of(doc, f"{field}{_describe(error.instance)} {custom}", pointer)]
     if custom:
         return [INVALID_VALUE.of(doc, f"{field}{_describe(error.instance)} {custom}", pointer)]
     if keyword in ("const", "enum"):
@@ -110,10 +112,10 @@ def validate(doc: Document, kind: str) -> list[Finding]:
     """Schema findings for `doc` (empty when it was unparseable: its YAML problems say why)."""
     if doc.data is None:
         return []
-    findings: list[Finding] = []
+    findings: dict[Finding, None] = {}  # in order, once (one `required` error per missing key names them all)
     for error in _validator(kind).iter_errors(doc.data):
-        findings.extend(_findings_for(error, doc))
-    return findings
+        findings.update(dict.fromkeys(_findings_for(error, doc)))
+    return list(findings)
 
 
 def require_valid(doc: Document, kind: str) -> None:

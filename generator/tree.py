@@ -110,6 +110,7 @@ class OverlayTree:
         return self.base.read(relative, limit)
 
     def listdir(self, relative: str) -> list[str]:
-        prefix = relative.rstrip("/") + "/" if relative else ""
+        folder = relative.strip("/") if relative not in ("", ".") else ""
+        prefix = folder + "/" if folder else ""
         added = {path[len(prefix) :].split("/", 1)[0] for path in self.files if path.startswith(prefix)}
         return sorted(set(self.base.listdir(relative)) | added)

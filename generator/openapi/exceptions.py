@@ -72,8 +72,10 @@ def apply(
     """Accepted findings become info; expired entries accept nothing and are reported."""
     result: list[Finding] = []
     for finding in findings:
-        match = next((e for e in accepted if e.matches(finding, service)), None)
-        if match is None or (match.expires is not None and match.expires < today):
+        match = next(
+            (e for e in accepted if e.matches(finding, service) and (e.expires is None or e.expires >= today)), None
+        )
+        if match is None:
             result.append(finding)
             continue
         result.append(replace(finding, level="info", message=f"{finding.message} (accepted: {match.reason})"))

@@ -100,18 +100,23 @@ def _parse(text: str, name: str) -> Any:
         raise LoadError(SYNTAX.at(name, line, 1, f"not valid YAML or JSON: {reason}")) from None
 
 
-def _file_refs(data: Any) -> Iterator[str]:
-    """The file part of every `$ref` that names another file."""
+def refs_in(data: Any) -> Iterator[str]:
+    """Every `$ref` string in `data`, at any depth."""
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             ref = item.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref):
-                yield ref.partition("#")[0]
+            if isinstance(ref, str):
+                yield ref
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def _file_refs(data: Any) -> Iterator[str]:
+    """The file part of every `$ref` that names another file."""
+    return (ref.partition("#")[0] for ref in refs_in(data) if not ref.startswith("#") and not is_remote(ref))
 
 
 def _read(tree: Tree, path: str, name: str) -> str | None:
@@ -121,9 +126,10 @@ def _read(tree: Tree, path: str, name: str) -> str | None:
         raise LoadError(replace(error.finding, file=name)) from None
 
 
-def load_tree(tree: Tree, path: str, name: str | None = None) -> Spec:
+def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "") -> Spec:
     """The contract at `path` in `tree` (named `name` in findings) and every file its `$ref`s reach inside the
-    tree. LoadError when the contract itself cannot be read, parsed, or is not OpenAPI 3.x."""
+    tree (named beside `name`, after its `prefix` such as `REF:`). LoadError when the contract itself cannot be
+    read, parsed, or is not OpenAPI 3.x."""
     name = name or path
     text = _read(tree, path, name)
     if text is None:
@@ -142,7 +148,8 @@ def load_tree(tree: Tree, path: str, name: str | None = None) -> Spec:
             inside = posixpath.normpath((folder / relative).as_posix())
             if relative in spec.sources or relative == spec.root_file or inside.startswith(("../", "/")):
                 continue
-            other = _other_source(tree, inside, relative, (PurePosixPath(name).parent / relative).as_posix())
+            shown = posixpath.normpath((PurePosixPath(name[len(prefix) :]).parent / relative).as_posix())
+            other = _other_source(tree, inside, relative, prefix + shown)
             if other is not None:
                 spec.sources[relative] = other
                 pending.append(other)
@@ -168,7 +175,7 @@ def load(argument: str, *, cwd: Path = Path(".")) -> Spec:
     tree = gitrefs.RefTree(cwd, ref)
     if tree.read(inside, MAX_BYTES) is None:
         raise UsageError(f"{argument}: not found in git")
-    return load_tree(tree, inside, argument)
+    return load_tree(tree, inside, argument, prefix=f"{ref}:")
 
 
 def unescape(token: str) -> str:
@@ -187,7 +194,7 @@ def walk(data: Any, pointer: Pointer) -> Any:
 
 
 def is_remote(ref: str) -> bool:
-    return ref.startswith(("http://", "https://", "//", "ftp://", "file:"))
+    return ref.lower().startswith(("http://", "https://", "//", "ftp://", "file:"))
 
 
 def split_ref(ref: str, current: Source) -> tuple[str, Pointer]:

@@ -7,13 +7,12 @@ that are equal in base and head, cannot differ; they are skipped without descend
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, Rule
 from generator.openapi import rules
-from generator.openapi.loader import Pointer, Source, Spec, is_remote, split_ref, walk
+from generator.openapi.loader import Pointer, Source, Spec, is_remote, refs_in, split_ref, walk
 from generator.yamlio import to_json_pointer
 
 if TYPE_CHECKING:
@@ -42,19 +41,6 @@ class Node:
 
 RefKey = tuple[str, Pointer]
 _REMOTE: RefKey = ("<remote>", ())
-
-
-def _refs_in(value: Any) -> Iterator[str]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 class Context:
@@ -89,7 +75,7 @@ class Context:
         """Follow `$ref`s until a real node; None (with a document finding) when a ref cannot be followed."""
         if node is None or type(node.value) is not dict or "$ref" not in node.value:
             return node  # the common case, kept cheap
-        for _ in range(_MAX_REF_HOPS):
+        for _ in range(_MAX_REF_HOPS + 1):  # up to _MAX_REF_HOPS refs followed, then the node they reach
             if node is None or not isinstance(node.value, dict) or not isinstance(node.value.get("$ref"), str):
                 return node
             ref = node.value["$ref"]
@@ -131,7 +117,7 @@ class Context:
         key = (id(value), (source.relative, ()))
         if key not in self._direct:
             # a remote ref is never "the same": the walk descends to it and reports it
-            self._direct[key] = [_REMOTE if is_remote(ref) else split_ref(ref, source) for ref in _refs_in(value)]
+            self._direct[key] = [_REMOTE if is_remote(ref) else split_ref(ref, source) for ref in refs_in(value)]
         return self._direct[key]
 
     def _ref_equal(self, key: RefKey) -> bool:

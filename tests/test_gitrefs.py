@@ -1,0 +1,240 @@
+"""generator/gitrefs.py on real git repositories made in tmp_path: exporting the tree of a ref (what
+`validate --base/--head` reads), reading a ref blob by blob (`diff-api REF:path`), the history of a file
+(`rollback`), the current branch (`bump`, `release`) and the refusal to make a branch or tag that exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import gitrefs
+from generator.errors import LoadError, UsageError
+from tests.conftest import commit, git
+
+
+@pytest.fixture(autouse=True)
+def _no_repository_above(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders under tmp_path that are not repositories must not find one further up."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
+def _repo(root: Path, files: dict[str, str], message: str = "first") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    if not (root / ".git").exists():
+        git(root, "init", "--quiet", "--initial-branch=main")
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    commit(root, message)
+    return root
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+PLATFORM = {
+    "platform.yaml": "name: logistics\n",
+    "environments/dev/platform.lock.yaml": "environment: dev\n",
+    "releases/0.1.0.yaml": "version: 0.1.0\n",
+    "services/a/openapi.yaml": "openapi: 3.1.0\n",
+}
+
+
+# export_tree
+
+
+def test_export_tree_writes_every_file_of_the_ref(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    gitrefs.export_tree(repo, "HEAD", tmp_path / "out")
+    assert _files(tmp_path / "out") == PLATFORM
+
+
+def test_export_tree_writes_the_ref_not_the_working_tree(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    _repo(repo, {"platform.yaml": "name: renamed\n"}, "second")
+    (repo / "platform.yaml").write_text("name: uncommitted\n")
+    (repo / "untracked.yaml").write_text("x\n")
+    gitrefs.export_tree(repo, "HEAD~1", tmp_path / "old")
+    gitrefs.export_tree(repo, "main", tmp_path / "new")
+    assert _files(tmp_path / "old") == PLATFORM
+    assert _files(tmp_path / "new") == {**PLATFORM, "platform.yaml": "name: renamed\n"}
+
+
+def test_export_tree_with_paths_writes_only_those(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    gitrefs.export_tree(repo, "HEAD", tmp_path / "out", ("platform.yaml", "environments", "missing"))
+    assert _files(tmp_path / "out") == {
+        "platform.yaml": "name: logistics\n",
+        "environments/dev/platform.lock.yaml": "environment: dev\n",
+    }
+
+
+def test_export_tree_with_paths_none_of_which_exist_writes_nothing(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    gitrefs.export_tree(repo, "HEAD", tmp_path / "out", ("charts", "nothing.yaml"))
+    assert (tmp_path / "out").is_dir()
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_export_tree_from_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
+    top = _repo(tmp_path / "mono", {"README": "x\n", **{f"platform/{p}": t for p, t in PLATFORM.items()}})
+    whole, some = tmp_path / "whole", tmp_path / "some"
+    gitrefs.export_tree(top / "platform", "HEAD", whole)
+    gitrefs.export_tree(top / "platform", "HEAD", some, ("platform.yaml", "releases"))
+    assert _files(whole) == PLATFORM
+    assert _files(some) == {p: t for p, t in PLATFORM.items() if p in ("platform.yaml", "releases/0.1.0.yaml")}
+
+
+def test_export_tree_of_an_unknown_ref_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    with pytest.raises(UsageError) as caught:
+        gitrefs.export_tree(repo, "origin/nope", tmp_path / "out")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("origin/nope: not a commit in ")
+    assert "git fetch origin origin/nope" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_tree_refuses_a_ref_that_git_would_read_as_an_option(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    with pytest.raises(UsageError) as caught:
+        gitrefs.export_tree(repo, "--output=x", tmp_path / "out")
+    assert str(caught.value) == "`--output=x` is not a git ref"
+    assert not (repo / "x").exists() and not (tmp_path / "x").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_ref_passes_ordinary_refs_through() -> None:
+    assert gitrefs.check_ref("origin/main") == "origin/main"
+    assert gitrefs.check_ref("HEAD~2") == "HEAD~2"
+    with pytest.raises(UsageError):
+        gitrefs.check_ref("-p")
+
+
+# RefTree
+
+
+def test_ref_tree_reads_committed_bytes_once(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    tree = gitrefs.RefTree(repo, "HEAD")
+    (repo / "platform.yaml").write_text("name: uncommitted\n")
+    assert tree.read("platform.yaml") == b"name: logistics\n"
+    _repo(repo, {"platform.yaml": "name: second\n"}, "second")  # HEAD moves on
+    assert tree.read("platform.yaml") == b"name: logistics\n"
+    assert gitrefs.RefTree(repo, "HEAD").read("platform.yaml") == b"name: second\n"
+
+
+def test_ref_tree_absent_files_and_folders_are_none(tmp_path: Path) -> None:
+    tree = gitrefs.RefTree(_repo(tmp_path / "repo", PLATFORM), "HEAD")
+    assert tree.read("nothing.yaml") is None
+    assert tree.read("environments") is None  # a folder is not a file
+
+
+def test_ref_tree_size_limit_names_the_ref(tmp_path: Path) -> None:
+    tree = gitrefs.RefTree(_repo(tmp_path / "repo", PLATFORM), "main")
+    with pytest.raises(LoadError) as caught:
+        tree.read("platform.yaml", limit=5)
+    assert caught.value.finding.rule == "file.too-large"
+    assert caught.value.finding.file == "main:platform.yaml"
+
+
+def test_ref_tree_listdir(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", {**PLATFORM, "environments/prod/platform.lock.yaml": "environment: prod\n"})
+    tree = gitrefs.RefTree(repo, "HEAD")
+    assert tree.listdir("") == ["environments", "platform.yaml", "releases", "services"]
+    assert tree.listdir("environments") == ["dev", "prod"]
+    assert tree.listdir("environments/dev") == ["platform.lock.yaml"]
+    assert tree.listdir("charts") == []
+
+
+def test_ref_tree_refuses_an_option_like_ref(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is not a git ref"):
+        gitrefs.RefTree(tmp_path, "--output=x")
+
+
+# file_history
+
+LOCK = "environments/prod/platform.lock.yaml"
+
+
+def test_file_history_is_every_committed_version_newest_first(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", {LOCK: "platform: 0.1.0\n"})
+    _repo(repo, {"README.md": "unrelated\n"}, "does not touch the lock")
+    _repo(repo, {LOCK: "platform: 0.2.0\nno newline at the end"}, "second")
+    _repo(repo, {LOCK: "platform: 0.3.0\n\n"}, "third")
+    (repo / LOCK).write_text("platform: uncommitted\n")
+    assert gitrefs.file_history(repo, LOCK) == [
+        "platform: 0.3.0\n\n",
+        "platform: 0.2.0\nno newline at the end",
+        "platform: 0.1.0\n",
+    ]
+
+
+def test_file_history_skips_the_commit_that_deleted_the_file(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", {LOCK: "one\n"})
+    (repo / LOCK).unlink()
+    commit(repo, "delete")
+    _repo(repo, {LOCK: "two\n"}, "again")
+    assert gitrefs.file_history(repo, LOCK) == ["two\n", "one\n"]
+
+
+def test_file_history_from_a_subfolder_of_a_larger_repository(tmp_path: Path) -> None:
+    top = _repo(tmp_path / "mono", {"README.md": "top\n", f"platform/{LOCK}": "one\n"})
+    _repo(top, {f"platform/{LOCK}": "two\n"}, "second")
+    assert gitrefs.file_history(top / "platform", LOCK) == ["two\n", "one\n"]
+
+
+def test_file_history_is_empty_outside_git_and_for_uncommitted_files(tmp_path: Path) -> None:
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "a.yaml").write_text("a\n")
+    assert gitrefs.file_history(tmp_path / "plain", "a.yaml") == []
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    (repo / "new.yaml").write_text("new\n")
+    assert gitrefs.file_history(repo, "new.yaml") == []
+
+
+# branches and tags
+
+
+def test_current_branch_on_a_branch_and_on_a_detached_head(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    assert gitrefs.current_branch(repo) == "main"
+    git(repo, "checkout", "--quiet", "-b", "release/0.2")
+    assert gitrefs.current_branch(repo) == "release/0.2"
+    git(repo, "checkout", "--quiet", "--detach")
+    assert gitrefs.current_branch(repo) is None
+
+
+def test_current_branch_outside_git_is_none(tmp_path: Path) -> None:
+    assert gitrefs.current_branch(tmp_path) is None
+
+
+def test_check_new_refs_accepts_new_names_and_refuses_existing_ones(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    gitrefs.check_new_refs(repo, "release/0.2", "v0.2.0")  # nothing exists yet
+    gitrefs.create_branch_and_tag(repo, "release/0.2", "v0.2.0", "platform 0.2.0")
+    assert git(repo, "tag", "--list", "--format=%(objecttype) %(contents:subject)", "v0.2.0") == (
+        "tag platform 0.2.0\n"
+    )
+    with pytest.raises(UsageError) as branch:
+        gitrefs.check_new_refs(repo, "release/0.2", "v0.3.0")
+    assert str(branch.value) == "git branch release/0.2 already exists"
+    with pytest.raises(UsageError) as tag:
+        gitrefs.check_new_refs(repo, "release/0.3", "v0.2.0")
+    assert str(tag.value) == "git tag v0.2.0 already exists"
+    gitrefs.check_new_refs(repo, "release/0.3", "v0.3.0")
+
+
+def test_check_new_refs_does_not_mistake_a_tag_for_a_branch(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    git(repo, "tag", "release/0.2")  # a tag named like the branch is not the branch
+    gitrefs.check_new_refs(repo, "release/0.2", "v0.2.0")
+
+
+def test_check_new_refs_outside_git(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not a git repository"):
+        gitrefs.check_new_refs(tmp_path, "release/0.2", "v0.2.0")

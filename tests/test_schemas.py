@@ -1,0 +1,219 @@
+"""generator/schemas.py: every shipped schema accepts what lockstep itself writes, and each kind of schema
+error becomes a finding with the right rule, a message a user can act on, and the position of the key or
+value at fault; `require_valid` (files named on the command line) stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from generator import resources, schemas, yamlio
+from generator.errors import LoadError
+from generator.findings import Finding
+from tests.conftest import commit, run_lockstep
+
+LOCK = """\
+apiVersion: lockstep/v1
+kind: Lock
+environment: dev
+platform: 0.1.0
+services:
+  service-a:
+    version: 0.1.0
+    image: registry.example.com/logistics/service-a:0.1.0
+"""
+
+EXCEPTIONS = """\
+apiVersion: lockstep/v1
+kind: ApiExceptions
+exceptions:
+  - rule: api.operation-removed
+    operation: POST /pets
+    service: service-a
+    reason: nobody calls it
+    expires: 2026-12-31
+"""
+
+
+def check(text: str, kind: str) -> list[Finding]:
+    return schemas.validate(yamlio.loads(text, "f.yaml"), kind)
+
+
+def only(text: str, kind: str) -> Finding:
+    [finding] = check(text, kind)
+    return finding
+
+
+def _step(repo: Path, *args: str) -> None:
+    result = run_lockstep(*args, "--repo", repo)
+    assert result.code == 0, result.err
+    commit(repo, " ".join(args))
+
+
+def test_every_kind_has_a_shipped_schema_that_is_itself_valid() -> None:
+    for kind in schemas.KINDS:
+        schema = json.loads(resources.schema_path(kind).read_text("utf-8"))
+        Draft202012Validator.check_schema(schema)
+        assert schema["$id"].endswith(f"/{kind}.schema.json")
+
+
+def test_every_kind_accepts_what_lockstep_writes(default_repo: Path) -> None:
+    _step(default_repo, "bump", "service-a")
+    _step(default_repo, "release")
+    _step(default_repo, "promote", "stage")
+    _step(default_repo, "rollback", "stage", "--to", "0.1.0")
+    files = {
+        "platform": "platform.yaml",
+        "lock": "environments/stage/platform.lock.yaml",
+        "release": "releases/0.2.0.yaml",
+        "rollbacks": "environments/stage/rollbacks.yaml",
+        "answers": ".lockstep/answers.yaml",
+        "values": "environments/prod/values/service-c.yaml",
+        "chart": "charts/service-b/Chart.yaml",
+    }
+    for kind, relative in files.items():
+        doc = yamlio.loads((default_repo / relative).read_text(), relative)
+        assert doc.ok, (relative, doc.problems)
+        assert schemas.validate(doc, kind) == [], relative
+    answers = yamlio.loads((default_repo / ".lockstep/answers.yaml").read_text(), "answers")
+    assert schemas.validate(yamlio.Document("config", answers.data["answers"]), "config") == []
+    assert check(EXCEPTIONS, "api-exceptions") == []  # as the README documents it; `new` writes none
+    assert set(files) | {"config", "api-exceptions"} == set(schemas.KINDS)
+
+
+def test_every_generated_lock_values_and_chart_file_is_accepted(default_repo: Path) -> None:
+    kinds = {"platform.lock.yaml": "lock", "Chart.yaml": "chart"}
+    checked = 0
+    for path in sorted(default_repo.rglob("*.yaml")):
+        kind = kinds.get(path.name) or ("values" if path.parent.name == "values" else None)
+        if kind is not None:
+            assert schemas.validate(yamlio.loads(path.read_text(), path.name), kind) == [], path
+            checked += 1
+    assert checked == 3 + 9 + 3  # three locks, three services in three environments, three charts
+
+
+def test_unknown_key_lists_the_allowed_keys_at_the_key() -> None:
+    finding = only(LOCK.replace("platform: 0.1.0\n", "platform: 0.1.0\ncolour: blue\n"), "lock")
+    assert finding.rule == "schema.unknown-key"
+    assert finding.message == "unknown key `colour` (allowed: apiVersion, environment, kind, platform, services)"
+    assert (finding.line, finding.column, finding.pointer) == (5, 1, "/colour")
+
+
+def test_unknown_key_deep_in_a_file() -> None:
+    finding = only(LOCK.replace("    version: 0.1.0\n", "    version: 0.1.0\n    tag: x\n"), "lock")
+    assert finding.rule == "schema.unknown-key"
+    assert finding.message == "unknown key `tag` (allowed: image, requires, version)"
+    assert (finding.line, finding.column, finding.pointer) == (8, 5, "/services/service-a/tag")
+
+
+def test_missing_key_points_at_the_object_that_lacks_it() -> None:
+    finding = only(LOCK.replace("    image: registry.example.com/logistics/service-a:0.1.0\n", ""), "lock")
+    assert (finding.rule, finding.message) == ("schema.missing-key", "missing required key `image`")
+    assert (finding.line, finding.column) == (6, 3)  # the `service-a:` key
+
+
+def test_missing_keys_at_the_top_are_each_reported() -> None:
+    findings = check("apiVersion: lockstep/v1\nkind: Lock\n", "lock")
+    assert len(findings) == 2  # each once
+    assert {(f.rule, f.message, f.line, f.column) for f in findings} == {
+        ("schema.missing-key", "missing required key `environment`", 1, 1),
+        ("schema.missing-key", "missing required key `services`", 1, 1),
+    }
+
+
+def test_a_key_that_is_not_a_dns_label_is_an_invalid_name_at_the_key() -> None:
+    finding = only(LOCK.replace("  service-a:", "  Service_A:"), "lock")
+    assert finding.rule == "schema.invalid-name"
+    assert finding.message.startswith("`Service_A` is not a DNS-1123 label (lowercase letters, digits and '-'")
+    assert (finding.line, finding.column, finding.pointer) == (6, 3, "/services/Service_A")
+
+
+def test_a_value_that_is_not_a_dns_label_uses_the_schema_message_at_the_value() -> None:
+    finding = only(LOCK.replace("environment: dev", "environment: Dev"), "lock")
+    assert finding.rule == "schema.invalid-name"  # an environment's name, written as a value
+    assert finding.message.startswith("`environment` `Dev` is not a DNS-1123 label")
+    assert (finding.line, finding.column) == (3, 14)
+
+
+def test_an_unquoted_version_says_to_quote_it() -> None:
+    finding = only(LOCK.replace("    version: 0.1.0", "    version: 1.10"), "lock")
+    assert finding.rule == "schema.unquoted-number"
+    assert finding.message == '`1.10` is read as the number 1.1; quote it: "1.10"'
+    assert (finding.line, finding.column, finding.pointer) == (7, 14, "/services/service-a/version")
+    assert check(LOCK.replace("    version: 0.1.0", '    version: "1.10"'), "lock") != []  # quoted, still not SemVer
+
+
+def test_an_unquoted_chart_version_says_to_quote_it() -> None:
+    finding = only("apiVersion: v2\nname: a\nversion: 0.1.0\nappVersion: 1.0\n", "chart")
+    assert (finding.rule, finding.message) == (
+        "schema.unquoted-number",
+        '`1.0` is read as the number 1.0; quote it: "1.0"',
+    )
+
+
+def test_a_quoted_number_where_a_number_belongs_is_an_invalid_value() -> None:
+    platform = (
+        "apiVersion: lockstep/v1\nkind: Platform\nname: p\nstrategy: combined\n"
+        "environments:\n  - name: dev\n    mode: independent\nregistry: r.example.com/p\n"
+        "services:\n  a:\n    language: go\n    port: '8080'\n    api: services/a/openapi.yaml\n"
+    )
+    finding = only(platform, "platform")
+    assert finding.rule == "schema.invalid-value"
+    assert finding.message.startswith("`port` ")
+    assert "'8080' is not of type 'integer'" in finding.message
+    assert (finding.line, finding.column) == (12, 11)
+
+
+def test_const_names_the_one_allowed_value_at_the_value() -> None:
+    finding = only(LOCK.replace("kind: Lock", "kind: Lok"), "lock")
+    assert (finding.rule, finding.message) == ("schema.invalid-value", "`kind` `Lok` is not one of: Lock")
+    assert (finding.line, finding.column, finding.pointer) == (2, 7, "/kind")
+
+
+def test_enum_lists_every_choice() -> None:
+    answers = "name: p\nstrategy: sometimes\n"
+    finding = only(answers, "config")
+    assert finding.message == "`strategy` `sometimes` is not one of: independent, monolith, combined"
+    assert (finding.line, finding.column, finding.pointer) == (2, 11, "/strategy")
+
+
+def test_an_impossible_expiry_date_is_an_invalid_value() -> None:
+    finding = only(EXCEPTIONS.replace("2026-12-31", "2026-02-30"), "api-exceptions")
+    assert finding.rule == "schema.invalid-value"
+    assert finding.message == "`expires` `2026-02-30` is not a date such as 2026-12-31"
+    assert (finding.line, finding.column, finding.pointer) == (8, 14, "/exceptions/0/expires")
+
+
+def test_values_must_be_a_mapping() -> None:
+    finding = only("- replicaCount: 1\n", "values")
+    assert finding.rule == "schema.invalid-value"
+    assert finding.message.endswith("must be a mapping of Helm values (key: value)")
+
+
+def test_an_unparseable_document_has_no_schema_findings() -> None:
+    doc = yamlio.loads("a: [\n", "f.yaml")
+    assert doc.problems and schemas.validate(doc, "lock") == []
+
+
+def test_require_valid_raises_the_first_problem_as_file_line_column() -> None:
+    doc = yamlio.loads(LOCK.replace("kind: Lock", "kind: Lok"), "config/lock.yaml")
+    with pytest.raises(LoadError) as caught:
+        schemas.require_valid(doc, "lock")
+    assert str(caught.value) == "config/lock.yaml:2:7: `kind` `Lok` is not one of: Lock"
+    assert caught.value.finding.rule == "schema.invalid-value"
+
+
+def test_require_valid_reports_yaml_problems_before_schema_ones() -> None:
+    doc = yamlio.loads(LOCK + "kind: Lok\n", "lock.yaml")
+    with pytest.raises(LoadError) as caught:
+        schemas.require_valid(doc, "lock")
+    assert caught.value.finding.rule == "yaml.duplicate-key"
+    assert str(caught.value).startswith("lock.yaml:9:1: duplicate key `kind`")
+
+
+def test_require_valid_accepts_a_valid_document() -> None:
+    schemas.require_valid(yamlio.loads(LOCK, "lock.yaml"), "lock")
