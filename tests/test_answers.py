@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator import answers
@@ -38,3 +40,14 @@ def test_defaults() -> None:
     plan = answers.resolve({})
     assert plan.name == "logistics" and plan.registry == "registry.example.com/logistics"
     assert [s.language for s in plan.services] == ["go", "python", "node"]
+
+
+def test_an_answers_file_without_answers_is_exit_2_naming_the_file(tmp_path: Path) -> None:
+    from tests.conftest import run_lockstep
+
+    config = tmp_path / "answers.yaml"
+    config.write_text("apiVersion: lockstep/v1\nkind: Answers\n")
+    result = run_lockstep("new", "--no-input", "--config", config, tmp_path / "p")
+    assert result.code == 2
+    assert result.err == f"lockstep: error: {config}:1:1: an answers file needs its `answers` mapping\n"
+    assert not (tmp_path / "p").exists()
