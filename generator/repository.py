@@ -8,11 +8,10 @@ it changes are parsed again, everything else (parsed documents, contracts, hadol
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, TypeVar
 
 from generator import gitrefs, hadolint, layout, schemas, yamlio
@@ -28,8 +27,6 @@ from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
 
 T = TypeVar("T")
-# What the base ref of a pull request must provide: the manifest, the locks and the ledger (and the contracts).
-BASE_PATHS = (layout.PLATFORM, layout.ENVIRONMENTS_DIR, layout.RELEASES_DIR)
 
 
 @dataclass(frozen=True)
@@ -119,14 +116,14 @@ def load_repo(root: Path, *, tree: Tree | None = None, memo: Memo | None = None,
         raise UsageError(f"{root}: not a lockstep repository ({layout.PLATFORM} not found)")
     if doc.ok:
         repo.platform = Platform.from_data(doc.data)
-    for environment in repo.tree.listdir(layout.ENVIRONMENTS_DIR):
+    for environment in _listdir(repo, layout.ENVIRONMENTS_DIR):
         lock = _yaml(repo, layout.lock(environment), "lock")
         if lock is not None and lock.ok:
             repo.locks[environment] = Lock.from_data(lock.data)
         rolled = _yaml(repo, layout.rollbacks(environment), "rollbacks")
         if rolled is not None and rolled.ok:
             repo.rollbacks[environment] = Rollbacks.from_data(rolled.data)
-    for name in repo.tree.listdir(layout.RELEASES_DIR):
+    for name in _listdir(repo, layout.RELEASES_DIR):
         if name.endswith(".yaml"):
             released = _yaml(repo, f"{layout.RELEASES_DIR}/{name}", "release")
             if released is not None and released.ok:
@@ -156,7 +153,7 @@ def _rest(repo: Repo) -> None:
         if config is not None:
             repo.hadolint_config = (name, config)
             break
-    environments = repo.platform.path if repo.platform else tuple(repo.tree.listdir(layout.ENVIRONMENTS_DIR))
+    environments = repo.platform.path if repo.platform else tuple(_listdir(repo, layout.ENVIRONMENTS_DIR))
     for name in _services(repo):
         text = _text(repo, layout.dockerfile(name), implied=True)
         if text is not None:
@@ -175,7 +172,17 @@ def _services(repo: Repo) -> dict[str, str]:
     load, the folders under services/ (so that its problems hide no other file's)."""
     if repo.platform is not None:
         return {name: service.api for name, service in repo.platform.services.items()}
-    return {name: layout.contract(name) for name in repo.tree.listdir("services")}
+    return {name: layout.contract(name) for name in _listdir(repo, "services")}
+
+
+def _listdir(repo: Repo, folder: str) -> list[str]:
+    """The names in a folder; none, with a finding, when a link takes the folder out of the repository."""
+    try:
+        return repo.tree.listdir(folder)
+    except LoadError as error:
+        if error.finding not in repo.problems:
+            repo.problems.append(error.finding)
+        return []
 
 
 def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Document | None:
@@ -250,33 +257,34 @@ def _contract(repo: Repo, relative: str) -> None:
     repo.contracts[relative] = spec
 
 
-def load_at(root: Path, ref: str, destination: Path, *, full: bool = True) -> Repo | None:
-    """The repository as it was at git `ref` (exported into `destination`); None where lockstep did not manage
-    it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts)."""
-    gitrefs.export_tree(root, ref, destination, () if full else BASE_PATHS)
-    if not (destination / layout.PLATFORM).is_file():
-        return None
-    memo = Memo()
-    repo = load_repo(destination, memo=memo, full=full)
-    if full or repo.platform is None:
-        return repo
-    folders = sorted({str(PurePosixPath(s.api).parent) for s in repo.platform.services.values()})
-    gitrefs.export_tree(root, ref, destination, tuple(folders))
-    return load_repo(destination, memo=memo, full=False)
+def load_at(root: Path, ref: str, *, full: bool = True) -> Repo | None:
+    """The repository as it was at git `ref`, read from git (nothing is written to disk); None where lockstep did
+    not manage it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts).
+    Where `root` is a folder of a larger repository, that folder of the ref is read."""
+    folder = gitrefs.git(root, "rev-parse", "--show-prefix").strip()
+    tree = gitrefs.RefTree(root, ref, folder)
+    try:
+        try:
+            if tree.read(layout.PLATFORM) is None:
+                return None
+        except LoadError:
+            pass  # a manifest that cannot be read: load_repo reports it
+        return load_repo(root, tree=tree, full=full)
+    finally:
+        tree.close()
 
 
 def load_for_validation(root: Path, *, base: str | None = None, head: str | None = None) -> Repo:
     """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it."""
-    with tempfile.TemporaryDirectory(prefix="lockstep-validate-") as scratch:
-        if head is None:
-            repo = load_repo(root)
-        else:
-            found = load_at(root, head, Path(scratch) / "head")
-            if found is None:
-                raise UsageError(f"{head}: {layout.PLATFORM} not found at that ref")
-            repo = found
-        if base is not None:
-            repo.base = load_at(root, base, Path(scratch) / "base", full=False)
+    if head is None:
+        repo = load_repo(root)
+    else:
+        found = load_at(root, head)
+        if found is None:
+            raise UsageError(f"{head}: {layout.PLATFORM} not found at that ref")
+        repo = found
+    if base is not None:
+        repo.base = load_at(root, base, full=False)
     return repo
 
 

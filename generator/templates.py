@@ -5,11 +5,10 @@ inserted as text, never evaluated as templates."""
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, layout, resources, yamlio
+from generator import __version__, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import Lock, Pin, Promotion, Release
 
@@ -33,7 +32,7 @@ def render_service(
     service: ServiceAnswer, *, platform: str, registry: str, environments: list[str], version: str = INITIAL_VERSION
 ) -> dict[str, str]:
     """Every file the service template gives one service, by repository path."""
-    with tempfile.TemporaryDirectory(prefix="lockstep-service-") as scratch:
+    with scratch.folder("service") as folder:
         out = _render(
             "service",
             {
@@ -44,7 +43,7 @@ def render_service(
                 "registry": registry,
                 "version": version,
             },
-            Path(scratch),
+            folder,
         )
         files = {
             path.relative_to(out).as_posix(): path.read_text("utf-8")

@@ -1,8 +1,9 @@
 """Where lockstep reads files from: a folder on disk, a git ref, or planned changes laid over another tree.
 
 Every loader reads through a `Tree`, so that reading has one set of rules: a file that is not there is None (its
-absence is some rule's business), anything that is not a regular file counts as absent, a file over its size
-limit or that cannot be read is a `LoadError` naming it, and text is UTF-8 (a byte-order mark is dropped).
+absence is some rule's business), anything that is not a regular file counts as absent (a FIFO or a device is
+never opened), a file reached through a symbolic link that leaves the tree, over its size limit, or that cannot
+be read is a `LoadError` naming it (never quoting it), and text is UTF-8 (a byte-order mark is dropped).
 Reads are remembered, so a tree is read from disk at most once per file, and an overlay of planned changes
 reads only what the change does not replace.
 """
@@ -22,7 +23,13 @@ UNREADABLE = Rule("file.unreadable", "error", "Every file lockstep reads can be 
 TOO_LARGE = Rule(
     "file.too-large", "error", "Every file lockstep reads is within its size limit (4 MiB, API contracts 64 MiB)."
 )
-RULES: tuple[Rule, ...] = (UNREADABLE, TOO_LARGE)
+SYMLINK = Rule(
+    "file.symlink",
+    "error",
+    "No file lockstep reads is reached through a symbolic link that leaves the repository (in a git ref, through "
+    "any link).",
+)
+RULES: tuple[Rule, ...] = (UNREADABLE, TOO_LARGE, SYMLINK)
 
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -34,7 +41,8 @@ class Tree(Protocol):
         ...
 
     def listdir(self, relative: str) -> list[str]:
-        """The names in the folder at `relative`, sorted; empty when there is no such folder."""
+        """The names in the folder at `relative`, sorted; empty when there is no such folder; LoadError when a
+        symbolic link takes the folder out of the tree."""
         ...
 
 
@@ -55,13 +63,27 @@ def read_text(tree: Tree, relative: str, limit: int = MAX_BYTES) -> str | None:
     return None if raw is None else decode(raw, relative)
 
 
-class DiskTree:
-    """The files under a folder on disk, each file and folder read at most once."""
+def outside(relative: str) -> LoadError:
+    return LoadError(SYMLINK.at(relative, 1, 1, "is reached through a symbolic link that leaves the repository"))
 
-    def __init__(self, root: Path) -> None:
+
+class DiskTree:
+    """The files under a folder on disk, each file and folder read at most once, never through a symbolic link
+    that leads outside the folder. `contained=False` is for files the user names on the command line, which may
+    be anywhere."""
+
+    def __init__(self, root: Path, *, contained: bool = True) -> None:
         self.root = root
+        self._real = os.path.realpath(root) if contained else ""
         self._read: dict[str, bytes | None] = {}
         self._listed: dict[str, list[str]] = {}
+
+    def _inside(self, relative: str) -> str:
+        """The real path of `relative`; LoadError when a link takes it out of the folder."""
+        real = os.path.realpath(self.root / relative)
+        if self._real and real != self._real and not real.startswith(self._real.rstrip(os.sep) + os.sep):
+            raise outside(relative)
+        return real
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
         if relative not in self._read:
@@ -72,23 +94,26 @@ class DiskTree:
         return found
 
     def _load(self, relative: str, limit: int) -> bytes | None:
-        path = self.root / relative
+        path = self._inside(relative)
         try:
-            status = path.stat()
+            status = os.stat(path)
             if not stat.S_ISREG(status.st_mode):
                 return None
             if status.st_size > limit:
                 raise too_large(relative, limit)
-            return path.read_bytes()
+            with open(path, "rb") as stream:
+                return stream.read(limit + 1)
         except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as error:
             raise LoadError(UNREADABLE.at(relative, 1, 1, f"cannot read file: {error.strerror}")) from None
 
     def listdir(self, relative: str) -> list[str]:
+        """The names in a folder; LoadError when a link takes the folder out of the tree."""
         if relative not in self._listed:
+            path = self._inside(relative)
             try:
-                self._listed[relative] = sorted(os.listdir(self.root / relative))
+                self._listed[relative] = sorted(os.listdir(path))
             except OSError:
                 self._listed[relative] = []
         return self._listed[relative]

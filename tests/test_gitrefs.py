@@ -43,69 +43,61 @@ PLATFORM = {
 }
 
 
-# export_tree
+# RefTree: the files of a ref, never written to disk
 
 
-def test_export_tree_writes_every_file_of_the_ref(tmp_path: Path) -> None:
+def _read_all(tree: gitrefs.RefTree, folder: str = "") -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in tree.listdir(folder):
+        path = f"{folder}/{name}" if folder else name
+        data = tree.read(path)
+        if data is None:
+            found.update(_read_all(tree, path))
+        else:
+            found[path] = data.decode()
+    return found
+
+
+def test_ref_tree_reads_every_file_of_the_ref(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", PLATFORM)
-    gitrefs.export_tree(repo, "HEAD", tmp_path / "out")
-    assert _files(tmp_path / "out") == PLATFORM
+    assert _read_all(gitrefs.RefTree(repo, "HEAD")) == PLATFORM
 
 
-def test_export_tree_writes_the_ref_not_the_working_tree(tmp_path: Path) -> None:
+def test_ref_tree_reads_the_ref_not_the_working_tree(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", PLATFORM)
     _repo(repo, {"platform.yaml": "name: renamed\n"}, "second")
     (repo / "platform.yaml").write_text("name: uncommitted\n")
     (repo / "untracked.yaml").write_text("x\n")
-    gitrefs.export_tree(repo, "HEAD~1", tmp_path / "old")
-    gitrefs.export_tree(repo, "main", tmp_path / "new")
-    assert _files(tmp_path / "old") == PLATFORM
-    assert _files(tmp_path / "new") == {**PLATFORM, "platform.yaml": "name: renamed\n"}
+    assert _read_all(gitrefs.RefTree(repo, "HEAD~1")) == PLATFORM
+    assert _read_all(gitrefs.RefTree(repo, "main")) == {**PLATFORM, "platform.yaml": "name: renamed\n"}
 
 
-def test_export_tree_with_paths_writes_only_those(tmp_path: Path) -> None:
-    repo = _repo(tmp_path / "repo", PLATFORM)
-    gitrefs.export_tree(repo, "HEAD", tmp_path / "out", ("platform.yaml", "environments", "missing"))
-    assert _files(tmp_path / "out") == {
-        "platform.yaml": "name: logistics\n",
-        "environments/dev/platform.lock.yaml": "environment: dev\n",
-    }
-
-
-def test_export_tree_with_paths_none_of_which_exist_writes_nothing(tmp_path: Path) -> None:
-    repo = _repo(tmp_path / "repo", PLATFORM)
-    gitrefs.export_tree(repo, "HEAD", tmp_path / "out", ("charts", "nothing.yaml"))
-    assert (tmp_path / "out").is_dir()
-    assert list((tmp_path / "out").iterdir()) == []
-
-
-def test_export_tree_from_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
+def test_ref_tree_of_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
     top = _repo(tmp_path / "mono", {"README": "x\n", **{f"platform/{p}": t for p, t in PLATFORM.items()}})
-    whole, some = tmp_path / "whole", tmp_path / "some"
-    gitrefs.export_tree(top / "platform", "HEAD", whole)
-    gitrefs.export_tree(top / "platform", "HEAD", some, ("platform.yaml", "releases"))
-    assert _files(whole) == PLATFORM
-    assert _files(some) == {p: t for p, t in PLATFORM.items() if p in ("platform.yaml", "releases/0.1.0.yaml")}
+    tree = gitrefs.RefTree(top / "platform", "HEAD", "platform/")
+    assert _read_all(tree) == PLATFORM
+    assert tree.read("README") is None
 
 
-def test_export_tree_of_an_unknown_ref_is_a_one_line_usage_error(tmp_path: Path) -> None:
+def test_ref_tree_of_an_unknown_ref_is_a_one_line_usage_error(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", PLATFORM)
     with pytest.raises(UsageError) as caught:
-        gitrefs.export_tree(repo, "origin/nope", tmp_path / "out")
+        gitrefs.RefTree(repo, "origin/nope")
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith("origin/nope: not a commit in ")
     assert "git fetch origin origin/nope" in message
-    assert not (tmp_path / "out").exists()
 
 
-def test_export_tree_refuses_a_ref_that_git_would_read_as_an_option(tmp_path: Path) -> None:
+def test_a_committed_symbolic_link_is_a_finding_never_followed(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", PLATFORM)
-    with pytest.raises(UsageError) as caught:
-        gitrefs.export_tree(repo, "--output=x", tmp_path / "out")
-    assert str(caught.value) == "`--output=x` is not a git ref"
-    assert not (repo / "x").exists() and not (tmp_path / "x").exists()
-    assert not (tmp_path / "out").exists()
+    (tmp_path / "secret").write_text("SECRET\n")
+    (repo / "environments/dev/platform.lock.yaml").unlink()
+    (repo / "environments/dev/platform.lock.yaml").symlink_to(tmp_path / "secret")
+    commit(repo, "link")
+    with pytest.raises(LoadError) as caught:
+        gitrefs.RefTree(repo, "HEAD").read("environments/dev/platform.lock.yaml")
+    assert caught.value.finding.rule == "file.symlink" and "SECRET" not in str(caught.value)
 
 
 def test_check_ref_passes_ordinary_refs_through() -> None:
@@ -139,7 +131,7 @@ def test_ref_tree_size_limit_names_the_ref(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         tree.read("platform.yaml", limit=5)
     assert caught.value.finding.rule == "file.too-large"
-    assert caught.value.finding.file == "main:platform.yaml"
+    assert caught.value.finding.file == "platform.yaml"
 
 
 def test_ref_tree_listdir(tmp_path: Path) -> None:

@@ -1,13 +1,25 @@
 """One module per command, each with a `run(...)` that the CLI calls with the parsed options and whose result is
 the exit code. Commands load, call an operation or the validators, and print; the shared way a writer shows and
-applies its plan is `carry_out`."""
+applies its plan is `carry_out`, under the lock `writing` takes."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
+from generator import transaction
 from generator.operations import Plan
-from generator.repository import Repo
+from generator.repository import Repo, load_repo
+
+
+@contextlib.contextmanager
+def writing(root: Path) -> Iterator[Repo]:
+    """The repository, loaded under the writer lock (an interrupted write is finished or undone first), which is
+    held until the command has written its change."""
+    with transaction.locked(root):
+        yield load_repo(root)
 
 
 def carry_out(repo: Repo, plan: Plan, *, dry_run: bool) -> list[str]:

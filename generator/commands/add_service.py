@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.commands import carry_out
+from generator.commands import carry_out, writing
 from generator.operations.add_service import add_service
-from generator.repository import load_repo
 
 
 def run(root: Path, name: str, language: str, port: str | None, *, dry_run: bool) -> int:
-    repo = load_repo(root)
-    carry_out(repo, add_service(repo, name, language, port), dry_run=dry_run)
+    with writing(root) as repo:
+        carry_out(repo, add_service(repo, name, language, port), dry_run=dry_run)
     return 0

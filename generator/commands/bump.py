@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import versions
-from generator.commands import carry_out
+from generator.commands import carry_out, writing
 from generator.operations.bump import bump
-from generator.repository import load_repo
 
 
 def run(root: Path, service: str, level: versions.Level, version: str | None, *, dry_run: bool) -> int:
-    repo = load_repo(root)
-    carry_out(repo, bump(repo, service, level, version), dry_run=dry_run)
+    with writing(root) as repo:
+        carry_out(repo, bump(repo, service, level, version), dry_run=dry_run)
     return 0

@@ -55,7 +55,7 @@ def entries(doc: yamlio.Document) -> tuple[Exception_, ...]:
 
 def read(path: Path) -> tuple[Exception_, ...]:
     """An accept-list named on the command line; LoadError at its first YAML or schema problem."""
-    doc = yamlio.load(DiskTree(Path(".")), str(path))
+    doc = yamlio.load(DiskTree(Path("."), contained=False), str(path))
     if doc is None:
         raise UsageError(f"{path}: no such file")
     schemas.require_valid(doc, "api-exceptions")

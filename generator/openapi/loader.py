@@ -9,6 +9,7 @@ and never from outside it. Every file a contract reaches is read when it is load
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -167,15 +168,21 @@ def _other_source(tree: Tree, inside: str, relative: str, name: str) -> Source |
 def load(argument: str, *, cwd: Path = Path(".")) -> Spec:
     """`path/to/openapi.yaml`, or `REF:path` to read it (and the files it refers to) from git at REF."""
     path = cwd / argument
-    if path.is_file():
-        return load_tree(DiskTree(path.parent), path.name, argument)
+    if path.is_file():  # the document named (a link is followed); the files it refers to stay in its folder
+        real = Path(os.path.realpath(path))
+        return load_tree(DiskTree(real.parent), real.name, argument)
     ref, _, inside = argument.partition(":")
     if not ref or not inside:
         raise UsageError(f"{argument}: no such file (use REF:path to read a file from git)")
-    tree = gitrefs.RefTree(cwd, ref)
-    if tree.read(inside, MAX_BYTES) is None:
+    if not gitrefs.ref_exists(cwd, gitrefs.check_ref(ref)):
         raise UsageError(f"{argument}: not found in git")
-    return load_tree(tree, inside, argument, prefix=f"{ref}:")
+    tree = gitrefs.RefTree(cwd, ref)
+    try:
+        if tree.read(inside, MAX_BYTES) is None:
+            raise UsageError(f"{argument}: not found in git")
+        return load_tree(tree, inside, argument, prefix=f"{ref}:")
+    finally:
+        tree.close()
 
 
 def unescape(token: str) -> str:

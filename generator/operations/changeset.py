@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from generator import layout, validators, yamlio
+from generator import layout, transaction, validators, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
 from generator.model import Lock, Release, Rollbacks
@@ -70,8 +70,7 @@ class Changeset:
             )
 
     def apply(self, repo: Repo) -> list[str]:
-        """Check, then write every file atomically; the paths written."""
+        """Check, then write every file as one transaction (the caller holds the writer lock); the paths
+        written."""
         self.check(repo)
-        for relative, text in self.files.items():
-            yamlio.write_atomic(repo.root / relative, text)
-        return sorted(self.files)
+        return transaction.write(repo.root, self.files)

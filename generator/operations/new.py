@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
-from generator import gitrefs, templates, validators
+from generator import gitrefs, scratch, templates, transaction, validators
 from generator.answers import Answers
 from generator.errors import Refused, UsageError
 from generator.operations import utc_now
@@ -24,10 +22,13 @@ def check_target(target: Path, *, force: bool) -> None:
 
 
 def new(target: Path, plan: Answers, *, force: bool = False) -> list[str]:
-    """Generate, validate and commit a platform repository at `target`; nothing is left on failure."""
+    """Generate, validate and commit a platform repository at `target`; nothing is left on failure. It is made
+    in a scratch folder beside `target` (the same file system), so that moving it into place is one rename; with
+    `--force`, its files are written into `target` as one transaction, never through a symbolic link."""
     check_target(target, force=force)
-    with tempfile.TemporaryDirectory(prefix="lockstep-new-") as scratch:
-        staged = Path(scratch) / "repo"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with scratch.folder("new", target.parent) as folder:
+        staged = folder / "repo"
         written = templates.generate(plan, staged, utc_now())
         errors = [f for f in validators.check(load_repo(staged)) if f.level == "error"]
         if errors:  # a bug in a template, or answers the schema let through
@@ -36,9 +37,9 @@ def new(target: Path, plan: Answers, *, force: bool = False) -> list[str]:
                 f"the generated repository has {len(errors)} error(s), "
                 f"first {first.file}:{first.line}: {first.rule}: {first.message}"
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir() and any(target.iterdir()):  # --force: write over what is there
-            shutil.copytree(staged, target, dirs_exist_ok=True)
+            with transaction.locked(target):
+                transaction.write(target, {relative: (staged / relative).read_bytes() for relative in written})
             gitrefs.init(target)
             gitrefs.commit(target, f"lockstep new: the {plan.name} platform", written)
         else:
@@ -46,5 +47,5 @@ def new(target: Path, plan: Answers, *, force: bool = False) -> list[str]:
             gitrefs.commit(staged, f"lockstep new: the {plan.name} platform")
             if target.is_dir():
                 target.rmdir()
-            shutil.move(str(staged), str(target))
+            staged.rename(target)
     return written

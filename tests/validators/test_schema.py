@@ -17,6 +17,16 @@ def _write(relative: str, data: bytes):
     return tamper
 
 
+def _link_outside(relative: str):
+    def tamper(repo: Path) -> None:
+        secret = repo.parent / "secret.yaml"
+        secret.write_text("apiVersion: SECRET\n")
+        (repo / relative).unlink()
+        (repo / relative).symlink_to(secret)
+
+    return tamper
+
+
 def _alias(repo: Path) -> None:
     edit(repo, DEV_LOCK, "  service-a:\n", "  service-a: &pin\n")
     edit(
@@ -58,6 +68,7 @@ CASES = [
     Case("yaml.empty", "releases/0.1.0.yaml", None, _write("releases/0.1.0.yaml", b"")),
     Case("file.unreadable", DEV_LOCK, None, _write(DEV_LOCK, b"apiVersion: \xff\xfe\n")),
     Case("file.too-large", STAGE_LOCK, None, _write(STAGE_LOCK, b"# padding\n" * 500_000)),
+    Case("file.symlink", STAGE_LOCK, None, _link_outside(STAGE_LOCK)),
     Case("api.syntax", CONTRACT_C, "info: x: y", _write(CONTRACT_C, b"openapi: 3.1.0\ninfo: x: y\n")),
     Case("api.not-openapi", CONTRACT_C, None, _write(CONTRACT_C, b"swagger: '2.0'\n")),
     Case(
