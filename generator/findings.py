@@ -27,6 +27,19 @@ class Finding:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
+EXCERPT = 80  # characters of file content a message may quote
+
+
+def excerpt(text: object, limit: int = EXCERPT) -> str:
+    """Content from a file as a message may quote it: one line, control characters escaped, at most `limit`
+    characters (then `...`). A finding never carries more of a file than this."""
+    shown = str(text)
+    cut = len(shown) > limit
+    shown = shown[:limit]
+    escaped = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
+    return escaped + ("..." if cut else "")
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(set(findings), key=lambda f: (f.file, f.line, f.column, f.rule, f.message, f.operation or ""))
 

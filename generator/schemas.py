@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 from generator import resources
 from generator.errors import LoadError
-from generator.findings import Finding, Rule
+from generator.findings import Finding, Rule, excerpt
 from generator.yamlio import Document, Pointer
 
 UNKNOWN_KEY = Rule("schema.unknown-key", "error", "Only the keys the schema names are used.")
@@ -40,16 +41,31 @@ def _registry() -> Any:
 
 
 @cache
-def _validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
+def _anchored(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema (ECMA-262) means it: `$` matches at the very end only (Python's `$` also
+    matches before a final newline, so "0.1.0\\n" would pass `^...$`)."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
-    return Draft202012Validator(_schema(kind), registry=_registry(), format_checker=FormatChecker(("date",)))
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string") and not _anchored(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+
+    strict = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    return strict(_schema(kind), registry=_registry(), format_checker=FormatChecker(("date",)))
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return f"`{value}`"
-    return f"`{json.dumps(value)}`" if not isinstance(value, (dict, list)) else type(value).__name__
+    if isinstance(value, (dict, list)):
+        return type(value).__name__
+    return f"`{excerpt(value if isinstance(value, str) else json.dumps(value))}`"
 
 
 def _allowed_keys(schema: dict[str, Any]) -> list[str]:
@@ -76,7 +92,7 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
     in_key = "propertyNames" in error.relative_schema_path
     if in_key:  # the error is about a key of the object at `pointer`, not a value
         pointer = (*pointer, error.instance)
-        message = f"{_describe(error.instance)} {custom}" if custom else f"bad name: {error.message}"
+        message = f"{_describe(error.instance)} {custom}" if custom else f"bad name {_describe(error.instance)}"
         return [INVALID_NAME.of(doc, message, pointer, key=True)]
     raw = doc.numbers.get(pointer)
     if keyword == "type" and raw is not None and "string" in _as_list(schema.get("type")):
@@ -101,7 +117,8 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
                 pointer,
             )
         ]
-    return [INVALID_VALUE.of(doc, f"{field}{error.message}", pointer)]
+    message = error.message.replace(repr(error.instance), _describe(error.instance))  # never the whole value
+    return [INVALID_VALUE.of(doc, f"{field}{excerpt(message, 200)}", pointer)]
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -26,7 +26,7 @@ from typing import Any, cast
 import yaml
 
 from generator.errors import LoadError
-from generator.findings import Finding, Level, Rule
+from generator.findings import Finding, Level, Rule, excerpt
 from generator.tree import Tree, decode
 
 try:  # the C loader composes several times faster; marks are the same
@@ -156,7 +156,9 @@ class _Builder:
             key = key_node.value
             if key in result:
                 first = self.doc.keys[(*pointer, key)]
-                self.problem(DUPLICATE_KEY, key_node, f"duplicate key `{key}` (first defined on line {first.line})")
+                self.problem(
+                    DUPLICATE_KEY, key_node, f"duplicate key `{excerpt(key)}` (first defined on line {first.line})"
+                )
                 continue
             if key_node.tag != _TAG + "str" and not key_node.style:
                 self.check_plain_scalar(key_node)
@@ -171,7 +173,7 @@ class _Builder:
             self.problem(
                 AMBIGUOUS_BOOLEAN,
                 node,
-                f"`{text}` is a boolean in YAML 1.1 and a string in YAML 1.2; write true/false or quote it",
+                f"`{excerpt(text)}` is a boolean in YAML 1.1 and a string in YAML 1.2; write true/false or quote it",
             )
             return True
         if node.tag in (_TAG + "int", _TAG + "float") and (
@@ -180,7 +182,7 @@ class _Builder:
             self.problem(
                 AMBIGUOUS_NUMBER,
                 node,
-                f"`{text}` is a YAML 1.1 octal/sexagesimal number; quote it if it is text",
+                f"`{excerpt(text)}` is a YAML 1.1 octal/sexagesimal number; quote it if it is text",
             )
             return True
         return False
@@ -209,7 +211,7 @@ def _loader_error(doc: Document, error: yaml.YAMLError) -> None:
     text = f"{context}: {problem}" if context else problem
     if "\t" in text or "tab" in text:
         text += " (indent with spaces, not tabs)"
-    doc.problems.append(SYNTAX.at(doc.path, where.line, where.column, f"invalid YAML: {text}"))
+    doc.problems.append(SYNTAX.at(doc.path, where.line, where.column, f"invalid YAML: {excerpt(text, 200)}"))
 
 
 def loads(text: str, path: str) -> Document:
@@ -248,7 +250,12 @@ def _alias_problems(text: str, path: str) -> list[Finding]:
         if isinstance(event, yaml.AliasEvent):
             where = _position(event.start_mark)
             found.append(
-                ALIAS.at(path, where.line, where.column, f"alias `*{event.anchor}` is not allowed; write the value out")
+                ALIAS.at(
+                    path,
+                    where.line,
+                    where.column,
+                    f"alias `*{excerpt(event.anchor)}` is not allowed; write the value out",
+                )
             )
     return found
 

@@ -164,7 +164,7 @@ def test_a_quoted_number_where_a_number_belongs_is_an_invalid_value() -> None:
     finding = only(platform, "platform")
     assert finding.rule == "schema.invalid-value"
     assert finding.message.startswith("`port` ")
-    assert "'8080' is not of type 'integer'" in finding.message
+    assert "`8080` is not of type 'integer'" in finding.message
     assert (finding.line, finding.column) == (12, 11)
 
 
@@ -217,3 +217,9 @@ def test_require_valid_reports_yaml_problems_before_schema_ones() -> None:
 
 def test_require_valid_accepts_a_valid_document() -> None:
     schemas.require_valid(yamlio.loads(LOCK, "lock.yaml"), "lock")
+
+
+def test_a_trailing_newline_does_not_pass_a_pattern() -> None:
+    """JSON Schema's `$` is the very end (Python's would also match before a final newline)."""
+    finding = only(LOCK.replace("version: 0.1.0", 'version: "0.1.0\\n"', 1), "lock")
+    assert finding.rule == "schema.invalid-value" and "0.1.0\\n" in finding.message

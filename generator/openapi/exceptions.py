@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator import schemas, yamlio
 from generator.errors import UsageError
-from generator.findings import Finding
+from generator.findings import Finding, excerpt
 from generator.openapi.differ import shape
 from generator.openapi.rules import EXCEPTION_EXPIRED as EXPIRED
 from generator.tree import DiskTree
@@ -78,7 +78,9 @@ def apply(
         if match is None:
             result.append(finding)
             continue
-        result.append(replace(finding, level="info", message=f"{finding.message} (accepted: {match.reason})"))
+        result.append(
+            replace(finding, level="info", message=f"{finding.message} (accepted: {excerpt(match.reason, 200)})")
+        )
     for entry in accepted:
         if entry.service not in (None, service):
             continue

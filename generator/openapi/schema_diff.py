@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.findings import Rule
+from generator.findings import Rule, excerpt
 from generator.openapi import rules
 from generator.openapi.walk import Context, Node
 
@@ -155,7 +155,8 @@ def _covered(types: frozenset[str], by: frozenset[str] | None) -> frozenset[str]
 
 
 def _show(values: Any) -> str:
-    return ", ".join(f"`{v}`" for v in values)
+    shown = [f"`{excerpt(v)}`" for v in list(values)[:10]]
+    return ", ".join(shown) + (f" and {len(values) - 10} more" if len(values) > 10 else "")
 
 
 class SchemaDiff:

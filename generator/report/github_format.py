@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from generator.findings import Finding
 
+from generator.report.sanitize import text
+
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def _escape(text: str, *, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+def _escape(value: str, *, property_value: bool = False) -> str:
+    """One line (control characters shown escaped), then GitHub's own escapes: a message can never end the
+    command or start another."""
+    value = text(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+    return value.replace(":", "%3A").replace(",", "%2C") if property_value else value
 
 
 def render(findings: list[Finding]) -> str:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from generator.report.sanitize import markdown, text
 from generator.report.summary import summarize
 
 if TYPE_CHECKING:
     from generator.findings import Finding
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(findings: list[Finding]) -> str:
@@ -25,7 +22,8 @@ def render(findings: list[Finding]) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {f.level} | `{f.rule}` | {_cell(f.operation or '')} | `{f.file}:{f.line}` | {_cell(f.message)} |"
+        f"| {f.level} | `{text(f.rule).replace('`', '')}` | {markdown(f.operation or '')} | "
+        f"`{text(f.file).replace('`', '')}:{f.line}` | {markdown(f.message)} |"
         for f in findings
     ]
     return "\n".join(lines) + "\n"

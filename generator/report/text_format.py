@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from generator.report.sanitize import text
 from generator.report.summary import summarize
 
 if TYPE_CHECKING:
@@ -12,7 +13,9 @@ if TYPE_CHECKING:
 
 def render(findings: list[Finding]) -> str:
     lines = [
-        f"{f.file}:{f.line}:{f.column}: {f.level} {f.rule}: " + (f"{f.operation}: " if f.operation else "") + f.message
+        f"{text(f.file)}:{f.line}:{f.column}: {f.level} {text(f.rule)}: "
+        + (f"{text(f.operation)}: " if f.operation else "")
+        + text(f.message)
         for f in findings
     ]
     counts = summarize(findings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from generator import layout
-from generator.findings import Finding, Rule
+from generator.findings import Finding, Rule, excerpt
 from generator.model import Pin, Platform
 from generator.repository import Repo
 from generator.yamlio import Document
@@ -220,7 +220,7 @@ def _service_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
                 layout.makefile(name),
                 port.line,
                 1,
-                f"the default port is {port.value}, the manifest says {service.port}",
+                f"the default port is {excerpt(port.value)}, the manifest says {service.port}",
             )
 
 

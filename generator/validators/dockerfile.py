@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from generator import hadolint
 from generator.dockerfile import Stage, exposed_ports, image_is_pinned
-from generator.findings import Finding, Level, Rule
+from generator.findings import Finding, Level, Rule, excerpt
 from generator.repository import Repo
 
 HADOLINT = Rule(
@@ -54,7 +54,7 @@ def _policy(relative: str, found: tuple[Stage, ...], port: int) -> Iterator[Find
             and not image_is_pinned(stage.image)
         ):
             yield UNPINNED_BASE.at(
-                relative, stage.line, 1, f"base image `{stage.image}` is not pinned to a version tag or digest"
+                relative, stage.line, 1, f"base image `{excerpt(stage.image)}` is not pinned to a version tag or digest"
             )
         if stage.alias:
             aliases.add(stage.alias)
@@ -63,13 +63,13 @@ def _policy(relative: str, found: tuple[Stage, ...], port: int) -> Iterator[Find
     if user is None:
         yield ROOT_USER.at(relative, final.line, 1, "the final stage runs as root: add a non-root USER")
     elif user.arguments.split(":", 1)[0] in ("root", "0"):
-        yield ROOT_USER.at(relative, user.line, 1, f"USER {user.arguments} runs as root")
+        yield ROOT_USER.at(relative, user.line, 1, f"USER {excerpt(user.arguments)} runs as root")
     ports = exposed_ports(final)
     if not ports:
         yield EXPOSE.at(relative, final.line, 1, f"the final stage does not EXPOSE the manifest port {port}")
     for value, line in ports:
         if value != port:
-            yield EXPOSE.at(relative, line, 1, f"EXPOSE {value} does not match the manifest port {port}")
+            yield EXPOSE.at(relative, line, 1, f"EXPOSE {excerpt(value)} does not match the manifest port {port}")
 
 
 def check(repo: Repo) -> Iterable[Finding]:
