@@ -124,6 +124,27 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on", choices=LEVELS, default="error", help="lowest level that makes the exit code 1 (default: error)"
     )
+    parser.add_argument(
+        "--max-findings",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="findings one pair of API contracts may give; the rest are counted in one api.limit finding "
+        "(default: 1000)",
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=1_000_000,
+        metavar="N",
+        help="values an API contract may expand to through YAML aliases (default: 1000000)",
+    )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a positive whole number")
+    return int(text)
 
 
 def _list_rules_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -189,7 +210,7 @@ def _diff_api(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return diff_api.list_rules(a.list_rules)
-    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions)
+    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes))
 
 
 def _validate(a: argparse.Namespace) -> int:
@@ -197,7 +218,7 @@ def _validate(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return validate.list_rules(a.list_rules)
-    return validate.run(a.repo, a.only, a.base, a.head, a.format, a.fail_on)
+    return validate.run(a.repo, a.only, a.base, a.head, a.format, a.fail_on, (a.max_findings, a.max_nodes))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -22,6 +22,7 @@ from generator.makefile import DefaultPort, default_port
 from generator.model import Environment, Lock, Platform, Release, Rollbacks
 from generator.openapi import exceptions, loader
 from generator.openapi.exceptions import Exception_
+from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
 from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
@@ -80,6 +81,7 @@ class Repo:
     contracts: dict[str, Spec] = field(default_factory=dict)  # by path; unreadable ones are problems instead
     exceptions: tuple[Exception_, ...] = ()  # .lockstep/api-exceptions.yaml
     hadolint_config: tuple[str, str] | None = None  # (name, text) of the repository's .hadolint.yaml
+    limits: Limits = DEFAULT  # how much work one contract may cost (loading it, diffing it)
     base: Repo | None = None  # pull-request mode: the repository at the base ref
 
     def document(self, relative: str) -> Document | None:
@@ -101,16 +103,18 @@ class Repo:
     def with_files(self, files: Mapping[str, str]) -> Repo:
         """The repository as it would be with `files` (path -> new text) written: read from memory, nothing
         written, unchanged files not parsed again."""
-        changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo)
+        changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo, limits=self.limits)
         changed.base = self.base
         return changed
 
 
-def load_repo(root: Path, *, tree: Tree | None = None, memo: Memo | None = None, full: bool = True) -> Repo:
+def load_repo(
+    root: Path, *, tree: Tree | None = None, memo: Memo | None = None, full: bool = True, limits: Limits = DEFAULT
+) -> Repo:
     """Parse everything lockstep reads under `root` (from `tree`: the disk by default); problems become
     findings, never exceptions. `full=False` reads only what a base ref must provide: the manifest, locks,
     ledgers and contracts."""
-    repo = Repo(root, tree or DiskTree(root), memo or Memo())
+    repo = Repo(root, tree or DiskTree(root), memo or Memo(), limits=limits)
     doc = _yaml(repo, layout.PLATFORM, "platform")
     if doc is None:
         raise UsageError(f"{root}: not a lockstep repository ({layout.PLATFORM} not found)")
@@ -248,16 +252,18 @@ def _contract(repo: Repo, relative: str) -> None:
         return
     repo.present.add(relative)
     try:
-        spec = repo.memo.parsed(("contract", relative), raw, lambda: loader.load_tree(repo.tree, relative))
+        spec = repo.memo.parsed(
+            ("contract", relative), raw, lambda: loader.load_tree(repo.tree, relative, limits=repo.limits)
+        )
         if len(spec.sources) > 1:  # it reads other files: those may have changed, load it again
-            spec = loader.load_tree(repo.tree, relative)
+            spec = loader.load_tree(repo.tree, relative, limits=repo.limits)
     except LoadError as error:
         repo.problems.append(error.finding)
         return
     repo.contracts[relative] = spec
 
 
-def load_at(root: Path, ref: str, *, full: bool = True) -> Repo | None:
+def load_at(root: Path, ref: str, *, full: bool = True, limits: Limits = DEFAULT) -> Repo | None:
     """The repository as it was at git `ref`, read from git (nothing is written to disk); None where lockstep did
     not manage it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts).
     Where `root` is a folder of a larger repository, that folder of the ref is read."""
@@ -269,22 +275,24 @@ def load_at(root: Path, ref: str, *, full: bool = True) -> Repo | None:
                 return None
         except LoadError:
             pass  # a manifest that cannot be read: load_repo reports it
-        return load_repo(root, tree=tree, full=full)
+        return load_repo(root, tree=tree, full=full, limits=limits)
     finally:
         tree.close()
 
 
-def load_for_validation(root: Path, *, base: str | None = None, head: str | None = None) -> Repo:
+def load_for_validation(
+    root: Path, *, base: str | None = None, head: str | None = None, limits: Limits = DEFAULT
+) -> Repo:
     """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it."""
     if head is None:
-        repo = load_repo(root)
+        repo = load_repo(root, limits=limits)
     else:
-        found = load_at(root, head)
+        found = load_at(root, head, limits=limits)
         if found is None:
             raise UsageError(f"{head}: {layout.PLATFORM} not found at that ref")
         repo = found
     if base is not None:
-        repo.base = load_at(root, base, full=False)
+        repo.base = load_at(root, base, full=False, limits=limits)
     return repo
 
 

@@ -8,10 +8,16 @@ from pathlib import Path
 
 from generator import validators
 from generator.findings import Finding
+from generator.openapi.limits import DEFAULT, Limits
 from generator.repository import load_for_validation
 
 
 def run(
-    root: Path, families: Iterable[str] = validators.FAMILIES, *, base: str | None = None, head: str | None = None
+    root: Path,
+    families: Iterable[str] = validators.FAMILIES,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    limits: Limits = DEFAULT,
 ) -> list[Finding]:
-    return validators.check(load_for_validation(root, base=base, head=head), families)
+    return validators.check(load_for_validation(root, base=base, head=head, limits=limits), families)

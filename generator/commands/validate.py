@@ -9,15 +9,25 @@ from pathlib import Path
 from generator import report, validation, validators
 from generator.errors import UsageError
 from generator.findings import Level, at_or_above
+from generator.openapi.limits import DEFAULT, Limits
 
 
 def run(
-    root: Path, families: Sequence[str] | None, base: str | None, head: str | None, fmt: str, fail_on: Level
+    root: Path,
+    families: Sequence[str] | None,
+    base: str | None,
+    head: str | None,
+    fmt: str,
+    fail_on: Level,
+    limits: tuple[int, int] = (DEFAULT.findings, DEFAULT.nodes),
 ) -> int:
+    """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes)."""
     unknown = [name for name in families or () if name not in validators.FAMILIES]
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
-    findings = validation.run(root, families or tuple(validators.FAMILIES), base=base, head=head)
+    findings = validation.run(
+        root, families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits(*limits)
+    )
     sys.stdout.write(report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0
 

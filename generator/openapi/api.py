@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.findings import Finding, sort_findings
 from generator.openapi import exceptions, loader
 from generator.openapi.differ import diff
+from generator.openapi.limits import DEFAULT, Limits
 
 
 def diff_files(
@@ -17,9 +18,10 @@ def diff_files(
     exceptions_file: Path | None = None,
     cwd: Path = Path("."),
     today: datetime.date | None = None,
+    limits: Limits = DEFAULT,
 ) -> list[Finding]:
     today = today or datetime.date.today()
-    findings = diff(loader.load(base, cwd=cwd), loader.load(head, cwd=cwd), today)
+    findings = diff(loader.load(base, cwd=cwd, limits=limits), loader.load(head, cwd=cwd, limits=limits), today, limits)
     if exceptions_file is not None:
         accepted = exceptions.read(exceptions_file)
         findings = exceptions.apply(findings, accepted, str(exceptions_file), today)

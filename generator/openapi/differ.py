@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.findings import Finding, Rule, sort_findings
 from generator.openapi import rules
+from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
 from generator.openapi.schema_diff import SchemaDiff
 from generator.openapi.walk import Context, Node
@@ -49,11 +50,29 @@ def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | 
 
 
 class Differ:
-    def __init__(self, base: Spec, head: Spec, today: datetime.date) -> None:
-        self.ctx = Context(base, head)
+    def __init__(self, base: Spec, head: Spec, today: datetime.date, limits: Limits = DEFAULT) -> None:
+        self.ctx = Context(base, head, limits.findings)
         self.today = today
 
     def run(self) -> list[Finding]:
+        """The findings, within the limits: past the findings cap the rest are counted, and a document nested
+        too deeply to compare stops the comparison; either way one `api.limit` finding says so."""
+        try:
+            self._walk()
+        except RecursionError:
+            self._limit(f"{self.ctx.head.root.name} is nested too deeply to compare; nothing further was compared")
+        if self.ctx.dropped:
+            self._limit(
+                f"{self.ctx.dropped} more finding(s) not shown: a comparison reports at most "
+                f"{self.ctx.max_findings} (--max-findings)"
+            )
+        return sort_findings(self.ctx.findings)
+
+    def _limit(self, message: str) -> None:
+        root = self.ctx.head.root
+        self.ctx.findings.append(rules.LIMIT.at(root.name, 1, 1, message))
+
+    def _walk(self) -> None:
         base_paths = _paths(self.ctx, "base", self.ctx.base)
         head_paths = _paths(self.ctx, "head", self.ctx.head)
         for key, (template, item) in base_paths.items():
@@ -77,7 +96,6 @@ class Differ:
                     self._operation(
                         f"{method.upper()} {head_template}", template, head_template, item, old, head_item, new
                     )
-        return sort_findings(self.ctx.findings)
 
     def _same_path_parameters(self, old: Node, new: Node) -> bool:
         a, b = old.child("parameters"), new.child("parameters")
@@ -260,6 +278,6 @@ class Differ:
             self.ctx.emit(rule, f"response {status}: header `{name}` is no longer sent", header or old, label)
 
 
-def diff(base: Spec, head: Spec, today: datetime.date | None = None) -> list[Finding]:
+def diff(base: Spec, head: Spec, today: datetime.date | None = None, limits: Limits = DEFAULT) -> list[Finding]:
     """Every breaking (error), risky (warning) and informative change from `base` to `head`."""
-    return Differ(base, head, today or datetime.date.today()).run()
+    return Differ(base, head, today or datetime.date.today(), limits).run()

@@ -21,7 +21,8 @@ import yaml
 
 from generator import gitrefs
 from generator.errors import LoadError, UsageError
-from generator.findings import Rule
+from generator.findings import Rule, excerpt
+from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.positions import Lines
 from generator.tree import DiskTree, Tree, read_text
 
@@ -70,10 +71,10 @@ class Spec:
         return self.root if relative == self.root_file else self.sources.get(relative)
 
 
-def _fast_yaml(text: str) -> Any:
-    """yaml-rs (Rust, YAML 1.2, about 25 times faster than PyYAML's C loader on large contracts); None when
-    it is missing, fails, or the text uses merge keys (`<<`, which YAML 1.2 does not have): PyYAML then reads
-    the text, and says where an error is."""
+def _fast_yaml(text: str, nodes: int) -> Any:
+    """yaml-rs (Rust, YAML 1.2, about 25 times faster than PyYAML's C loader on large contracts), with its alias
+    expansion capped at `nodes`; None when it is missing, fails, or the text uses merge keys (`<<`, which YAML
+    1.2 does not have): PyYAML then reads the text, and says where an error is."""
     if "<<" in text:
         return None
     try:
@@ -81,24 +82,62 @@ def _fast_yaml(text: str) -> Any:
     except ImportError:
         return None
     try:
-        return yaml_rs.loads(text)
-    except Exception:  # any failure: PyYAML reads the text and reports the error
+        return yaml_rs.loads(text, alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=nodes))
+    except Exception:  # any failure: PyYAML reads the text, within the same budget, and reports the error
         return None
 
 
-def _parse(text: str, name: str) -> Any:
+def _expanded(node: yaml.Node, budget: int) -> bool:
+    """True when `node` expands to at most `budget` values (an alias counts every time it is used)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        children = (
+            [part for pair in current.value for part in pair]
+            if isinstance(current, yaml.MappingNode)
+            else current.value
+            if isinstance(current, yaml.SequenceNode)
+            else []
+        )
+        if not done:
+            stack.append((current, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        sizes[id(current)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if sizes[id(current)] > budget:
+            return False
+    return True
+
+
+def _slow_yaml(text: str, name: str, nodes: int) -> Any:
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if not _expanded(node, nodes):
+            raise LoadError(SYNTAX.at(name, 1, 1, f"expands to more than {nodes} values through YAML aliases"))
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str, name: str, nodes: int = DEFAULT.nodes) -> Any:
     try:
         if text.lstrip().startswith(("{", "[")):
             return json.loads(text)
-        fast = _fast_yaml(text)
-        if fast is not None:
-            return fast
-        return yaml.load(text, Loader=_YAML_LOADER)
+        fast = _fast_yaml(text, nodes)
+        return fast if fast is not None else _slow_yaml(text, name, nodes)
+    except RecursionError:
+        raise LoadError(SYNTAX.at(name, 1, 1, "nested too deeply")) from None
     except (ValueError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else getattr(error, "lineno", None) or 1
         reason = getattr(error, "problem", None) or getattr(error, "msg", None) or str(error)
-        raise LoadError(SYNTAX.at(name, line, 1, f"not valid YAML or JSON: {reason}")) from None
+        raise LoadError(SYNTAX.at(name, line, 1, f"not valid YAML or JSON: {excerpt(reason, 200)}")) from None
 
 
 def refs_in(data: Any) -> Iterator[str]:
@@ -127,7 +166,7 @@ def _read(tree: Tree, path: str, name: str) -> str | None:
         raise LoadError(replace(error.finding, file=name)) from None
 
 
-def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "") -> Spec:
+def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "", limits: Limits = DEFAULT) -> Spec:
     """The contract at `path` in `tree` (named `name` in findings) and every file its `$ref`s reach inside the
     tree (named beside `name`, after its `prefix` such as `REF:`). LoadError when the contract itself cannot be
     read, parsed, or is not OpenAPI 3.x."""
@@ -135,7 +174,7 @@ def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "") 
     text = _read(tree, path, name)
     if text is None:
         raise LoadError(SYNTAX.at(name, 1, 1, "no such file"))
-    data = _parse(text, name)
+    data = _parse(text, name, limits.nodes)
     if not isinstance(data, dict) or not str(data.get("openapi", "")).startswith("3."):
         raise LoadError(NOT_OPENAPI.at(name, 1, 1, "not an OpenAPI 3.x document (no `openapi: 3.x` at the top)"))
     folder = PurePosixPath(path).parent
@@ -150,27 +189,27 @@ def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "") 
             if relative in spec.sources or relative == spec.root_file or inside.startswith(("../", "/")):
                 continue
             shown = posixpath.normpath((PurePosixPath(name[len(prefix) :]).parent / relative).as_posix())
-            other = _other_source(tree, inside, relative, prefix + shown)
+            other = _other_source(tree, inside, relative, prefix + shown, limits.nodes)
             if other is not None:
                 spec.sources[relative] = other
                 pending.append(other)
     return spec
 
 
-def _other_source(tree: Tree, inside: str, relative: str, name: str) -> Source | None:
+def _other_source(tree: Tree, inside: str, relative: str, name: str, nodes: int) -> Source | None:
     try:
         text = _read(tree, inside, name)
-        return None if text is None else Source(relative, name, _parse(text, name), text)
+        return None if text is None else Source(relative, name, _parse(text, name, nodes), text)
     except LoadError:
         return None  # its refs do not resolve: the differ says so where they are used
 
 
-def load(argument: str, *, cwd: Path = Path(".")) -> Spec:
+def load(argument: str, *, cwd: Path = Path("."), limits: Limits = DEFAULT) -> Spec:
     """`path/to/openapi.yaml`, or `REF:path` to read it (and the files it refers to) from git at REF."""
     path = cwd / argument
     if path.is_file():  # the document named (a link is followed); the files it refers to stay in its folder
         real = Path(os.path.realpath(path))
-        return load_tree(DiskTree(real.parent), real.name, argument)
+        return load_tree(DiskTree(real.parent), real.name, argument, limits=limits)
     ref, _, inside = argument.partition(":")
     if not ref or not inside:
         raise UsageError(f"{argument}: no such file (use REF:path to read a file from git)")
@@ -180,7 +219,7 @@ def load(argument: str, *, cwd: Path = Path(".")) -> Spec:
     try:
         if tree.read(inside, MAX_BYTES) is None:
             raise UsageError(f"{argument}: not found in git")
-        return load_tree(tree, inside, argument, prefix=f"{ref}:")
+        return load_tree(tree, inside, argument, prefix=f"{ref}:", limits=limits)
     finally:
         tree.close()
 

@@ -5,11 +5,16 @@ loaded without positions and a finding's JSON pointer is located afterwards in t
 for at the indentation of its parent's children (block YAML and pretty-printed JSON both indent that way),
 each array index by counting items, with regular expressions over the text (no per-line Python loop). A
 node written in flow style (`{a: 1}`, minified JSON) gets the line of its nearest located ancestor.
+
+Each block is indexed once (every key and item at its children's indentation), and lines are counted with a
+table of line starts, so that locating N findings costs about N lookups, not N scans of the text.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,10 +26,32 @@ _NOT_FOUND = -2  # indentation marker: the node was not located; its children ar
 _CONTENT = re.compile(r"\n( *)([^ \n#][^\n]*)")
 
 
+_PLAIN = r"(?:[^\s#'\"\-?:,\[\]{}]|-(?! ))[^\n]*?"  # a plain key: not a `- ` item, up to its first `: `
+_KEY_BODY = rf"(?:\"(?P<double>[^\"\n]*)\"|'(?P<single>[^'\n]*)'|(?P<plain>{_PLAIN}))[ \t]*:(?=[ \n]|\Z)"
+_KEY_HERE = re.compile(_KEY_BODY)
+
+
 @cache
-def _key(indent: int, token: str) -> re.Pattern[str]:
-    name = re.escape(token)
-    return re.compile(rf"\n {{{indent}}}(?:{name}|\"{name}\"|'{name}'):(?=[ \n]|\Z)")
+def _keys(indent: int) -> re.Pattern[str]:
+    """Every key written at exactly `indent` (its name in one of the three groups)."""
+    return re.compile(rf"\n {{{indent}}}{_KEY_BODY}")
+
+
+def _name(match: re.Match[str]) -> str:
+    for group in ("double", "single", "plain"):
+        found = match.group(group)
+        if found is not None:
+            return found
+    return ""  # pragma: no cover - one group always matches
+
+
+@dataclass
+class _Block:
+    """The children of one located node: each key's and each item's entry offset, and their indentation."""
+
+    indent: int
+    keys: dict[str, int] = field(default_factory=dict)
+    items: list[int] = field(default_factory=list)
 
 
 @cache
@@ -47,13 +74,17 @@ class Lines:
     def __init__(self, text: str) -> None:
         self.text = "\n" + text
         self._memo: dict[_PointerT, tuple[int, int]] = {}
+        self._blocks: dict[tuple[int, int, bool], _Block | None] = {}
+        self._starts: list[int] | None = None  # offsets of the newlines, made when a first line is asked for
 
     def locate(self, pointer: _PointerT, data: object) -> int:
         """1-based line of the node at `pointer` in `data` (the parsed text), or of its nearest located ancestor."""
         if not pointer:
             return 1
         offset = self._find(tuple(pointer), data)[0]
-        return max(self.text.count("\n", 0, offset + 1), 1)
+        if self._starts is None:
+            self._starts = [match.start() for match in re.finditer("\n", self.text)]
+        return max(bisect_right(self._starts, offset), 1)
 
     def _root(self) -> tuple[int, int]:
         first = _CONTENT.search(self.text)
@@ -82,37 +113,53 @@ class Lines:
     def _child(self, offset: int, indent: int, token: str, in_list: bool) -> tuple[int, int] | None:
         if indent == _NOT_FOUND:
             return None
+        block = self._block(offset, indent, in_list)
+        if block is None:
+            return None
+        if in_list:
+            index = int(token)
+            return (block.items[index], block.indent) if index < len(block.items) else None
+        found = block.keys.get(token)
+        return (found, block.indent) if found is not None else None
+
+    def _block(self, offset: int, indent: int, in_list: bool) -> _Block | None:
+        """Every child entry of the node whose entry line is at `offset`, found in one pass over its block."""
+        key = (offset, indent, in_list)
+        if key not in self._blocks:
+            self._blocks[key] = self._index(offset, indent, in_list)
+        return self._blocks[key]
+
+    def _index(self, offset: int, indent: int, in_list: bool) -> _Block | None:
         text = self.text
-        index = int(token) if in_list else None
-        count = -1
         start = 0
         child_indent: int | None = None
+        on_dash: _Block | None = None  # what the node's own `- ` line holds
         if offset >= 0:
             own = self._line(offset)
             stripped = own.lstrip(" ")
             level = len(own) - len(stripped)
             if stripped.startswith("- ") and level == indent:  # an item: its content starts on the dash line
                 child_indent, rest = level + 2, stripped[2:]
-                if index is None and _key(0, token).match("\n" + rest):
-                    return offset, child_indent
-                if index is not None and rest.startswith("- "):  # "- - x": a list in a list
-                    count += 1
-                    if count == index:
-                        return offset, child_indent
+                on_dash = _Block(child_indent)
+                if not in_list:
+                    here = _KEY_HERE.match(rest)
+                    if here is not None:
+                        on_dash.keys[_name(here)] = offset
+                elif rest.startswith("- "):  # "- - x": a list in a list
+                    on_dash.items.append(offset)
             newline = text.find("\n", offset + 1)
             start = len(text) if newline < 0 else newline
-        ending = _end(indent, index is not None).search(text, start)
+        ending = _end(indent, in_list).search(text, start)
         stop = ending.start() if ending is not None else len(text)
         if child_indent is None:
             first = _CONTENT.search(text, start, stop)
             if first is None:
                 return None
             child_indent = len(first.group(1))
-        if index is None:
-            match = _key(child_indent, token).search(text, start, stop)
-            return (match.start(), child_indent) if match is not None else None
-        for match in _item(child_indent).finditer(text, start, stop):
-            count += 1
-            if count == index:
-                return match.start(), child_indent
-        return None
+        block = on_dash or _Block(child_indent)
+        if in_list:
+            block.items += [match.start() for match in _item(child_indent).finditer(text, start, stop)]
+        else:
+            for match in _keys(child_indent).finditer(text, start, stop):
+                block.keys.setdefault(_name(match), match.start())
+        return block

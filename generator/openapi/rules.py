@@ -112,6 +112,13 @@ RESPONSE_VARIANT_ADDED = Rule(
 REMOTE_REF = Rule("api.remote-ref", "error", "`$ref`s point inside the contract's files, never to the network.")
 UNRESOLVED_REF = Rule("api.unresolved-ref", "error", "Every `$ref` resolves to a node that exists.")
 
+LIMIT = Rule(
+    "api.limit",
+    "error",
+    "A comparison stays within lockstep's limits (findings per pair of documents, nesting); past one it stops and "
+    "says what it left out.",
+)
+
 EXCEPTION_EXPIRED = Rule(
     "api.exception-expired", "error", "An entry of .lockstep/api-exceptions.yaml is past its expiry date."
 )
@@ -149,5 +156,6 @@ RULES: tuple[Rule, ...] = (
     RESPONSE_VARIANT_ADDED,
     REMOTE_REF,
     UNRESOLVED_REF,
+    LIMIT,
     EXCEPTION_EXPIRED,
 )

@@ -165,6 +165,7 @@ class SchemaDiff:
     def __init__(self, ctx: Context, operation: str) -> None:
         self.ctx, self.operation = ctx, operation
         self.active: set[tuple[int, int, str]] = set()  # pairs being compared, to stop at $ref cycles
+        self.done: set[tuple[int, int, str]] = set()  # pairs this operation reported: once, at their first place
         self.frames: list[tuple[str, list[tuple[Rule, Node, str]]]] = []  # findings of the pairs in progress
 
     def compare(self, base: Node | None, head: Node | None, direction: str, where: str) -> None:
@@ -174,6 +175,9 @@ class SchemaDiff:
         if old is None or new is None:
             return
         key = (id(old.node.value), id(new.node.value), direction)
+        if key in self.done:
+            return  # a finding per schema pair, not per path to it (a shared component, a diamond of $refs)
+        self.done.add(key)
         cached = self.ctx.pairs.get(key)
         if cached is not None:  # compared for another operation or place: the same findings, re-labelled
             for rule, node, suffix in cached:
@@ -335,7 +339,7 @@ class SchemaDiff:
             self._emit(rules.RESPONSE_BECAME_NULLABLE, f"{where} may now be null", new.node)
 
     def _children(self, old: View, new: View, direction: str, where: str) -> None:
-        for name in old.properties.keys() & new.properties.keys():
+        for name in [name for name in new.properties if name in old.properties]:  # in order: the first place wins
             hidden = self._read_only if direction == "request" else self._write_only  # not sent / not received
             if hidden(new.properties[name]) or hidden(old.properties[name]):
                 continue

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, Rule
 from generator.openapi import rules
+from generator.openapi.limits import DEFAULT
 from generator.openapi.loader import Pointer, Source, Spec, is_remote, refs_in, split_ref, walk
 from generator.yamlio import to_json_pointer
 
@@ -46,9 +47,10 @@ _REMOTE: RefKey = ("<remote>", ())
 class Context:
     """One comparison of two specs: resolution, findings, and memos."""
 
-    def __init__(self, base: Spec, head: Spec) -> None:
+    def __init__(self, base: Spec, head: Spec, max_findings: int = DEFAULT.findings) -> None:
         self.base, self.head = base, head
         self.findings: list[Finding] = []
+        self.max_findings, self.dropped = max_findings, 0
         self._reported: set[tuple[str, str, str]] = set()
         self._direct: dict[tuple[int, RefKey], list[RefKey]] = {}
         self._equal: dict[RefKey, bool] = {}
@@ -99,6 +101,9 @@ class Context:
 
     # --- findings ------------------------------------------------------------------------------
     def emit(self, rule: Rule, message: str, node: Node, operation: str | None) -> None:
+        if len(self.findings) >= self.max_findings:
+            self.dropped += 1
+            return
         self.findings.append(
             Finding(
                 rule.id,

@@ -89,7 +89,7 @@ def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -
         now, then = repo.contracts.get(service.api), base.contracts.get(service.api)
         if now is None or then is None or name not in lock.services or name not in was.services:
             continue  # missing or unreadable on either side: nothing to compare
-        found = diff(then, now, today)
+        found = diff(then, now, today, repo.limits)
         found = exceptions.apply(found, repo.exceptions, layout.API_EXCEPTIONS, today, service=name)
         before, after = was.services[name].version, lock.services[name].version
         breaking = [f for f in found if f.level == "error" and f.rule in _ENGINE]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from generator.findings import Finding, excerpt
 from generator.report import FINDINGS, sanitize
 
-HOSTILE = "x\x1b[2J\x00y\n::error file=a::owned\r\n::add-mask::secret\u2028<img src=x onerror=alert(1)> @admin [c](http://e)"
+HOSTILE = (
+    "x\x1b[2J\x00y\n::error file=a::owned\r\n::add-mask::secret\u2028<img src=x onerror=alert(1)> @admin [c](http://e)"
+)
 
 
 def _finding(message: str = HOSTILE, file: str = "a\nb.yaml") -> Finding:
