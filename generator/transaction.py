@@ -31,15 +31,19 @@ from pathlib import Path, PurePosixPath
 from generator.errors import Refused, UsageError
 
 JOURNAL = ".lockstep/transaction.json"
-LOCK_WAIT = 10.0  # seconds a writer waits for another one to finish
+LOCK_WAIT = 10.0  # seconds a writer waits for another one to finish ($LOCKSTEP_LOCK_WAIT sets another)
 _MARK = ".lockstep-"  # in the names of temporary files: `.platform.lock.yaml.lockstep-1a2b3c4d`
 
 Plan = list[tuple[str, str]]  # (target, its temporary file), repository paths
 
 
 @contextlib.contextmanager
-def locked(root: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+def locked(root: Path) -> Iterator[None]:
     """Hold the repository's writer lock, finishing or undoing an interrupted write first."""
+    try:
+        wait = float(os.environ.get("LOCKSTEP_LOCK_WAIT", LOCK_WAIT))
+    except ValueError:
+        raise UsageError("LOCKSTEP_LOCK_WAIT: not a number of seconds") from None
     try:
         handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
@@ -52,7 +56,7 @@ def locked(root: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise Refused(f"another lockstep command kept {root} locked for {wait:.0f} s; try again") from None
+                    raise Refused(f"another lockstep command kept {root} locked for {wait:g} s; try again") from None
                 time.sleep(0.05)
         recover(root)
         yield
