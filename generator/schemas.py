@@ -126,8 +126,9 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def validate(doc: Document, kind: str) -> list[Finding]:
-    """Schema findings for `doc` (empty when it was unparseable: its YAML problems say why)."""
-    if doc.data is None:
+    """Schema findings for `doc` (empty when it was unparseable: its YAML problems say why; a document that is
+    only `null` is checked like any other value)."""
+    if doc.data is None and any(p.level == "error" for p in doc.problems):
         return []
     findings: dict[Finding, None] = {}  # in order, once (one `required` error per missing key names them all)
     for error in _validator(kind).iter_errors(doc.data):
