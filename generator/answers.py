@@ -11,7 +11,6 @@ from typing import Any
 from generator import schemas, yamlio
 from generator.errors import LoadError, UsageError
 from generator.model import Environment
-from generator.tree import DiskTree
 
 DEFAULT_NAME = "logistics"
 DEFAULT_STRATEGY = "combined"
@@ -93,7 +92,7 @@ def parse_environments(text: str) -> list[str]:
 
 def read_config(path: Path) -> dict[str, Any]:
     """A YAML file of answers (the `answers:` block of .lockstep/answers.yaml, or that whole file)."""
-    doc = yamlio.load(DiskTree(Path("."), contained=False), str(path))
+    doc = yamlio.load_named(path)
     if doc is None:
         raise UsageError(f"{path}: config file not found")
     if isinstance(doc.data, dict) and doc.data.get("kind") == "Answers":

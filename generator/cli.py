@@ -234,18 +234,26 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _say(message: str) -> None:
+    """One line on stderr, whatever the message quotes (an option's value, a file's name): control characters
+    escaped, length capped."""
+    from generator.report.sanitize import text
+
+    print(text(message), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except (UsageError, LoadError) as error:
-        print(f"lockstep: error: {error}", file=sys.stderr)
+        _say(f"lockstep: error: {error}")
         return 2
     except Refused as error:
-        print(f"lockstep: {error}", file=sys.stderr)
+        _say(f"lockstep: {error}")
         return 1
     except OSError as error:  # a path that cannot be read or written
-        print(f"lockstep: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        _say(f"lockstep: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return 2
     except KeyboardInterrupt:
         print("lockstep: interrupted", file=sys.stderr)
@@ -253,8 +261,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line for the user, the traceback on request
         if os.environ.get("LOCKSTEP_DEBUG"):
             raise
-        print(
-            f"lockstep: internal error: {type(error).__name__}: {error} (set LOCKSTEP_DEBUG=1 for the traceback)",
-            file=sys.stderr,
-        )
+        _say(f"lockstep: internal error: {type(error).__name__}: {error} (set LOCKSTEP_DEBUG=1 for the traceback)")
         return 3

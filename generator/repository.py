@@ -87,14 +87,14 @@ class Repo:
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
 
-    def hadolint(self) -> list[hadolint.Report] | str:
-        """hadolint's reports on every Dockerfile, or why it could not run; each text is linted once."""
+    def hadolint(self) -> list[hadolint.Report] | hadolint.Unavailable:
+        """hadolint's reports on every Dockerfile, or why there are none; each text is linted once."""
         config = self.hadolint_config[1] if self.hadolint_config else ""
         texts = {d.path: d.text for d in self.dockerfiles.values()}
         todo = {path: text for path, text in texts.items() if (path, text, config) not in self.memo.hadolint}
         if todo:
             found = hadolint.lint(todo, self.hadolint_config)
-            if isinstance(found, str):
+            if isinstance(found, hadolint.Unavailable):
                 return found
             for path, text in todo.items():
                 self.memo.hadolint[(path, text, config)] = [r for r in found if r.file == path]
@@ -293,6 +293,30 @@ def load_for_validation(
         repo = found
     if base is not None:
         repo.base = load_at(root, base, full=False, limits=limits)
+    return repo
+
+
+def owned(relative: str) -> bool:
+    """The files lockstep writes and its operations read: the manifest, locks, rollback records, the ledger,
+    the answers."""
+    parts = relative.split("/")
+    return (
+        relative in (layout.PLATFORM, layout.ANSWERS)
+        or (len(parts) == 2 and parts[0] == layout.RELEASES_DIR)
+        or (
+            len(parts) == 3
+            and parts[0] == layout.ENVIRONMENTS_DIR
+            and parts[2] in ("platform.lock.yaml", "rollbacks.yaml")
+        )
+    )
+
+
+def require_loaded(repo: Repo) -> Repo:
+    """The repository, when every file lockstep owns loaded; LoadError naming the first that did not (status
+    and the writers never work from, or write over, a file they could not read)."""
+    for problem in repo.problems:
+        if problem.level == "error" and owned(problem.file):
+            raise LoadError(problem)
     return repo
 
 

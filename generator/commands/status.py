@@ -7,9 +7,9 @@ from pathlib import Path
 
 from generator import report
 from generator.operations.status import status
-from generator.repository import load_repo
+from generator.repository import load_repo, require_loaded
 
 
 def run(root: Path, fmt: str) -> int:
-    sys.stdout.write(report.STATUS[fmt](status(load_repo(root))))
+    sys.stdout.write(report.STATUS[fmt](status(require_loaded(load_repo(root)))))
     return 0

@@ -11,7 +11,7 @@ import datetime
 import re
 from typing import Any
 
-from generator.findings import Finding, Rule, sort_findings
+from generator.findings import Finding, Rule, excerpt, sort_findings
 from generator.openapi import rules
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
@@ -39,14 +39,16 @@ def _paths(ctx: Context, side: str, spec: Spec) -> dict[str, tuple[str, Node]]:
     return found
 
 
-def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | None:
+def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | str | None:
+    """The date the operation may be removed after; the text as written when it is not a date (then no date
+    has passed: removing the operation is breaking)."""
     raw = operation.get("x-sunset", item.get("x-sunset"))
     if isinstance(raw, (datetime.date, datetime.datetime)):
         return raw if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime) else raw.date()
     try:
         return datetime.date.fromisoformat(str(raw)[:10]) if raw is not None else None
     except ValueError:
-        return None
+        return excerpt(raw)
 
 
 class Differ:
@@ -105,7 +107,14 @@ class Differ:
     def _removed(self, label: str, operation: Node, item: Node) -> None:
         deprecated = operation.value.get("deprecated") is True or item.value.get("deprecated") is True
         sunset = _sunset(operation.value, item.value)
-        if deprecated and sunset is not None and sunset > self.today:
+        if deprecated and isinstance(sunset, str):
+            self.ctx.emit(
+                rules.REMOVED_BEFORE_SUNSET,
+                f"{label} was removed; its x-sunset `{sunset}` is not a date (YYYY-MM-DD)",
+                operation,
+                label,
+            )
+        elif deprecated and isinstance(sunset, datetime.date) and sunset > self.today:
             self.ctx.emit(
                 rules.REMOVED_BEFORE_SUNSET, f"{label} was removed before its sunset date {sunset}", operation, label
             )

@@ -12,7 +12,6 @@ from generator.errors import UsageError
 from generator.findings import Finding, excerpt
 from generator.openapi.differ import shape
 from generator.openapi.rules import EXCEPTION_EXPIRED as EXPIRED
-from generator.tree import DiskTree
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def entries(doc: yamlio.Document) -> tuple[Exception_, ...]:
 
 def read(path: Path) -> tuple[Exception_, ...]:
     """An accept-list named on the command line; LoadError at its first YAML or schema problem."""
-    doc = yamlio.load(DiskTree(Path("."), contained=False), str(path))
+    doc = yamlio.load_named(path)
     if doc is None:
         raise UsageError(f"{path}: no such file")
     schemas.require_valid(doc, "api-exceptions")

@@ -9,7 +9,6 @@ and never from outside it. Every file a contract reaches is read when it is load
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from generator.errors import LoadError, UsageError
 from generator.findings import Rule, excerpt
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.positions import Lines
-from generator.tree import DiskTree, Tree, read_text
+from generator.tree import Tree, named, read_text
 
 SYNTAX = Rule("api.syntax", "error", "An API contract is valid YAML or JSON.")
 NOT_OPENAPI = Rule(
@@ -207,9 +206,9 @@ def _other_source(tree: Tree, inside: str, relative: str, name: str, nodes: int)
 def load(argument: str, *, cwd: Path = Path("."), limits: Limits = DEFAULT) -> Spec:
     """`path/to/openapi.yaml`, or `REF:path` to read it (and the files it refers to) from git at REF."""
     path = cwd / argument
-    if path.is_file():  # the document named (a link is followed); the files it refers to stay in its folder
-        real = Path(os.path.realpath(path))
-        return load_tree(DiskTree(real.parent), real.name, argument, limits=limits)
+    if path.is_file():  # the document named, and the files it refers to, all in its folder
+        folder, name = named(path)
+        return load_tree(folder, name, argument, limits=limits)
     ref, _, inside = argument.partition(":")
     if not ref or not inside:
         raise UsageError(f"{argument}: no such file (use REF:path to read a file from git)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from generator.report.sanitize import capped
 from generator.report.summary import summarize
 
 if TYPE_CHECKING:
@@ -12,4 +13,5 @@ if TYPE_CHECKING:
 
 
 def render(findings: list[Finding]) -> str:
-    return json.dumps({"findings": [f.as_dict() for f in findings], "summary": summarize(findings)}, indent=2) + "\n"
+    rows = [{**f.as_dict(), "message": capped(f.message)} for f in findings]
+    return json.dumps({"findings": rows, "summary": summarize(findings)}, indent=2) + "\n"

