@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from generator import gitrefs, hadolint, layout, schemas, yamlio
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
-from generator.findings import Finding
+from generator.findings import Finding, Rule
 from generator.makefile import DefaultPort, default_port
 from generator.model import Environment, Lock, Platform, Release, Rollbacks
 from generator.openapi import exceptions, loader
@@ -28,6 +28,11 @@ from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
 
 T = TypeVar("T")
+MAX_PROBLEMS = 100  # load problems listed per file
+MANY_PROBLEMS = Rule(
+    "schema.many-problems", "error", "A file's load problems are listed up to 100; the rest are counted in one finding."
+)
+RULES: tuple[Rule, ...] = (MANY_PROBLEMS,)
 
 
 @dataclass(frozen=True)
@@ -212,8 +217,16 @@ def _parse_yaml(raw: bytes, relative: str, kind: str) -> Document:
     found = schemas.validate(doc, kind)
     if any(f.level == "error" for f in found):
         doc.data = None
-    doc.problems.extend(found)
+    doc.problems = _at_most(doc.problems + found, relative)
     return doc
+
+
+def _at_most(problems: list[Finding], relative: str) -> list[Finding]:
+    """A file's first MAX_PROBLEMS problems, and one that counts the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], MANY_PROBLEMS.at(relative, 1, 1, f"{rest} more problem(s) in this file")]
 
 
 def _text(repo: Repo, relative: str, *, implied: bool = False) -> str | None:
@@ -298,10 +311,11 @@ def load_for_validation(
 
 def owned(relative: str) -> bool:
     """The files lockstep writes and its operations read: the manifest, locks, rollback records, the ledger,
-    the answers."""
+    the answers (and the folders they are in)."""
     parts = relative.split("/")
     return (
-        relative in (layout.PLATFORM, layout.ANSWERS)
+        relative in (layout.PLATFORM, layout.ANSWERS, layout.RELEASES_DIR, layout.ENVIRONMENTS_DIR)
+        or (len(parts) == 2 and parts[0] == layout.ENVIRONMENTS_DIR)
         or (len(parts) == 2 and parts[0] == layout.RELEASES_DIR)
         or (
             len(parts) == 3

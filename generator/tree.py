@@ -21,7 +21,9 @@ from generator.findings import Rule
 
 UNREADABLE = Rule("file.unreadable", "error", "Every file lockstep reads can be read, as UTF-8 text.")
 TOO_LARGE = Rule(
-    "file.too-large", "error", "Every file lockstep reads is within its size limit (4 MiB, API contracts 64 MiB)."
+    "file.too-large",
+    "error",
+    "Every file lockstep reads is within its limits (1 MiB and 20,000 lines; API contracts 64 MiB).",
 )
 SYMLINK = Rule(
     "file.symlink",
@@ -31,7 +33,8 @@ SYMLINK = Rule(
 )
 RULES: tuple[Rule, ...] = (UNREADABLE, TOO_LARGE, SYMLINK)
 
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 1024 * 1024  # any file lockstep reads but API contracts
+MAX_LINES = 20_000  # lines of a YAML file lockstep parses itself (each costs a strict, positioned parse)
 
 
 class Tree(Protocol):
@@ -85,6 +88,8 @@ class DiskTree:
 
     def _inside(self, relative: str) -> str:
         """The real path of `relative`; LoadError when a link takes it out of the folder."""
+        if "\0" in relative:
+            raise LoadError(UNREADABLE.at(relative.replace("\0", "\\0"), 1, 1, "no file has a NUL in its name"))
         real = os.path.realpath(self.root / relative)
         if real != self._real and not real.startswith(self._real.rstrip(os.sep) + os.sep):
             raise outside(relative)

@@ -27,7 +27,7 @@ import yaml
 
 from generator.errors import LoadError
 from generator.findings import Finding, Level, Rule, excerpt
-from generator.tree import Tree, decode, named
+from generator.tree import MAX_LINES, TOO_LARGE, Tree, decode, named
 
 try:  # the C loader composes several times faster; marks are the same
     _Loader: type = yaml.CSafeLoader
@@ -217,6 +217,9 @@ def _loader_error(doc: Document, error: yaml.YAMLError) -> None:
 def loads(text: str, path: str) -> Document:
     """Parse one YAML document strictly; problems are findings on the returned Document."""
     doc = Document(path)
+    if text.count("\n") > MAX_LINES:  # the work is per node: bound it before composing
+        doc.problems.append(TOO_LARGE.at(path, 1, 1, f"more than {MAX_LINES} lines"))
+        return doc
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as error:

@@ -75,9 +75,9 @@ def test_the_limit_applies_to_a_file_already_read_under_a_larger_one(tmp_path: P
         tree.read("big.yaml", limit=50)
 
 
-def test_the_default_limit_is_four_mebibytes(tmp_path: Path) -> None:
+def test_the_default_limit_is_one_mebibyte(tmp_path: Path) -> None:
     tree = _tree(tmp_path, {"ok.yaml": b"x" * MAX_BYTES, "big.yaml": b"x" * (MAX_BYTES + 1)})
-    assert MAX_BYTES == 4 * 1024 * 1024
+    assert MAX_BYTES == 1024 * 1024
     assert tree.read("ok.yaml") is not None
     with pytest.raises(LoadError, match=f"larger than {MAX_BYTES} bytes"):
         tree.read("big.yaml")

@@ -101,3 +101,11 @@ def test_write_atomic_gives_new_files_the_usual_mode_and_keeps_existing_ones(tmp
     target.chmod(0o640)
     yamlio.write_atomic(target, "a: 2\n")
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_file_of_too_many_lines_is_refused_before_it_is_parsed() -> None:
+    from generator.tree import MAX_LINES
+
+    doc = yamlio.loads("a: 1\n" + "# note\n" * MAX_LINES, "big.yaml")
+    assert doc.data is None
+    assert [(p.rule, p.message) for p in doc.problems] == [("file.too-large", f"more than {MAX_LINES} lines")]

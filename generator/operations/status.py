@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.operations.promote import newer_platform, newer_services
-from generator.repository import Repo, platform_of
+from generator.repository import Repo, lock_of, platform_of
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Status:
 
 def status(repo: Repo) -> Status:
     platform = platform_of(repo)
-    locks = [repo.locks.get(name) for name in platform.path]
+    locks = [lock_of(repo, name) for name in platform.path]
     rows = tuple(
         (
             service,

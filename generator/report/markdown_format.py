@@ -23,7 +23,7 @@ def render(findings: list[Finding]) -> str:
     ]
     lines += [
         f"| {f.level} | `{text(f.rule).replace('`', '')}` | {markdown(f.operation or '')} | "
-        f"`{text(f.file).replace('`', '')}:{f.line}` | {markdown(f.message)} |"
+        f"`{text(f.file).replace('`', '').replace('|', chr(92) + '|')}:{f.line}` | {markdown(f.message)} |"
         for f in findings
     ]
     return "\n".join(lines) + "\n"

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator import schemas, tree, yamlio
+from generator import repository, schemas, tree, yamlio
 from generator.findings import Finding, Rule
 from generator.openapi import loader
 from generator.repository import Repo
 
 INPUTS: tuple[str, ...] = ("*",)
-RULES: tuple[Rule, ...] = (*tree.RULES, *yamlio.RULES, *schemas.RULES, *loader.RULES)
+RULES: tuple[Rule, ...] = (*tree.RULES, *yamlio.RULES, *schemas.RULES, *loader.RULES, *repository.RULES)
 
 
 def check(repo: Repo) -> Iterable[Finding]:

@@ -69,6 +69,12 @@ CASES = [
     Case("file.unreadable", DEV_LOCK, None, _write(DEV_LOCK, b"apiVersion: \xff\xfe\n")),
     Case("file.too-large", STAGE_LOCK, None, _write(STAGE_LOCK, b"# padding\n" * 500_000)),
     Case("file.symlink", STAGE_LOCK, None, _link_outside(STAGE_LOCK)),
+    Case(
+        "schema.many-problems",
+        STAGE_LOCK,
+        None,
+        lambda r: edit(r, STAGE_LOCK, "kind: Lock\n", "kind: Lock\n" + "".join(f"k{i}: 1\n" for i in range(150))),
+    ),
     Case("api.syntax", CONTRACT_C, "info: x: y", _write(CONTRACT_C, b"openapi: 3.1.0\ninfo: x: y\n")),
     Case("api.not-openapi", CONTRACT_C, None, _write(CONTRACT_C, b"swagger: '2.0'\n")),
     Case(
