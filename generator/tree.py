@@ -23,7 +23,7 @@ UNREADABLE = Rule("file.unreadable", "error", "Every file lockstep reads can be 
 TOO_LARGE = Rule(
     "file.too-large",
     "error",
-    "Every file lockstep reads is within its limits (1 MiB and 20,000 lines; API contracts 64 MiB).",
+    "Every file lockstep reads is within its limits (1 MiB, 20,000 lines and flow items; API contracts 64 MiB).",
 )
 SYMLINK = Rule(
     "file.symlink",
@@ -34,7 +34,7 @@ SYMLINK = Rule(
 RULES: tuple[Rule, ...] = (UNREADABLE, TOO_LARGE, SYMLINK)
 
 MAX_BYTES = 1024 * 1024  # any file lockstep reads but API contracts
-MAX_LINES = 20_000  # lines of a YAML file lockstep parses itself (each costs a strict, positioned parse)
+MAX_LINES = 20_000  # lines and flow items (`,`) of a YAML file lockstep parses itself: each node costs a strict parse
 
 
 class Tree(Protocol):

@@ -217,8 +217,8 @@ def _loader_error(doc: Document, error: yaml.YAMLError) -> None:
 def loads(text: str, path: str) -> Document:
     """Parse one YAML document strictly; problems are findings on the returned Document."""
     doc = Document(path)
-    if text.count("\n") > MAX_LINES:  # the work is per node: bound it before composing
-        doc.problems.append(TOO_LARGE.at(path, 1, 1, f"more than {MAX_LINES} lines"))
+    if text.count("\n") + text.count(",") > MAX_LINES:  # the work is per node: bound it before composing
+        doc.problems.append(TOO_LARGE.at(path, 1, 1, f"more than {MAX_LINES} lines and flow items"))
         return doc
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))

@@ -98,6 +98,7 @@ def test_a_second_writer_waits_then_stops_with_one_line(default_repo: Path) -> N
 # --- concurrent writers -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # twenty real processes
 def test_twenty_concurrent_bumps_are_each_applied_or_refused_never_lost(new_repo: Callable[..., Path]) -> None:
     names = [f"s{i:02d}" for i in range(20)]
     repo = new_repo("--services", ",".join(f"{n}:python" for n in names))
@@ -148,6 +149,7 @@ def _scratch_of(pid: int) -> list[str]:
     return [name for name in os.listdir(tempfile.gettempdir()) if re.match(rf"\.?lockstep-[a-z]+-{pid}-", name)]
 
 
+@pytest.mark.slow  # a killed process and a rerun per case
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_killed_writer_leaves_every_file_old_or_new(

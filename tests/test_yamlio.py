@@ -108,4 +108,8 @@ def test_a_file_of_too_many_lines_is_refused_before_it_is_parsed() -> None:
 
     doc = yamlio.loads("a: 1\n" + "# note\n" * MAX_LINES, "big.yaml")
     assert doc.data is None
-    assert [(p.rule, p.message) for p in doc.problems] == [("file.too-large", f"more than {MAX_LINES} lines")]
+    assert [(p.rule, p.message) for p in doc.problems] == [
+        ("file.too-large", f"more than {MAX_LINES} lines and flow items")
+    ]
+    flow = yamlio.loads("{" + ", ".join(f"k{i}: 1" for i in range(MAX_LINES + 2)) + "}", "flow.yaml")
+    assert [p.rule for p in flow.problems] == ["file.too-large"]

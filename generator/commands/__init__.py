@@ -23,15 +23,16 @@ def writing(root: Path) -> Iterator[Repo]:
 
 
 def carry_out(repo: Repo, plan: Plan, *, dry_run: bool) -> list[str]:
-    """Print the plan; with `dry_run` its diff too. The plan is checked against every rule either way (a refused
-    change raises Refused: exit 1, nothing written), so a dry run exits as the real run would. Returns the paths
-    written (none on a dry run)."""
-    print(plan.summary)
+    """Check and write the plan, then say what was done; with `dry_run`, print the plan and its diff, then check
+    it. Either way a refused change raises Refused (exit 1, nothing written), so a dry run exits as the real run
+    would. Returns the paths written (none on a dry run)."""
     if dry_run:
+        print(plan.summary)
         sys.stdout.write(plan.change.diff(repo))
         plan.change.check(repo)
         return []
     written = plan.change.apply(repo)
+    print(plan.summary)  # only once it is true
     for relative in written:
         print(f"wrote {relative}")
     return written
