@@ -127,7 +127,6 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-findings",
         type=_positive,
-        default=1000,
         metavar="N",
         help="findings one pair of API contracts may give; the rest are counted in one api.limit finding "
         "(default: 1000)",
@@ -135,7 +134,6 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-nodes",
         type=_positive,
-        default=1_000_000,
         metavar="N",
         help="values an API contract may expand to through YAML aliases (default: 1000000)",
     )

@@ -9,7 +9,7 @@ from generator import report
 from generator.errors import UsageError
 from generator.findings import Level, at_or_above
 from generator.openapi import api, rules
-from generator.openapi.limits import DEFAULT, Limits
+from generator.openapi.limits import Limits
 
 
 def run(
@@ -18,12 +18,13 @@ def run(
     fmt: str,
     fail_on: Level,
     exceptions: Path | None,
-    limits: tuple[int, int] = (DEFAULT.findings, DEFAULT.nodes),
+    limits: tuple[int | None, int | None] = (None, None),
 ) -> int:
-    """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes)."""
+    """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
+    default)."""
     if not base or not head:
         raise UsageError("diff-api needs BASE and HEAD (files, or REF:path from git)")
-    findings = api.diff_files(base, head, exceptions_file=exceptions, limits=Limits(*limits))
+    findings = api.diff_files(base, head, exceptions_file=exceptions, limits=Limits.of(*limits))
     sys.stdout.write(report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import report, validation, validators
 from generator.errors import UsageError
 from generator.findings import Level, at_or_above
-from generator.openapi.limits import DEFAULT, Limits
+from generator.openapi.limits import Limits
 
 
 def run(
@@ -19,14 +19,15 @@ def run(
     head: str | None,
     fmt: str,
     fail_on: Level,
-    limits: tuple[int, int] = (DEFAULT.findings, DEFAULT.nodes),
+    limits: tuple[int | None, int | None] = (None, None),
 ) -> int:
-    """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes)."""
+    """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
+    default)."""
     unknown = [name for name in families or () if name not in validators.FAMILIES]
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
     findings = validation.run(
-        root, families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits(*limits)
+        root, families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits.of(*limits)
     )
     sys.stdout.write(report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0

@@ -11,5 +11,10 @@ class Limits:
     findings: int = 1000  # findings of one pair of documents; the rest are counted in one api.limit finding
     nodes: int = 1_000_000  # values one document may expand to through YAML aliases (an alias bomb stops here)
 
+    @classmethod
+    def of(cls, findings: int | None, nodes: int | None) -> Limits:
+        """The limits a command line asked for, the defaults for what it did not say."""
+        return cls(findings or cls.findings, nodes or cls.nodes)
+
 
 DEFAULT = Limits()

@@ -96,3 +96,16 @@ def test_twenty_thousand_removed_paths_are_reported_each_at_its_line(tmp_path: P
     for finding in found[::1000]:  # each at its operation, under its path
         assert finding.operation is not None and lines[finding.line - 1].strip() == '"get": {'
         assert lines[finding.line - 2].strip() == f'"{finding.operation.split()[1]}": {{'
+
+
+def test_the_limits_are_flags(tmp_path: Path) -> None:
+    from tests.conftest import run_lockstep
+
+    paths = {f"/p{i}": {"get": {"responses": {"200": {"description": "x"}}}} for i in range(5)}
+    (tmp_path / "a.json").write_text(json.dumps(document({}, paths)))
+    (tmp_path / "b.json").write_text(json.dumps(document({}, {})))
+    capped = run_lockstep("diff-api", tmp_path / "a.json", tmp_path / "b.json", "--max-findings", "2")
+    assert capped.code == 1 and "error api.limit: 3 more finding(s) not shown" in capped.out
+    assert run_lockstep("diff-api", tmp_path / "a.json", tmp_path / "b.json").out.count("api.operation-removed") == 5
+    bad = run_lockstep("validate", "--max-nodes", "0")
+    assert bad.code == 2 and "`0` is not a positive whole number" in bad.err
