@@ -50,8 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "level",
         nargs="?",
         choices=SEMVER_PARTS,
-        default="patch",
-        help="which part of the version goes up (default: patch)",
+        help="the part that goes up (default: patch; on trunk minor once the version is released)",
     )
     bump.add_argument("--version", dest="to", metavar="X.Y.Z", help="this exact version instead")
     _writer_options(bump)
@@ -66,12 +65,18 @@ def _parser() -> argparse.ArgumentParser:
             const=choice,
             help=f"a new {choice} platform version" + (" (default)" if choice == "minor" else ""),
         )
-    release.add_argument(
-        "--branch",
-        action="store_true",
-        help="commit the release, then make the git branch X.Y-release and tag platform-vX.Y.Z",
-    )
     _writer_options(release)
+
+    stamp = commands.add_parser("stamp", help="a platform version for what the first environment runs")
+    _writer_options(stamp)
+
+    tag = commands.add_parser("tag", help="the git tags and release branches of the released platform versions")
+    tag.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
+    tag.add_argument("--dry-run", action="store_true", help="say what would be made; make nothing")
+
+    remove = commands.add_parser("remove-service", help="retire a service along the promotion path")
+    remove.add_argument("name", metavar="NAME")
+    _writer_options(remove)
 
     promote = commands.add_parser("promote", help="move into ENV what the environment before it runs")
     promote.add_argument("environment", metavar="ENV")
@@ -92,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     _writer_options(rollback)
 
     status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
-    status.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
+    status.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     status.add_argument("--format", choices=report.STATUS, default="text")
 
     diff = commands.add_parser("diff-api", help="breaking changes between two OpenAPI documents")
@@ -105,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     _list_rules_option(diff, "API rule catalogue")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
-    validate.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
+    validate.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     _report_options(validate)
     validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
     validate.add_argument("--head", metavar="REF", help="with --base: validate this ref instead of the working tree")
@@ -156,8 +161,9 @@ def _list_rules_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def _writer_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
+    parser.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     parser.add_argument("--dry-run", action="store_true", help="print the change and check it; write nothing")
+    parser.add_argument("--commit", action="store_true", help="commit the files written, saying what moved")
 
 
 def _new(a: argparse.Namespace) -> int:
@@ -170,31 +176,49 @@ def _new(a: argparse.Namespace) -> int:
 def _add_service(a: argparse.Namespace) -> int:
     from generator.commands import add_service
 
-    return add_service.run(a.repo, a.name, a.language, a.port, dry_run=a.dry_run)
+    return add_service.run(a.repo, a.name, a.language, a.port, dry_run=a.dry_run, commit=a.commit)
 
 
 def _bump(a: argparse.Namespace) -> int:
     from generator.commands import bump
 
-    return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run)
+    return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit)
 
 
 def _release(a: argparse.Namespace) -> int:
     from generator.commands import release
 
-    return release.run(a.repo, a.level or "minor", branch=a.branch, dry_run=a.dry_run)
+    return release.run(a.repo, a.level or "minor", dry_run=a.dry_run, commit=a.commit)
+
+
+def _stamp(a: argparse.Namespace) -> int:
+    from generator.commands import stamp
+
+    return stamp.run(a.repo, dry_run=a.dry_run, commit=a.commit)
+
+
+def _tag(a: argparse.Namespace) -> int:
+    from generator.commands import tag
+
+    return tag.run(a.repo, dry_run=a.dry_run)
+
+
+def _remove_service(a: argparse.Namespace) -> int:
+    from generator.commands import remove_service
+
+    return remove_service.run(a.repo, a.name, dry_run=a.dry_run, commit=a.commit)
 
 
 def _promote(a: argparse.Namespace) -> int:
     from generator.commands import promote
 
-    return promote.run(a.repo, a.environment, a.version, a.service, dry_run=a.dry_run)
+    return promote.run(a.repo, a.environment, a.version, a.service, dry_run=a.dry_run, commit=a.commit)
 
 
 def _rollback(a: argparse.Namespace) -> int:
     from generator.commands import rollback
 
-    return rollback.run(a.repo, a.environment, a.to, a.service, dry_run=a.dry_run)
+    return rollback.run(a.repo, a.environment, a.to, a.service, dry_run=a.dry_run, commit=a.commit)
 
 
 def _status(a: argparse.Namespace) -> int:
@@ -224,6 +248,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add-service": _add_service,
     "bump": _bump,
     "release": _release,
+    "stamp": _stamp,
+    "tag": _tag,
+    "remove-service": _remove_service,
     "promote": _promote,
     "rollback": _rollback,
     "status": _status,

@@ -50,8 +50,8 @@ def init(root: Path) -> None:
 
 
 def commit(root: Path, message: str, paths: list[str] | None = None) -> None:
-    """Stage `paths` (default: everything) and commit exactly them."""
-    git(root, "add", "--", *(paths or ["."]))
+    """Stage `paths` (default: everything; removed files too) and commit exactly them."""
+    git(root, "add", "-A", "--", *(paths or ["."]))
     identity = () if has_identity(root) else _FALLBACK_IDENTITY
     git(root, *identity, "commit", "--quiet", "--no-verify", "-m", message, "--", *(paths or ["."]))
 
@@ -66,19 +66,26 @@ def ref_exists(root: Path, ref: str) -> bool:
     return _run(root, ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")).returncode == 0
 
 
-def check_new_refs(root: Path, branch: str, tag: str) -> None:
-    """Refuse before anything is written when the branch or tag exists, or `root` is not a git work tree."""
-    if _run(root, ("rev-parse", "--is-inside-work-tree")).stdout.strip() != "true":
-        raise UsageError(f"{root}: not a git repository (--branch makes a branch and a tag)")
-    for kind, name in (("branch", f"refs/heads/{branch}"), ("tag", f"refs/tags/{tag}")):
-        if ref_exists(root, name):
-            raise UsageError(f"git {kind} {name.split('/', 2)[2]} already exists")
-
-
-def create_branch_and_tag(root: Path, branch: str, tag: str, message: str) -> None:
-    git(root, "branch", branch)
+def create_tag(root: Path, tag: str, commit: str, message: str) -> None:
     identity = () if has_identity(root) else _FALLBACK_IDENTITY
-    git(root, *identity, "tag", "--annotate", "--message", message, tag)
+    git(root, *identity, "tag", "--annotate", "--message", message, "--end-of-options", tag, commit)
+
+
+def create_branch(root: Path, branch: str, commit: str) -> None:
+    git(root, "branch", "--end-of-options", branch, commit)
+
+
+def release_branches(root: Path) -> list[str]:
+    """The local branches named `X.Y-release`; empty outside git."""
+    found = _run(root, ("for-each-ref", "--format=%(refname:short)", "refs/heads/*-release"))
+    return sorted(str(found.stdout).split()) if found.returncode == 0 else []
+
+
+def added_in(root: Path, relative: str) -> str | None:
+    """The commit that added `relative` (on the first-parent history of HEAD); None when it is not committed."""
+    found = _run(root, ("log", "--first-parent", "--diff-filter=A", "--format=%H", "--", relative))
+    commits = str(found.stdout).split() if found.returncode == 0 else []
+    return commits[-1] if commits else None
 
 
 def check_ref(ref: str) -> str:
@@ -173,22 +180,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def file_history(root: Path, relative: str) -> list[str]:
-    """Every committed version of `relative` (newest first), read in one `git cat-file --batch`; empty outside
-    git. Used by `rollback` to learn which versions an environment ran; validate never walks history."""
+def file_history(root: Path, relative: str) -> list[tuple[str, str]]:
+    """Every committed version of `relative` with its commit (newest first), read in one `git cat-file --batch`;
+    empty outside git. Used by `rollback` and the rollback check of pull-request mode to learn which versions an
+    environment ran and what a version shipped; validate never walks history otherwise."""
     listing = _run(root, ("log", "--format=%H", "--", relative))
     if listing.returncode != 0 or not listing.stdout.strip():
         return []
     prefix = git(root, "rev-parse", "--show-prefix").strip()
-    requests = "".join(f"{sha}:{prefix}{relative}\n" for sha in listing.stdout.split())
+    commits = str(listing.stdout).split()
+    requests = "".join(f"{sha}:{prefix}{relative}\n" for sha in commits)
     result = _run(root, ("cat-file", "--batch"), binary=True, stdin=requests.encode())
-    contents, data = [], bytes(result.stdout)
-    while data:
+    versions, data = [], bytes(result.stdout)
+    for sha in commits:
         header, _, data = data.partition(b"\n")
         fields = header.split()
         if len(fields) != 3:  # "<name> missing": the file was deleted in that commit
             continue
         size = int(fields[2])
-        contents.append(data[:size].decode("utf-8", errors="replace"))
+        versions.append((sha, data[:size].decode("utf-8", errors="replace")))
         data = data[size + 1 :]
-    return contents
+    return versions

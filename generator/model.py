@@ -19,6 +19,7 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 class Environment:
     name: str
     mode: Mode
+    prerelease: bool = True  # may it run pre-release versions (the last environment may not, by default)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Service:
     api: str
     requires: Mapping[str, str] = field(default_factory=dict)  # service -> version range
     operations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service -> operationIds it calls
+    retired: bool = False  # being removed along the promotion path (lockstep remove-service)
 
 
 def _requirements(data: Mapping[str, Any]) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]]]:
@@ -56,6 +58,11 @@ class Platform:
         """True where platform versions exist (monolith and combined)."""
         return self.strategy != "independent"
 
+    def leaving(self, service: str) -> bool:
+        """True for a service being removed (retired), or already gone from the manifest."""
+        found = self.services.get(service)
+        return found is None or found.retired
+
     def environment(self, name: str) -> Environment | None:
         return next((env for env in self.environments if env.name == name), None)
 
@@ -75,12 +82,20 @@ class Platform:
         return cls(
             name=data["name"],
             strategy=data["strategy"],
-            environments=tuple(Environment(e["name"], e["mode"]) for e in data["environments"]),
+            environments=tuple(
+                Environment(e["name"], e["mode"], e.get("prerelease", index < len(data["environments"]) - 1))
+                for index, e in enumerate(data["environments"])
+            ),
             registry=data["registry"],
             services=_frozen(
                 {
                     name: Service(
-                        name, spec["language"], spec["port"], spec["api"], *_requirements(spec.get("requires", {}))
+                        name,
+                        spec["language"],
+                        spec["port"],
+                        spec["api"],
+                        *_requirements(spec.get("requires", {})),
+                        retired=spec.get("retired", False),
                     )
                     for name, spec in data["services"].items()
                 }

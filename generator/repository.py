@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator import gitrefs, hadolint, layout, schemas, yamlio
+from generator import gitrefs, hadolint, layout, schemas, versions, yamlio
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -55,6 +55,7 @@ class Memo:
     def __init__(self) -> None:
         self._parsed: dict[tuple[str, ...], tuple[bytes | str, Any]] = {}
         self.hadolint: dict[tuple[str, str, str], list[hadolint.Report]] = {}
+        self.shipped: dict[tuple[str, str], Spec | None] = {}  # (service, version) -> its contract then
 
     def parsed(self, key: tuple[str, ...], content: bytes | str, make: Callable[[], T]) -> T:
         """`make()`, or what it gave the last time `key` had this `content`."""
@@ -88,6 +89,8 @@ class Repo:
     hadolint_config: tuple[str, str] | None = None  # (name, text) of the repository's .hadolint.yaml
     limits: Limits = DEFAULT  # how much work one contract may cost (loading it, diffing it)
     base: Repo | None = None  # pull-request mode: the repository at the base ref
+    # pull-request mode: the contracts that the versions a lock goes back from and to shipped, by (service, version)
+    shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -105,9 +108,9 @@ class Repo:
                 self.memo.hadolint[(path, text, config)] = [r for r in found if r.file == path]
         return [report for path, text in texts.items() for report in self.memo.hadolint[(path, text, config)]]
 
-    def with_files(self, files: Mapping[str, str]) -> Repo:
-        """The repository as it would be with `files` (path -> new text) written: read from memory, nothing
-        written, unchanged files not parsed again."""
+    def with_files(self, files: Mapping[str, str | None]) -> Repo:
+        """The repository as it would be with `files` (path -> new text, None: removed) written: read from
+        memory, nothing written, unchanged files not parsed again."""
         changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo, limits=self.limits)
         changed.base = self.base
         return changed
@@ -306,7 +309,67 @@ def load_for_validation(
         repo = found
     if base is not None:
         repo.base = load_at(root, base, full=False, limits=limits)
+        if repo.base is not None:
+            for service, before, after in rollbacks(repo, repo.base):
+                for version in (before, after):
+                    repo.shipped[(service, version)] = shipped_contract(repo, service, version)
     return repo
+
+
+def rollbacks(repo: Repo, base: Repo) -> list[tuple[str, str, str]]:
+    """(service, from, to) for every pin that goes back to an older version in some lock since `base`."""
+    found = []
+    for environment, lock in repo.locks.items():
+        was = base.locks.get(environment)
+        for name, pin in lock.services.items():
+            before = was.services.get(name) if was else None
+            if before is not None and versions.newer(before.version, pin.version):
+                found.append((name, before.version, pin.version))
+    return sorted(set(found))
+
+
+def shipped_contract(repo: Repo, service: str, version: str) -> Spec | None:
+    """The API contract `service` had when `version` was made: read from the commit that first pinned that
+    version in the first environment's lock (the working tree's, when that lock pins it and no commit does yet).
+    None when it cannot be found or read."""
+    key = (service, version)
+    if key in repo.memo.shipped:
+        return repo.memo.shipped[key]
+    platform = platform_of(repo)
+    api, first = platform.services[service].api if service in platform.services else "", platform.path[0]
+    made = None
+    for commit, text in reversed(gitrefs.file_history(repo.root, layout.lock(first))):
+        doc = yamlio.loads(text, layout.lock(first))
+        pins = doc.data.get("services") if isinstance(doc.data, dict) else None
+        if isinstance(pins, dict) and isinstance(pins.get(service), dict) and pins[service].get("version") == version:
+            made = commit
+            break
+    spec: Spec | None = None
+    if made is not None and api:
+        folder = gitrefs.git(repo.root, "rev-parse", "--show-prefix").strip()
+        tree = gitrefs.RefTree(repo.root, made, folder)
+        try:
+            spec = loader.load_tree(tree, api, f"{made[:12]}:{api}", limits=repo.limits)
+        except LoadError:
+            spec = None
+        finally:
+            tree.close()
+    elif made is None and (lock := repo.locks.get(first)) and (pin := lock.services.get(service)):
+        spec = repo.contracts.get(api) if pin.version == version else None
+    repo.memo.shipped[key] = spec
+    return spec
+
+
+def find_root(given: Path | None) -> Path:
+    """The repository: `given`, or the nearest folder from here upwards that holds platform.yaml (as git finds
+    its repository)."""
+    if given is not None:
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / layout.PLATFORM).is_file():
+            return folder
+    raise UsageError(f"{here}: not a lockstep repository ({layout.PLATFORM} not found here or in any folder above)")
 
 
 def owned(relative: str) -> bool:

@@ -34,7 +34,7 @@ JOURNAL = ".lockstep/transaction.json"
 LOCK_WAIT = 10.0  # seconds a writer waits for another one to finish ($LOCKSTEP_LOCK_WAIT sets another)
 _MARK = ".lockstep-"  # in the names of temporary files: `.platform.lock.yaml.lockstep-1a2b3c4d`
 
-Plan = list[tuple[str, str]]  # (target, its temporary file), repository paths
+Plan = list[tuple[str, str]]  # (target, its temporary file, or "" when the target is removed), repository paths
 
 
 @contextlib.contextmanager
@@ -82,19 +82,22 @@ def check_path(root: Path, relative: str) -> Path:
     return root / relative
 
 
-def write(root: Path, files: Mapping[str, str | bytes]) -> list[str]:
-    """Write `files` (repository path -> text or bytes) as one transaction; the caller holds `locked(root)`."""
+def write(root: Path, files: Mapping[str, str | bytes | None]) -> list[str]:
+    """Write `files` (repository path -> text or bytes, or None to remove the file) as one transaction; the
+    caller holds `locked(root)`."""
     targets = {relative: check_path(root, relative) for relative in sorted(files)}
     check_path(root, JOURNAL)
     tag = secrets.token_hex(4)
-    plan: Plan = [(relative, _temporary(relative, tag)) for relative in targets]
-    made = _missing_folders(root, [target.parent for target in targets.values()])
+    plan: Plan = [(relative, "" if files[relative] is None else _temporary(relative, tag)) for relative in targets]
+    made = _missing_folders(root, [targets[relative].parent for relative, temporary in plan if temporary])
     _journal(root, "preparing", plan, made)
     try:
         for folder in made:
             (root / folder).mkdir(exist_ok=True)  # the journal's own folder may be one of them
         for count, (relative, temporary) in enumerate(plan, start=1):
             target, data = targets[relative], files[relative]
+            if data is None:
+                continue  # removed when the change is applied
             mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
             _write_synced(root / temporary, data.encode("utf-8") if isinstance(data, str) else data, mode)
             _fault("prepared", count)
@@ -166,17 +169,29 @@ def _journal(root: Path, state: str, plan: Plan, made: list[str]) -> None:
 
 def _apply(root: Path, plan: Plan) -> None:
     for count, (target, temporary) in enumerate(plan, start=1):
-        if (root / temporary).exists():
+        if not temporary:
+            (root / target).unlink(missing_ok=True)
+            _remove_empty_folders(root, (root / target).parent)
+        elif (root / temporary).exists():
             os.replace(root / temporary, root / target)
         _fault("applied", count)
     for folder in {(root / target).parent for target, _ in plan}:
-        _sync_folder(folder)
+        if folder.is_dir():
+            _sync_folder(folder)
     (root / JOURNAL).unlink(missing_ok=True)
+
+
+def _remove_empty_folders(root: Path, folder: Path) -> None:
+    """The folders a removal left empty, up to the repository's top."""
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _undo(root: Path, plan: Plan, made: list[str]) -> None:
     for _, temporary in plan:
-        (root / temporary).unlink(missing_ok=True)
+        if temporary:
+            (root / temporary).unlink(missing_ok=True)
     (root / JOURNAL).unlink(missing_ok=True)
     for folder in reversed(made):
         with contextlib.suppress(OSError):
@@ -212,6 +227,8 @@ def _read_journal(root: Path, journal: Path) -> tuple[str, Plan, list[str]]:
         raise UsageError(f"{problem}; remove it") from None
     for target, temporary in plan:
         check_path(root, target)
+        if not temporary:
+            continue  # a removal
         check_path(root, temporary)
         if PurePosixPath(temporary).parent != PurePosixPath(target).parent or not PurePosixPath(
             temporary

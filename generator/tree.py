@@ -132,14 +132,14 @@ class DiskTree:
 class OverlayTree:
     """Planned file contents laid over another tree: what `--dry-run` and the changeset check look at."""
 
-    def __init__(self, base: Tree, files: Mapping[str, str]) -> None:
+    def __init__(self, base: Tree, files: Mapping[str, str | None]) -> None:
         self.base = base
-        self.files = {relative: text.encode("utf-8") for relative, text in files.items()}
+        self.files = {relative: None if text is None else text.encode("utf-8") for relative, text in files.items()}
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
         if relative in self.files:
             found = self.files[relative]
-            if len(found) > limit:
+            if found is not None and len(found) > limit:
                 raise too_large(relative, limit)
             return found
         return self.base.read(relative, limit)
@@ -147,5 +147,9 @@ class OverlayTree:
     def listdir(self, relative: str) -> list[str]:
         folder = relative.strip("/") if relative not in ("", ".") else ""
         prefix = folder + "/" if folder else ""
-        added = {path[len(prefix) :].split("/", 1)[0] for path in self.files if path.startswith(prefix)}
+        added = {
+            path[len(prefix) :].split("/", 1)[0]
+            for path, data in self.files.items()
+            if path.startswith(prefix) and data is not None
+        }
         return sorted(set(self.base.listdir(relative)) | added)

@@ -33,9 +33,23 @@ def parse(text: str) -> semver.Version:
         raise UsageError(f"`{excerpt(text)}` is not a SemVer version (MAJOR.MINOR.PATCH)") from None
 
 
+def is_semver(text: str) -> bool:
+    return semver.Version.is_valid(text)
+
+
 def newer(a: str, b: str) -> bool:
     """True when version `a` is greater than `b` (SemVer precedence)."""
     return parse(a) > parse(b)
+
+
+def is_prerelease(text: str) -> bool:
+    return bool(parse(text).prerelease)
+
+
+def same_line(a: str, b: str) -> bool:
+    """True when two versions share MAJOR.MINOR (a patch of one is on the other's line)."""
+    left, right = parse(a), parse(b)
+    return (left.major, left.minor) == (right.major, right.minor)
 
 
 def bump(text: str, level: Level) -> str:

@@ -311,8 +311,9 @@ def dumps(data: Mapping[str, Any] | list[Any]) -> str:
     )
 
 
-def with_entry(text: str, parent: str, key: str, value: Mapping[str, Any]) -> str:
-    """`text` with `key: value` added at the end of the top-level mapping `parent`, comments and order kept."""
+def edited(text: str, parents: tuple[str, ...], key: str, value: Any) -> str:
+    """`text` with `key: value` set in the mapping at `parents` (added at its end when new; removed when `value`
+    is None), comments and order kept."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -321,7 +322,13 @@ def with_entry(text: str, parent: str, key: str, value: Mapping[str, Any]) -> st
     editor.indent(mapping=2, sequence=4, offset=2)
     editor.width = 4096
     data = editor.load(text)
-    data[parent][key] = CommentedMap(value.items())
+    mapping = data
+    for parent in parents:
+        mapping = mapping[parent]
+    if value is None:
+        del mapping[key]
+    else:
+        mapping[key] = CommentedMap(value.items()) if isinstance(value, Mapping) else value
     stream = io.StringIO()
     editor.dump(data, stream)
     return stream.getvalue()

@@ -57,7 +57,13 @@ def test_hadolint_does_lint(all_languages: Path, tmp_path: Path) -> None:
 
 def test_workflow_matches_github_schema(all_languages: Path) -> None:
     result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", ".github/workflows/lockstep.yaml"],
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            ".github/workflows/lockstep.yaml",
+            ".github/workflows/lockstep-trunk.yaml",
+        ],
         cwd=all_languages,
         capture_output=True,
         text=True,

@@ -159,11 +159,13 @@ def test_file_history_is_every_committed_version_newest_first(tmp_path: Path) ->
     _repo(repo, {LOCK: "platform: 0.2.0\nno newline at the end"}, "second")
     _repo(repo, {LOCK: "platform: 0.3.0\n\n"}, "third")
     (repo / LOCK).write_text("platform: uncommitted\n")
-    assert gitrefs.file_history(repo, LOCK) == [
+    history = gitrefs.file_history(repo, LOCK)
+    assert [text for _, text in history] == [
         "platform: 0.3.0\n\n",
         "platform: 0.2.0\nno newline at the end",
         "platform: 0.1.0\n",
     ]
+    assert history[0][0] == git(repo, "rev-parse", "HEAD").strip()  # each with the commit that wrote it
 
 
 def test_file_history_skips_the_commit_that_deleted_the_file(tmp_path: Path) -> None:
@@ -171,13 +173,13 @@ def test_file_history_skips_the_commit_that_deleted_the_file(tmp_path: Path) -> 
     (repo / LOCK).unlink()
     commit(repo, "delete")
     _repo(repo, {LOCK: "two\n"}, "again")
-    assert gitrefs.file_history(repo, LOCK) == ["two\n", "one\n"]
+    assert [text for _, text in gitrefs.file_history(repo, LOCK)] == ["two\n", "one\n"]
 
 
 def test_file_history_from_a_subfolder_of_a_larger_repository(tmp_path: Path) -> None:
     top = _repo(tmp_path / "mono", {"README.md": "top\n", f"platform/{LOCK}": "one\n"})
     _repo(top, {f"platform/{LOCK}": "two\n"}, "second")
-    assert gitrefs.file_history(top / "platform", LOCK) == ["two\n", "one\n"]
+    assert [text for _, text in gitrefs.file_history(top / "platform", LOCK)] == ["two\n", "one\n"]
 
 
 def test_file_history_is_empty_outside_git_and_for_uncommitted_files(tmp_path: Path) -> None:
@@ -205,28 +207,24 @@ def test_current_branch_outside_git_is_none(tmp_path: Path) -> None:
     assert gitrefs.current_branch(tmp_path) is None
 
 
-def test_check_new_refs_accepts_new_names_and_refuses_existing_ones(tmp_path: Path) -> None:
+def test_tags_and_branches_are_made_at_a_commit(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", PLATFORM)
-    gitrefs.check_new_refs(repo, "release/0.2", "v0.2.0")  # nothing exists yet
-    gitrefs.create_branch_and_tag(repo, "release/0.2", "v0.2.0", "platform 0.2.0")
-    assert git(repo, "tag", "--list", "--format=%(objecttype) %(contents:subject)", "v0.2.0") == (
+    first = git(repo, "rev-parse", "HEAD").strip()
+    _repo(repo, {"README.md": "later\n"}, "later")
+    gitrefs.create_tag(repo, "platform-v0.2.0", first, "platform 0.2.0")
+    gitrefs.create_branch(repo, "0.2-release", first)
+    assert git(repo, "tag", "--list", "--format=%(objecttype) %(contents:subject)", "platform-v0.2.0") == (
         "tag platform 0.2.0\n"
     )
-    with pytest.raises(UsageError) as branch:
-        gitrefs.check_new_refs(repo, "release/0.2", "v0.3.0")
-    assert str(branch.value) == "git branch release/0.2 already exists"
-    with pytest.raises(UsageError) as tag:
-        gitrefs.check_new_refs(repo, "release/0.3", "v0.2.0")
-    assert str(tag.value) == "git tag v0.2.0 already exists"
-    gitrefs.check_new_refs(repo, "release/0.3", "v0.3.0")
+    assert git(repo, "rev-parse", "platform-v0.2.0^{commit}", "0.2-release").split() == [first, first]
+    assert gitrefs.release_branches(repo) == ["0.2-release"]
+    assert gitrefs.release_branches(tmp_path) == []
 
 
-def test_check_new_refs_does_not_mistake_a_tag_for_a_branch(tmp_path: Path) -> None:
+def test_added_in_is_the_commit_that_added_a_file(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", PLATFORM)
-    git(repo, "tag", "release/0.2")  # a tag named like the branch is not the branch
-    gitrefs.check_new_refs(repo, "release/0.2", "v0.2.0")
-
-
-def test_check_new_refs_outside_git(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="not a git repository"):
-        gitrefs.check_new_refs(tmp_path, "release/0.2", "v0.2.0")
+    _repo(repo, {"releases/0.2.0.yaml": "version: 0.2.0\n"}, "release")
+    added = git(repo, "rev-parse", "HEAD").strip()
+    _repo(repo, {"releases/0.2.0.yaml": "version: 0.2.0\n# edited\n"}, "edit")
+    assert gitrefs.added_in(repo, "releases/0.2.0.yaml") == added
+    assert gitrefs.added_in(repo, "releases/9.9.9.yaml") is None

@@ -130,3 +130,13 @@ def test_the_head_ref_is_validated_instead_of_the_working_tree(
     assert validate(default_repo).code == 0
     result = validate(default_repo, "--base", "HEAD~1", "--head", "HEAD")
     assert result.code == 1 and "dockerfile.expose-port" in result.out
+
+
+def test_commands_find_the_repository_from_a_subdirectory(default_repo: Path) -> None:
+    inside = default_repo / "services/service-a"
+    checked = run_lockstep("validate", cwd=inside)
+    assert (checked.code, checked.out) == (0, "no findings\n")
+    assert run_lockstep("bump", "service-a", cwd=inside).code == 0
+    assert "service-a │ 0.2.0" in run_lockstep("status", cwd=inside).out.replace("  ", " ").replace("  ", " ")
+    outside = run_lockstep("validate", cwd=default_repo.parent)
+    assert outside.code == 2 and "platform.yaml not found here or in any folder above" in outside.err

@@ -16,7 +16,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("smoke") / "platform"
     result = run_process("new", "--no-input", target)
     assert result.code == 0, result.err
-    assert result.out == f"created {target} (59 files, one commit); next: cd {target} && lockstep validate\n"
+    assert result.out == f"created {target} (60 files, one commit); next: cd {target} && lockstep validate\n"
     return target
 
 
@@ -48,13 +48,10 @@ def test_bad_usage_is_exit_2_with_usage_on_stderr() -> None:
 def test_a_write_and_its_refusal(repo: Path) -> None:
     written = run_process("bump", "service-a", "--repo", repo)
     assert written.code == 0, written.err
-    assert written.out.splitlines()[1:] == [
-        "wrote environments/dev/platform.lock.yaml",
-        "wrote releases/0.2.0-dev.1.yaml",
-    ]
+    assert written.out.splitlines() == ["service-a 0.1.0 -> 0.2.0 in dev", "wrote environments/dev/platform.lock.yaml"]
     refused = run_process("bump", "service-a", "--version", "0.0.1", "--repo", repo)
     assert refused.code == 1
-    assert refused.err == "lockstep: refused, nothing written: service-a 0.0.1 is not newer than 0.1.1 in dev\n"
+    assert refused.err == "lockstep: refused, nothing written: service-a 0.0.1 is not newer than 0.2.0 in dev\n"
 
 
 def test_status_and_diff_api(repo: Path) -> None:

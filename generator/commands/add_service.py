@@ -8,7 +8,8 @@ from generator.commands import carry_out, writing
 from generator.operations.add_service import add_service
 
 
-def run(root: Path, name: str, language: str, port: str | None, *, dry_run: bool) -> int:
+def run(root: Path | None, name: str, language: str, port: str | None, *, dry_run: bool, commit: bool = False) -> int:
     with writing(root) as repo:
-        carry_out(repo, add_service(repo, name, language, port), dry_run=dry_run)
+        plan = add_service(repo, name, language, port)
+        carry_out(repo, plan, dry_run=dry_run, commit="add-service" if commit else None)
     return 0

@@ -9,7 +9,15 @@ from generator.commands import carry_out, writing
 from generator.operations.bump import bump
 
 
-def run(root: Path, service: str, level: versions.Level, version: str | None, *, dry_run: bool) -> int:
+def run(
+    root: Path | None,
+    service: str,
+    level: versions.Level | None,
+    version: str | None,
+    *,
+    dry_run: bool,
+    commit: bool = False,
+) -> int:
     with writing(root) as repo:
-        carry_out(repo, bump(repo, service, level, version), dry_run=dry_run)
+        carry_out(repo, bump(repo, service, level, version), dry_run=dry_run, commit="bump" if commit else None)
     return 0

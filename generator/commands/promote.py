@@ -8,7 +8,16 @@ from generator.commands import carry_out, writing
 from generator.operations.promote import promote
 
 
-def run(root: Path, environment: str, version: str | None, service: str | None, *, dry_run: bool) -> int:
+def run(
+    root: Path | None,
+    environment: str,
+    version: str | None,
+    service: str | None,
+    *,
+    dry_run: bool,
+    commit: bool = False,
+) -> int:
     with writing(root) as repo:
-        carry_out(repo, promote(repo, environment, version=version, service=service), dry_run=dry_run)
+        plan = promote(repo, environment, version=version, service=service)
+        carry_out(repo, plan, dry_run=dry_run, commit=f"promote {environment}" if commit else None)
     return 0

@@ -1,4 +1,4 @@
-"""`lockstep release [--patch|--minor|--major] [--branch]`."""
+"""`lockstep release [--patch|--minor|--major]`."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ from pathlib import Path
 
 from generator import versions
 from generator.commands import carry_out, writing
-from generator.operations.release import branch_and_tag, release
+from generator.operations.release import release
 
 
-def run(root: Path, level: versions.Level, *, branch: bool, dry_run: bool) -> int:
+def run(root: Path | None, level: versions.Level, *, dry_run: bool, commit: bool = False) -> int:
     with writing(root) as repo:
-        plan, version = release(repo, level, branch=branch)
-        written = carry_out(repo, plan, dry_run=dry_run)
-        if branch and not dry_run:
-            print(f"committed; {branch_and_tag(root, version, written)}")
+        carry_out(repo, release(repo, level), dry_run=dry_run, commit="release" if commit else None)
     return 0

@@ -8,7 +8,16 @@ from generator.commands import carry_out, writing
 from generator.operations.rollback import rollback
 
 
-def run(root: Path, environment: str, to: str, service: str | None, *, dry_run: bool) -> int:
+def run(
+    root: Path | None,
+    environment: str,
+    to: str,
+    service: str | None,
+    *,
+    dry_run: bool,
+    commit: bool = False,
+) -> int:
     with writing(root) as repo:
-        carry_out(repo, rollback(repo, environment, to, service), dry_run=dry_run)
+        plan = rollback(repo, environment, to, service)
+        carry_out(repo, plan, dry_run=dry_run, commit=f"rollback {environment}" if commit else None)
     return 0

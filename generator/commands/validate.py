@@ -10,10 +10,11 @@ from generator import report, validation, validators
 from generator.errors import UsageError
 from generator.findings import Level, at_or_above
 from generator.openapi.limits import Limits
+from generator.repository import find_root
 
 
 def run(
-    root: Path,
+    root: Path | None,
     families: Sequence[str] | None,
     base: str | None,
     head: str | None,
@@ -27,7 +28,7 @@ def run(
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
     findings = validation.run(
-        root, families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits.of(*limits)
+        find_root(root), families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits.of(*limits)
     )
     sys.stdout.write(report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0

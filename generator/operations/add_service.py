@@ -32,14 +32,15 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None) ->
     for directory in (layout.service_dir(name), f"charts/{name}"):
         if repo.tree.listdir(directory):
             raise UsageError(f"{repo.root / directory}: already exists")
-    change = Changeset(
+    change = Changeset()
+    change.files.update(
         templates.render_service(
             service, platform=platform.name, registry=platform.registry, environments=list(platform.path)
         )
     )
     entry = {"language": service.language, "port": service.port, "api": layout.contract(name)}
     change.write(
-        layout.PLATFORM, yamlio.with_entry(read_text(repo.tree, layout.PLATFORM) or "", "services", name, entry)
+        layout.PLATFORM, yamlio.edited(read_text(repo.tree, layout.PLATFORM) or "", ("services",), name, entry)
     )
     initial = templates.INITIAL_VERSION
     land(repo, platform, {name: Pin(initial, layout.image(platform.registry, name, initial))}, change)

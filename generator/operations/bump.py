@@ -1,4 +1,12 @@
-"""`lockstep bump SERVICE`: a new version of one service lands in the first environment."""
+"""`lockstep bump SERVICE`: a new version of one service lands in the first environment.
+
+Versions never collide between the lines of a platform. On trunk (any branch but a release branch), the next
+version of a service whose current version is part of a released platform moves its minor: the patches of that
+version belong to the release branch. On a release branch `X.Y-release`, a bump is a patch (a fix). A bump
+writes only the service's pin: the first environment then runs a combination with no platform version yet,
+which `lockstep stamp` gives it (after the merge, in the trunk workflow), so two pull requests that bump
+different services change different lines and merge without conflict.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +14,72 @@ from collections.abc import Mapping
 
 from generator import gitrefs, layout, versions
 from generator.errors import Refused
-from generator.model import Pin, Platform, Release
-from generator.operations import Plan, utc_now
+from generator.model import Pin, Platform
+from generator.operations import Plan
 from generator.operations.changeset import Changeset
 from generator.repository import Repo, lock_of, platform_of
 
 
-def next_platform_version(repo: Repo) -> str:
-    """Trunk makes `-dev.N` pre-releases of the next minor; a release branch X.Y-release makes X.Y patches."""
+def release_line(repo: Repo) -> tuple[int, int] | None:
+    """(X, Y) on a release branch `X.Y-release`; None on trunk."""
     match = versions.RELEASE_BRANCH.match(gitrefs.current_branch(repo.root) or "")
-    if match:
-        return versions.next_on_branch(repo.releases, int(match["major"]), int(match["minor"]))
-    return versions.next_trunk(repo.releases)
+    return (int(match["major"]), int(match["minor"])) if match else None
 
 
-def land(repo: Repo, platform: Platform, pins: Mapping[str, Pin], change: Changeset) -> str | None:
-    """Write `pins` into the first environment's lock; where platform versions exist, mint the next one
-    and record its snapshot in the ledger. Returns the new platform version, if any."""
-    first = platform.environments[0].name
-    lock = lock_of(repo, first)
-    services = {**lock.services, **pins}
-    version = next_platform_version(repo) if platform.versioned else None
-    if version is not None:
-        change.write_release(Release(version, services, ()).promoted(first, utc_now()))
-    change.write_lock(lock.with_services(services, version))
-    return version
+def released(repo: Repo, service: str) -> set[str]:
+    """The versions of `service` that released platform versions (not pre-releases) carry."""
+    return {
+        release.services[service].version
+        for release in repo.releases.values()
+        if service in release.services and not versions.is_prerelease(release.version)
+    }
 
 
-def bump(repo: Repo, service: str, level: versions.Level = "patch", version: str | None = None) -> Plan:
+def land(repo: Repo, platform: Platform, pins: Mapping[str, Pin | None], change: Changeset) -> None:
+    """Write `pins` into the first environment's lock (None: the service leaves it). The lock then names no
+    platform version: `lockstep stamp` mints one for what it runs."""
+    lock = lock_of(repo, platform.environments[0].name)
+    services = {name: pin for name, pin in {**lock.services, **pins}.items() if pin is not None}
+    change.write_lock(lock.with_services(services, None))
+
+
+def _next(repo: Repo, service: str, current: str | None, level: versions.Level | None) -> str:
+    """The next version: a patch on a release branch; on trunk a patch, or a minor once `current` is released."""
+    if current is None:
+        return versions.bump("0.0.0", level or "patch")
+    on_branch = release_line(repo) is not None
+    taken = current in released(repo, service)
+    if on_branch and level not in (None, "patch"):
+        raise Refused(f"on a release branch a bump is a fix: {service} {current} -> {versions.bump(current, 'patch')}")
+    if not on_branch and taken and level == "patch":
+        raise Refused(
+            f"{service} {current} is part of a released platform: its patches belong to the release branch; "
+            f"on trunk the next version moves the minor ({versions.bump(current, 'minor')})"
+        )
+    return versions.bump(current, level or ("minor" if taken and not on_branch else "patch"))
+
+
+def bump(repo: Repo, service: str, level: versions.Level | None = None, version: str | None = None) -> Plan:
     platform = platform_of(repo)
     spec = platform.services.get(service)
-    if spec is None:
-        raise Refused(f"`{service}` is not a service of {layout.PLATFORM} (services: {', '.join(platform.services)})")
-    current = repo.locks.get(platform.path[0])
-    pinned = current.services.get(service) if current else None
-    new = version or versions.bump(pinned.version if pinned else "0.0.0", level)
+    if spec is None or spec.retired:
+        known = ", ".join(name for name, s in platform.services.items() if not s.retired)
+        raise Refused(f"`{service}` is not a service of {layout.PLATFORM} (services: {known})")
+    first = platform.path[0]
+    pinned = lock_of(repo, first).services.get(service)
+    current = pinned.version if pinned else None
+    new = version or _next(repo, service, current, level)
     versions.parse(new)
-    if pinned is not None and not versions.newer(new, pinned.version):
-        raise Refused(f"{service} {new} is not newer than {pinned.version} in {platform.path[0]}")
+    if current is not None:
+        if not versions.newer(new, current):
+            raise Refused(f"{service} {new} is not newer than {current} in {first}")
+        if release_line(repo) is not None and not versions.same_line(new, current):
+            raise Refused(f"on a release branch a bump is a fix: {service} {new} leaves the {current} line")
+        if release_line(repo) is None and current in released(repo, service) and versions.same_line(new, current):
+            raise Refused(
+                f"{service} {current} is part of a released platform: {new} would be a patch of it, which belongs "
+                "to the release branch; on trunk the next version moves the minor"
+            )
     change = Changeset()
-    pin = Pin(new, layout.image(platform.registry, service, new), spec.requires)
-    minted = land(repo, platform, {service: pin}, change)
-    summary = f"{service} {pinned.version if pinned else '(new)'} -> {new} in {platform.path[0]}"
-    return Plan(summary + (f", platform {minted}" if minted else ""), change)
+    land(repo, platform, {service: Pin(new, layout.image(platform.registry, service, new), spec.requires)}, change)
+    return Plan(f"{service} {current or '(new)'} -> {new} in {first}", change)

@@ -20,10 +20,13 @@ from generator.tree import read_text
 
 @dataclass
 class Changeset:
-    files: dict[str, str] = field(default_factory=dict)  # relative path -> new text
+    files: dict[str, str | None] = field(default_factory=dict)  # relative path -> new text, None: removed
 
     def write(self, relative: str, text: str) -> None:
         self.files[relative] = text
+
+    def remove(self, relative: str) -> None:
+        self.files[relative] = None
 
     def write_lock(self, lock: Lock) -> None:
         self.write(layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
@@ -39,12 +42,9 @@ class Changeset:
         chunks: list[str] = []
         for relative, text in sorted(self.files.items()):
             now = read_text(repo.tree, relative) or ""
-            old = now.splitlines(keepends=True)
-            chunks.extend(
-                difflib.unified_diff(
-                    old, text.splitlines(keepends=True), f"a/{relative}" if old else "/dev/null", f"b/{relative}"
-                )
-            )
+            old, new = now.splitlines(keepends=True), (text or "").splitlines(keepends=True)
+            before = f"a/{relative}" if old else "/dev/null"
+            chunks.extend(difflib.unified_diff(old, new, before, f"b/{relative}" if text is not None else "/dev/null"))
         return "".join(chunks)
 
     def new_errors(self, repo: Repo) -> list[Finding]:

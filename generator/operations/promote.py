@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import layout, versions
 from generator.errors import Refused
-from generator.model import Environment, Lock, Pin
+from generator.model import Environment, Lock, Pin, Platform
 from generator.operations import Plan, utc_now
 from generator.operations.changeset import Changeset
 from generator.repository import Repo, environment_of, lock_of, platform_of
@@ -16,6 +16,19 @@ def newer_platform(source: Lock, target: Lock) -> str | None:
     if source.platform and (target.platform is None or versions.newer(source.platform, target.platform)):
         return source.platform
     return None
+
+
+def leaving(platform: Platform, source: Lock, target: Lock) -> list[str]:
+    """What `target` runs that `source` no longer does because it is being removed: its removal moves along
+    the path like a version."""
+    return [name for name in target.services if name not in source.services and platform.leaving(name)]
+
+
+def _no_prerelease(target: Environment, what: str, version: str) -> None:
+    if not target.prerelease and versions.is_prerelease(version):
+        raise Refused(
+            f"{target.name} runs no pre-release ({what} {version}); release it (`lockstep release`) and promote that"
+        )
 
 
 def newer_services(source: Lock, target: Lock) -> dict[str, Pin]:
@@ -48,6 +61,9 @@ def _promote_platform(repo: Repo, target: Environment, upstream: Environment, ve
             f"{target.name} runs platform {lock.platform}, newer than {version}: "
             f"going back is a rollback, not a promotion"
         )
+    _no_prerelease(target, "platform", version)
+    for name, pin in release.services.items():
+        _no_prerelease(target, name, pin.version)
     change = Changeset()
     change.write_lock(lock.with_services(release.services, version))
     change.write_release(release.promoted(target.name, utc_now()))
@@ -76,26 +92,32 @@ def _one_service(
 def _promote_services(
     repo: Repo, target: Environment, upstream: Environment, service: str | None, version: str | None
 ) -> Plan:
+    platform = platform_of(repo)
     lock, source = lock_of(repo, target.name), lock_of(repo, upstream.name)
+    removed = [name for name in leaving(platform, source, lock) if service in (None, name)]
     if service is None:
         moved = newer_services(source, lock)
+    elif removed:
+        moved = {}
     else:
         moved = _one_service(lock, source, target.name, upstream.name, service, version)
-    if not moved:
+    if not moved and not removed:
         return Plan(f"{target.name} already runs what {upstream.name} runs; nothing to promote")
-    services = {**lock.services, **moved}
+    for name, pin in moved.items():
+        _no_prerelease(target, name, pin.version)
+    services = {name: pin for name, pin in {**lock.services, **moved}.items() if name not in removed}
     change = Changeset()
-    platform = None
+    named = None
     snapshot = repo.releases.get(source.platform) if source.platform else None
     if snapshot is not None and dict(snapshot.services) == services:  # exactly the upstream's platform version
-        platform = snapshot.version
+        named = snapshot.version
         change.write_release(snapshot.promoted(target.name, utc_now()))
-    change.write_lock(lock.with_services(services, platform))
-    moves = ", ".join(
+    change.write_lock(lock.with_services(services, named))
+    moves = [
         f"{name} {lock.services[name].version if name in lock.services else '(new)'} -> {pin.version}"
         for name, pin in moved.items()
-    )
-    return Plan(f"{moves} in {target.name} (from {upstream.name})", change)
+    ] + [f"{name} removed" for name in removed]
+    return Plan(f"{', '.join(moves)} in {target.name} (from {upstream.name})", change)
 
 
 def promote(repo: Repo, environment: str, *, version: str | None = None, service: str | None = None) -> Plan:
@@ -107,7 +129,7 @@ def promote(repo: Repo, environment: str, *, version: str | None = None, service
     if version is not None:
         versions.parse(version)
     if service is not None and service not in platform.services:
-        raise Refused(f"`{service}` is not a service of {layout.PLATFORM}")
+        raise Refused(f"`{service}` is not a service of {layout.PLATFORM}")  # a removed one is no more
     if target.mode == "platform":
         if service is not None:
             raise Refused(f"{environment} moves whole platform versions; promote it without --service")

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from generator import gitrefs, layout, versions, yamlio
 from generator.errors import Refused
 from generator.model import Lock, Move, Pin, RollbackRecord, Rollbacks
+from generator.openapi.differ import diff
 from generator.operations import Plan, utc_now
-from generator.operations.bump import land
 from generator.operations.changeset import Changeset
-from generator.repository import Repo, environment_of, lock_of, platform_of
+from generator.repository import Repo, environment_of, lock_of, platform_of, shipped_contract
+from generator.validators.contracts import missing_operations
 
 History = Mapping[str, Mapping[str, Pin]]  # service -> version -> pin, as the environment ran them
 
@@ -96,7 +97,7 @@ def history_of(repo: Repo, environment: str) -> dict[str, dict[str, Pin]]:
     """Every pin `environment` ran: its lock now, ledger snapshots promoted there, its lock in git history."""
     ran: dict[str, dict[str, Pin]] = {}
     locks = [repo.locks[environment]] if environment in repo.locks else []
-    for text in gitrefs.file_history(repo.root, layout.lock(environment)):
+    for _, text in gitrefs.file_history(repo.root, layout.lock(environment)):
         doc = yamlio.loads(text, layout.lock(environment))
         if doc.ok and isinstance(doc.data, dict) and isinstance(doc.data.get("services"), dict):
             try:
@@ -138,7 +139,6 @@ def _rollback_platform(repo: Repo, environment: str, lock: Lock, version: str) -
 
 
 def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, version: str) -> Plan:
-    platform = platform_of(repo)
     current = lock.services.get(service)
     if current is None:
         raise Refused(f"{service} does not run in {environment}")
@@ -150,14 +150,41 @@ def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, v
         raise Refused(f"{environment} runs {service} {current.version}; {version} is not older")
     steps = plan_services(environment, lock.services, history, service, target)
     pins = {**lock.services, **{step.service: step.after for step in steps}}
+    warnings = _contract_checks(repo, environment, steps, pins)
     change = Changeset()
-    if environment == platform.path[0] and platform.versioned:
-        land(repo, platform, pins, change)
-    else:
-        change.write_lock(lock.with_services(pins, None))
+    change.write_lock(lock.with_services(pins, None))
     moves = {step.service: Move(step.before, step.after.version, step.reason) for step in steps}
     _record(repo, environment, RollbackRecord(utc_now(), None, moves), change)
-    return Plan(f"rollback of {environment}:\n{_table(steps)}", change)
+    return Plan("\n".join([f"rollback of {environment}:", _table(steps), *warnings]), change)
+
+
+def _contract_checks(repo: Repo, environment: str, steps: list[Step], pins: Mapping[str, Pin]) -> list[str]:
+    """A rollback is an API change for every consumer: each service going back is diffed from the contract its
+    running version shipped to the one its target shipped (both from git history). An operation that a consumer
+    running beside it names in `requires` and the target lacks refuses the rollback; other breaking changes are
+    warnings."""
+    platform = platform_of(repo)
+    warnings: list[str] = []
+    for step in steps:
+        then = shipped_contract(repo, step.service, step.after.version)
+        now = shipped_contract(repo, step.service, step.before)
+        if then is None:
+            warnings.append(f"warning: the contract of {step.service} {step.after.version} is not in git history")
+            continue
+        for consumer, operation in missing_operations(platform, pins, step.service, then):
+            raise Refused(
+                f"cannot roll {step.service} back to {step.after.version} in {environment}: {consumer} "
+                f"{pins[consumer].version} calls `{operation}`, which {step.service} {step.after.version} does not have"
+            )
+        if now is not None:
+            for finding in diff(now, then):
+                if finding.level == "error":
+                    where = f"{finding.operation}: " if finding.operation else ""
+                    warnings.append(
+                        f"warning: {step.service} {step.before} -> {step.after.version}: {finding.rule}: "
+                        f"{where}{finding.message}"
+                    )
+    return warnings
 
 
 def rollback(repo: Repo, environment: str, to: str, service: str | None = None) -> Plan:

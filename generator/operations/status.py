@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.operations.promote import newer_platform, newer_services
+from generator import gitrefs, layout, versions
+from generator.operations.promote import leaving, newer_platform, newer_services
 from generator.repository import Repo, lock_of, platform_of
 
 
@@ -23,6 +24,31 @@ class Status:
     platform_versions: tuple[str | None, ...]  # per environment
     rows: tuple[tuple[str, tuple[str | None, ...]], ...]  # (service, version per environment)
     waiting: tuple[Waiting, ...]
+    lines: tuple[tuple[str, str], ...] = ()  # (release branch, the newest platform version its ledger has)
+
+
+def release_lines(repo: Repo) -> tuple[tuple[str, str], ...]:
+    """Every release branch `X.Y-release` beside this one, with the newest platform version of its own ledger (a
+    fix made there shows here, on trunk)."""
+    found = []
+    folder = gitrefs.git(repo.root, "rev-parse", "--show-prefix").strip() if gitrefs.release_branches(repo.root) else ""
+    for branch in gitrefs.release_branches(repo.root):
+        tree = gitrefs.RefTree(repo.root, branch, folder)
+        try:
+            names = [name[: -len(".yaml")] for name in tree.listdir(layout.RELEASES_DIR) if name.endswith(".yaml")]
+        finally:
+            tree.close()
+        line = versions.RELEASE_BRANCH.match(branch)
+        ours = [
+            name
+            for name in names
+            if line
+            and versions.is_semver(name)
+            and versions.parse(name)[:2] == (int(line["major"]), int(line["minor"]))
+        ]
+        if ours:
+            found.append((branch, max(ours, key=versions.parse)))
+    return tuple(found)
 
 
 def status(repo: Repo) -> Status:
@@ -47,6 +73,8 @@ def status(repo: Repo) -> Status:
         else:
             moving = newer_services(source, lock)
             waiting += [Waiting(environment.name, upstream, f"{name} {pin.version}") for name, pin in moving.items()]
+            gone = leaving(platform, source, lock)
+            waiting += [Waiting(environment.name, upstream, f"{name} removal") for name in gone]
     return Status(
         platform.name,
         platform.strategy,
@@ -54,4 +82,5 @@ def status(repo: Repo) -> Status:
         tuple(lock.platform if lock else None for lock in locks),
         rows,
         tuple(waiting),
+        release_lines(repo),
     )

@@ -25,6 +25,10 @@ def _waiting_lines(status: Status) -> list[str]:
     return [f"{w.environment} <- {w.upstream}: {w.what}" for w in status.waiting]
 
 
+def _lines(status: Status) -> str:
+    return ", ".join(f"{branch} at platform {version}" for branch, version in status.lines)
+
+
 def text(status: Status) -> str:
     header, platform, services = _table(status)
     modes = ["mode", *(mode for _, mode in status.environments)]
@@ -43,6 +47,7 @@ def text(status: Status) -> str:
     lines.append(rule("└", "┴", "┘"))
     waiting = _waiting_lines(status)
     lines += ["waiting:", *(f"  {w}" for w in waiting)] if status.waiting else waiting
+    lines += [f"release lines: {_lines(status)}"] if status.lines else []
     return "\n".join(lines) + "\n"
 
 
@@ -53,7 +58,8 @@ def markdown(status: Status) -> str:
     rows = [header, ["---"] * len(header), modes, *bold, *services]
     table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
     waiting = "\n".join(f"- {line}" for line in _waiting_lines(status))
-    return f"### {status.platform} ({status.strategy})\n\n{table}\n\n**Waiting to be promoted**\n\n{waiting}\n"
+    lines = f"\n**Release lines**: {_lines(status)}\n" if status.lines else ""
+    return f"### {status.platform} ({status.strategy})\n\n{table}\n\n**Waiting to be promoted**\n\n{waiting}\n{lines}"
 
 
 def as_json(status: Status) -> str:
@@ -74,6 +80,7 @@ def as_json(status: Status) -> str:
                     )
                 ],
                 "waiting": [{"environment": w.environment, "from": w.upstream, "what": w.what} for w in status.waiting],
+                "releaseLines": [{"branch": branch, "platform": version} for branch, version in status.lines],
             },
             indent=2,
         )

@@ -29,11 +29,13 @@ LOCK_ENVIRONMENT = Rule(
 LOCK_MISSING_SERVICE = Rule(
     "consistency.lock-missing-service",
     "error",
-    "The first environment's lock pins every service of the manifest (later "
+    "The first environment's lock pins every service of the manifest but the retired ones (later "
     "environments get a new service when it is promoted).",
 )
 LOCK_UNKNOWN_SERVICE = Rule(
-    "consistency.lock-unknown-service", "error", "Locks and releases pin only services of the manifest."
+    "consistency.lock-unknown-service",
+    "error",
+    "Locks pin only services of the manifest (released snapshots may name removed ones: they are history).",
 )
 IMAGE = Rule(
     "consistency.image", "error", "A pinned image is <registry>/<service>:<version> (optionally with @sha256 digest)."
@@ -41,8 +43,8 @@ IMAGE = Rule(
 PLATFORM_VERSION = Rule(
     "consistency.platform-version",
     "error",
-    "With platform versions (monolith, combined), platform-mode environments and the first "
-    "environment name the one they run; with the independent strategy no lock does.",
+    "With platform versions (monolith, combined), platform-mode environments but the first name the one they "
+    "run (the first may run a combination not stamped yet); with the independent strategy no lock does.",
 )
 RELEASE_FILE = Rule("consistency.release-file", "error", "A release file is named after its version.")
 UNKNOWN_REQUIREMENT = Rule(
@@ -146,10 +148,12 @@ def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
             continue  # unparseable: the schema family said why
         first = directory == platform.path[0]
         mode = platform.environment(directory).mode  # type: ignore[union-attr]
-        if platform.versioned and lock.platform is None and (first or mode == "platform"):
-            where = "the first environment" if first else "a platform-mode environment"
+        if platform.versioned and lock.platform is None and mode == "platform" and not first:
             yield PLATFORM_VERSION.of(
-                doc, f"{directory} is {where}: it needs the `platform` version it runs", ("services",), key=True
+                doc,
+                f"{directory} is a platform-mode environment: it needs the `platform` version it runs",
+                ("services",),
+                key=True,
             )
         if not platform.versioned and lock.platform is not None:
             yield PLATFORM_VERSION.of(
@@ -159,13 +163,14 @@ def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
 
 
 def _pin_checks(
-    doc: Document, pins: Mapping[str, Pin], platform: Platform, *, missing_rule: Rule | None
+    doc: Document, pins: Mapping[str, Pin], platform: Platform, *, missing_rule: Rule | None, history: bool = False
 ) -> Iterator[Finding]:
     for name, pin in pins.items():
         if name not in platform.services:
-            yield LOCK_UNKNOWN_SERVICE.of(
-                doc, f"`{name}` is not a service of {layout.PLATFORM}", ("services", name), key=True
-            )
+            if not history:  # a released snapshot may name a service removed since
+                yield LOCK_UNKNOWN_SERVICE.of(
+                    doc, f"`{name}` is not a service of {layout.PLATFORM}", ("services", name), key=True
+                )
             continue
         expected = layout.image(platform.registry, name, pin.version)
         if pin.image != expected and not pin.image.startswith(expected + "@sha256:"):
@@ -173,8 +178,8 @@ def _pin_checks(
                 doc, f"image of `{name}` is `{pin.image}`, expected `{expected}`", ("services", name, "image")
             )
     if missing_rule is not None:
-        for name in platform.services:
-            if name not in pins:
+        for name, service in platform.services.items():
+            if name not in pins and not service.retired:
                 yield missing_rule.of(
                     doc, f"service `{name}` of {layout.PLATFORM} is not pinned here", ("services",), key=True
                 )
@@ -187,7 +192,7 @@ def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
             yield RELEASE_FILE.of(
                 doc, f"release {release.version} must be in {layout.release(release.version)}", ("version",)
             )
-        yield from _pin_checks(doc, release.services, platform, missing_rule=None)
+        yield from _pin_checks(doc, release.services, platform, missing_rule=None, history=True)
 
 
 def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:

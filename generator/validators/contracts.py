@@ -35,10 +35,22 @@ REQUIRED_OPERATION_MISSING = Rule(
     "error",
     "Every operation a consumer names in `requires` exists (by operationId) in the provider's contract.",
 )
+ROLLBACK_OPERATION_MISSING = Rule(
+    "contracts.rollback-operation-missing",
+    "error",
+    "(with --base) A lock that goes back to an older version of a service keeps every operation that a consumer "
+    "pinned beside it names in `requires` (the contract is the one that version shipped, from git history).",
+)
 
 # The engine's rules are reported too (with --base), as the reasons for the family's own findings.
 INPUTS: tuple[str, ...] = ("*",)
-RULES: tuple[Rule, ...] = (BREAKING_WITHOUT_MAJOR, MAJOR_WITHOUT_BREAKING, REQUIRED_OPERATION_MISSING, *rules.RULES)
+RULES: tuple[Rule, ...] = (
+    BREAKING_WITHOUT_MAJOR,
+    MAJOR_WITHOUT_BREAKING,
+    REQUIRED_OPERATION_MISSING,
+    ROLLBACK_OPERATION_MISSING,
+    *rules.RULES,
+)
 
 
 _ENGINE = {rule.id for rule in rules.RULES}
@@ -53,6 +65,38 @@ def _operation_ids(spec: Spec) -> set[str]:
         for operation in item.values()
         if isinstance(operation, dict) and "operationId" in operation
     }
+
+
+def missing_operations(
+    platform: Platform, consumers: Iterable[str], provider: str, spec: Spec
+) -> list[tuple[str, str]]:
+    """(consumer, operationId) for every operation of `provider` that one of `consumers` names in `requires`
+    and `spec` does not have."""
+    present = _operation_ids(spec)
+    return [
+        (consumer, operation)
+        for consumer in consumers
+        if consumer in platform.services
+        for operation in platform.services[consumer].operations.get(provider, ())
+        if operation not in present
+    ]
+
+
+def _rollback_checks(repo: Repo, base: Repo, platform: Platform) -> Iterator[Finding]:
+    for environment, lock in repo.locks.items():
+        was = base.locks.get(environment)
+        for name, pin in lock.services.items():
+            before = was.services.get(name) if was else None
+            spec = repo.shipped.get((name, pin.version))
+            if before is None or not versions.newer(before.version, pin.version) or spec is None:
+                continue
+            for consumer, operation in missing_operations(platform, lock.services, name, spec):
+                yield ROLLBACK_OPERATION_MISSING.of(
+                    repo.documents[layout.lock(environment)],
+                    f"{environment} goes back to {name} {pin.version}, which has no `{operation}`; "
+                    f"{consumer} {lock.services[consumer].version}, pinned beside it, calls it",
+                    ("services", name, "version"),
+                )
 
 
 def _required_operations(repo: Repo, platform: Platform) -> Iterator[Finding]:
@@ -71,6 +115,18 @@ def _required_operations(repo: Repo, platform: Platform) -> Iterator[Finding]:
                         f"{platform.services[provider].api} no longer has",
                         ("services", consumer.name, "requires", provider, "operations", index),
                     )
+
+
+def _trunk_move(repo: Repo, service: str, before: str, after: str) -> bool:
+    """True for the minor that trunk must move after a release (below 1.0.0 a minor is the major): a version
+    line rule, not a statement about the API."""
+    released = any(
+        release.services.get(service, None) is not None
+        and release.services[service].version == before
+        and not versions.is_prerelease(release.version)
+        for release in repo.releases.values()
+    )
+    return released and after == versions.bump(before, "minor")
 
 
 def _is_major(before: str, after: str) -> bool:
@@ -112,7 +168,7 @@ def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -
                 f"it needs {needed}",
                 where,
             )
-        elif not breaking and major:
+        elif not breaking and major and not _trunk_move(repo, name, before, after):
             yield MAJOR_WITHOUT_BREAKING.of(
                 doc, f"{name} {before} -> {after} is a major bump, but {service.api} has no breaking change", where
             )
@@ -125,4 +181,5 @@ def check(repo: Repo) -> Iterable[Finding]:
     findings = list(_required_operations(repo, platform))
     if repo.base is not None:
         findings += list(_changes(repo, repo.base, platform, datetime.date.today()))
+        findings += list(_rollback_checks(repo, repo.base, platform))
     return findings

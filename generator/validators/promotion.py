@@ -56,6 +56,11 @@ NOT_FROM_UPSTREAM = Rule(
     "environment ran at base or head.",
 )
 
+PRERELEASE = Rule(
+    "promotion.prerelease-in-production",
+    "error",
+    "The last environment (and any with `prerelease: false`) runs no pre-release of the platform or of a service.",
+)
 UNRECORDED_ROLLBACK = Rule(
     "promotion.unrecorded-rollback",
     "error",
@@ -76,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     HISTORY_REWRITTEN,
     NOT_FROM_UPSTREAM,
     UNRECORDED_ROLLBACK,
+    PRERELEASE,
 )
 
 
@@ -133,7 +139,8 @@ def _ahead_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
         if lock is None or before is None or upstream is None:
             continue
         doc = _lock_doc(repo, environment.name)
-        if lock.platform and before.platform and versions.newer(lock.platform, before.platform):
+        platform_mode = environment.mode == "platform"  # elsewhere a platform version is a label of a snapshot
+        if platform_mode and lock.platform and before.platform and versions.newer(lock.platform, before.platform):
             yield AHEAD.of(
                 doc,
                 f"{environment.name} runs platform {lock.platform}, newer than {before.platform} in {upstream.name}",
@@ -141,6 +148,8 @@ def _ahead_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
             )
         for name, pin in lock.services.items():
             ahead_of = before.services.get(name)
+            if ahead_of is None and platform.leaving(name):
+                continue  # being removed: it left the upstream first
             if ahead_of is None:
                 yield AHEAD.of(
                     doc, f"{name} runs in {environment.name} but not in {upstream.name}", ("services", name), key=True
@@ -151,6 +160,20 @@ def _ahead_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
                     f"{name} {pin.version} in {environment.name} is newer than {ahead_of.version} in {upstream.name}",
                     ("services", name, "version"),
                 )
+
+
+def _prerelease_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
+    for environment in platform.environments:
+        lock = repo.locks.get(environment.name)
+        if environment.prerelease or lock is None:
+            continue
+        doc = _lock_doc(repo, environment.name)
+        if lock.platform and versions.is_prerelease(lock.platform):
+            yield PRERELEASE.of(doc, f"{environment.name} runs the pre-release platform {lock.platform}", ("platform",))
+        for name, pin in lock.services.items():
+            if versions.is_prerelease(pin.version):
+                message = f"{environment.name} runs the pre-release {name} {pin.version}"
+                yield PRERELEASE.of(doc, message, ("services", name, "version"))
 
 
 def _ledger_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
@@ -329,7 +352,12 @@ def check(repo: Repo) -> Iterable[Finding]:
     platform = repo.platform
     if platform is None:
         return []
-    findings = [*_snapshot_checks(repo), *_ahead_checks(repo, platform), *_ledger_checks(repo, platform)]
+    findings = [
+        *_snapshot_checks(repo),
+        *_ahead_checks(repo, platform),
+        *_ledger_checks(repo, platform),
+        *_prerelease_checks(repo, platform),
+    ]
     if repo.base is not None:
         findings += [*_ledger_history_checks(repo, repo.base), *_upstream_checks(repo, repo.base, platform)]
     return findings

@@ -23,6 +23,19 @@ def _released(repo: Path) -> None:
     commit(repo, "release")
 
 
+def _stamped_in_stage(repo: Path) -> None:
+    _bumped(repo)
+    for args in (("stamp",), ("promote", "stage")):
+        assert run_lockstep(*args, "--repo", repo).code == 0
+    commit(repo, "trunk version in stage")
+
+
+def _a_requires_b(repo: Path) -> None:
+    edit(repo, "platform.yaml", "    language: go\n", "    language: go\n    requires: {service-b: '>=0.1.0'}\n")
+    assert run_lockstep("bump", "service-a", "--repo", repo).code == 0
+    commit(repo, "a requires b")
+
+
 def _requires_a_later_b(repo: Path) -> None:
     """platform.yaml now says service-a needs service-b 9; the next bump of service-a freezes that into dev."""
     edit(repo, "platform.yaml", "    language: go\n", "    language: go\n    requires: {service-b: '>=9.0.0'}\n")
@@ -48,12 +61,18 @@ WRITES = [
     Write("bump that breaks a requirement", ("bump", "service-a"), 1, _requires_a_later_b),
     Write("release", ("release",), 0, _bumped),
     Write(
-        "release with five environments (combined)",
+        "release with nothing new at the source (five environments)",
         ("release",),
-        1,
+        0,
         _bumped,
         ("--environments", "dev,qa,uat,stage,prod"),
     ),
+    Write("stamp", ("stamp",), 0, _bumped),
+    Write("stamp with nothing new", ("stamp",), 0),
+    Write("promote a pre-release into production", ("promote", "prod"), 1, _stamped_in_stage),
+    Write("remove-service", ("remove-service", "service-c"), 0),
+    Write("remove-service that another requires", ("remove-service", "service-b"), 1, _a_requires_b),
+    Write("remove-service that does not exist", ("remove-service", "service-z"), 2),
     Write("promote stage", ("promote", "stage"), 0, _released),
     Write("promote with nothing new", ("promote", "stage"), 0),
     Write("promote an unknown version", ("promote", "prod", "--version", "9.9.9"), 1, _released),
@@ -83,11 +102,11 @@ def test_dry_run_exits_as_the_real_run(
     assert _tree(repo) == before, "a dry run wrote"
     real = run_lockstep(*write.args, "--repo", repo)
     assert real.code == dry.code, f"dry run {dry.code}, real run {real.code}: {real.err}"
-    assert (_tree(repo) != before) == (real.code == 0 and "nothing to promote" not in real.out)
+    assert (_tree(repo) != before) == (real.code == 0 and "nothing" not in real.out)
     if write.code == 1:
         assert dry.err == real.err  # the same refusal, word for word
         assert dry.err.startswith("lockstep: refused, nothing written: ")
-    if write.code == 0 and "nothing to promote" not in real.out:
+    if write.code == 0 and "nothing" not in real.out:
         assert run_lockstep("validate", "--repo", repo).code == 0
 
 
@@ -96,6 +115,6 @@ def test_a_refused_dry_run_still_prints_the_diff(strategy_repo: Callable[..., Pa
     _requires_a_later_b(repo)
     result = run_lockstep("bump", "service-a", "--dry-run", "--repo", repo)
     assert result.code == 1
-    assert "+    version: 0.1.1\n" in result.out and "+++ b/releases/0.2.0-dev.1.yaml" in result.out
+    assert "+    version: 0.2.0\n" in result.out and "-platform: 0.1.0\n" in result.out
     assert "compatibility.unsatisfied" in result.err
     assert git(repo, "status", "--porcelain") == ""

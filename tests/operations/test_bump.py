@@ -1,3 +1,7 @@
+"""`lockstep bump`: a new version of one service in the first environment, on lines that never collide: on trunk
+the next version of a released service moves its minor, on a release branch a bump is a patch; a bump changes
+the service's pin only (the platform version comes from `lockstep stamp`)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,10 +16,12 @@ def dev_lock(repo: Path) -> dict:
     return yaml.safe_load((repo / "environments/dev/platform.lock.yaml").read_text())
 
 
-def test_bump_levels_and_exact_version(default_repo: Path) -> None:
+def test_trunk_moves_the_minor_of_a_released_version_then_patches(default_repo: Path) -> None:
     for args, expected in (
-        (["patch"], "0.1.1"),
-        (["minor"], "0.2.0"),
+        ([], "0.2.0"),  # 0.1.0 is in release 0.1.0: its patches belong to the 0.1-release branch
+        ([], "0.2.1"),  # 0.2.0 is not released yet
+        (["patch"], "0.2.2"),
+        (["minor"], "0.3.0"),
         (["major"], "1.0.0"),
         (["--version", "1.2.3"], "1.2.3"),
     ):
@@ -23,8 +29,16 @@ def test_bump_levels_and_exact_version(default_repo: Path) -> None:
         assert result.code == 0, result.err
         pin = dev_lock(default_repo)["services"]["service-b"]
         assert pin == {"version": expected, "image": f"registry.example.com/logistics/service-b:{expected}"}
-    assert dev_lock(default_repo)["platform"] == "0.2.0-dev.4"
+    assert "platform" not in dev_lock(default_repo)  # not stamped: `lockstep stamp` gives it a platform version
+    assert not list((default_repo / "releases").glob("*-dev.*"))
     assert validate(default_repo).code == 0
+
+
+def test_a_patch_of_a_released_version_on_trunk_is_refused(default_repo: Path) -> None:
+    for args in (["patch"], ["--version", "0.1.5"]):
+        result = run_lockstep("bump", "service-b", *args, "--repo", default_repo)
+        assert result.code == 1
+        assert "service-b 0.1.0 is part of a released platform" in result.err and "release branch" in result.err
 
 
 def test_bump_freezes_requires_into_the_lock(default_repo: Path) -> None:
@@ -32,8 +46,8 @@ def test_bump_freezes_requires_into_the_lock(default_repo: Path) -> None:
         default_repo, "platform.yaml", "    language: go\n", "    language: go\n    requires: {service-b: '>=0.1.0'}\n"
     )
     assert run_lockstep("bump", "service-a", "--repo", default_repo).code == 0
-    pin = dev_lock(default_repo)["services"]["service-a"]
-    assert pin["requires"] == {"service-b": ">=0.1.0"}
+    assert dev_lock(default_repo)["services"]["service-a"]["requires"] == {"service-b": ">=0.1.0"}
+    assert run_lockstep("stamp", "--repo", default_repo).code == 0
     snapshot = yaml.safe_load((default_repo / "releases/0.2.0-dev.1.yaml").read_text())
     assert snapshot["services"]["service-a"]["requires"] == {"service-b": ">=0.1.0"}
     assert validate(default_repo).code == 0
@@ -45,7 +59,6 @@ def test_bump_unknown_service_is_refused(default_repo: Path) -> None:
     assert result.code == 1
     assert "`service-z` is not a service of platform.yaml" in result.err and "nothing written" in result.err
     assert dev_lock(default_repo) == before
-    assert not (default_repo / "releases/0.2.0-dev.1.yaml").exists()
 
 
 def test_bump_to_an_older_version_is_refused(default_repo: Path) -> None:
@@ -63,20 +76,72 @@ def test_bump_to_a_bad_version_is_usage_error(default_repo: Path) -> None:
 def test_dry_run_prints_the_diff_and_writes_nothing(default_repo: Path) -> None:
     result = run_lockstep("bump", "service-a", "--dry-run", "--repo", default_repo)
     assert result.code == 0
-    assert "\n-    version: 0.1.0\n" in result.out and "\n+    version: 0.1.1\n" in result.out
-    assert "+++ b/releases/0.2.0-dev.1.yaml" in result.out
+    assert "\n-    version: 0.1.0\n" in result.out and "\n+    version: 0.2.0\n" in result.out
+    assert "\n-platform: 0.1.0\n" in result.out
     assert git(default_repo, "status", "--porcelain") == ""
 
 
-def test_bump_on_a_release_branch_makes_patch_versions(default_repo: Path) -> None:
-    git(default_repo, "config", "user.email", "t@t")
-    git(default_repo, "config", "user.name", "t")
-    assert run_lockstep("release", "--branch", "--repo", default_repo).code == 0
-    subprocess.run(["git", "checkout", "--quiet", "0.2-release"], cwd=default_repo, check=True)
+def test_stamp_mints_one_trunk_version_per_trunk_state(default_repo: Path) -> None:
+    assert run_lockstep("bump", "service-a", "--repo", default_repo).code == 0
+    stamped = run_lockstep("stamp", "--repo", default_repo)
+    assert stamped.out.splitlines()[0] == "platform 0.2.0-dev.1 stamped on what dev runs"
+    again = run_lockstep("stamp", "--repo", default_repo)
+    assert (again.code, again.out) == (0, "dev runs platform 0.2.0-dev.1 already; nothing to stamp\n")
     assert run_lockstep("bump", "service-c", "--repo", default_repo).code == 0
-    lock = dev_lock(default_repo)
-    assert lock["platform"] == "0.2.1" and lock["services"]["service-c"]["version"] == "0.1.1"
+    assert run_lockstep("stamp", "--repo", default_repo).out.startswith("platform 0.2.0-dev.2 stamped")
+    assert validate(default_repo).code == 0
+
+
+def test_a_release_branch_fix_and_a_trunk_change_never_share_a_version(default_repo: Path) -> None:
+    """Release 0.2.0 from main; fix service-b on 0.2-release; change service-b on main: 0.1.1 against 0.2.0."""
+    for args in (["bump", "service-a"], ["release"]):
+        assert run_lockstep(*args, "--repo", default_repo).code == 0
+    commit(default_repo, "release 0.2.0")
+    tagged = run_lockstep("tag", "--repo", default_repo)
+    assert tagged.out.startswith("made tag platform-v0.1.0 at ")  # the first release too
+    assert "made branch 0.2-release at " in tagged.out and "made tag platform-v0.2.0 at " in tagged.out
+
+    git(default_repo, "checkout", "--quiet", "0.2-release")
+    for args in (["bump", "service-b"], ["stamp"]):
+        result = run_lockstep(*args, "--repo", default_repo)
+        assert result.code == 0, result.err
+    assert dev_lock(default_repo)["services"]["service-b"]["version"] == "0.1.1"
+    assert dev_lock(default_repo)["platform"] == "0.2.1"
+    refused = run_lockstep("bump", "service-b", "minor", "--repo", default_repo)
+    assert refused.code == 1 and "on a release branch a bump is a fix" in refused.err
     assert validate(default_repo, "--base", "0.2-release").code == 0
-    commit(default_repo)
-    assert run_lockstep("bump", "service-c", "--repo", default_repo).code == 0
-    assert dev_lock(default_repo)["platform"] == "0.2.2"
+    commit(default_repo, "fix service-b")
+
+    git(default_repo, "checkout", "--quiet", "main")
+    assert run_lockstep("bump", "service-b", "--repo", default_repo).code == 0
+    assert dev_lock(default_repo)["services"]["service-b"]["version"] == "0.2.0"
+    assert validate(default_repo, "--base", "main").code == 0
+    commit(default_repo, "change service-b")
+    status = run_lockstep("status", "--repo", default_repo)
+    assert "0.2-release at platform 0.2.1" in status.out.splitlines()[-1]  # the fix made on the release line
+    subprocess.run(["git", "checkout", "--quiet", "0.2-release"], cwd=default_repo, check=True)
+    assert validate(default_repo).code == 0
+
+
+def test_two_pull_requests_that_bump_different_services_merge_in_either_order(default_repo: Path) -> None:
+    for first, second in (("a", "b"), ("b", "a")):
+        git(default_repo, "checkout", "--quiet", "-B", "main", "HEAD")
+        base = git(default_repo, "rev-parse", "HEAD").strip()
+        for branch, service in (("a", "service-a"), ("b", "service-b")):
+            git(default_repo, "checkout", "--quiet", "-B", f"pr-{branch}", base)
+            assert run_lockstep("bump", service, "--repo", default_repo).code == 0
+            assert validate(default_repo, "--base", base).code == 0
+            commit(default_repo, f"bump {service}")
+        git(default_repo, "checkout", "--quiet", "-B", "trunk", base)
+        for branch in (first, second):
+            git(default_repo, "merge", "--quiet", "--no-edit", f"pr-{branch}")  # fails on a conflict
+        lock = dev_lock(default_repo)
+        assert (lock["services"]["service-a"]["version"], lock["services"]["service-b"]["version"]) == (
+            "0.2.0",
+            "0.2.0",
+        )
+        assert validate(default_repo, "--base", base).code == 0
+        stamped = run_lockstep("stamp", "--repo", default_repo)  # what the trunk workflow does after a merge
+        assert stamped.code == 0 and validate(default_repo, "--base", base).code == 0
+        git(default_repo, "checkout", "--quiet", "-f", base)
+        git(default_repo, "clean", "-fdq")

@@ -1,66 +1,94 @@
-"""The release flow end to end, per strategy, as a team runs it: each step a command, then validate
-(working tree and pull-request mode against the previous commit), then a commit."""
+"""The whole versioning flow, per strategy and number of environments, as a team runs it through pull requests:
+each step a command (checked with --dry-run first: it must exit as the real run does), then a commit, then
+`validate --base HEAD~1` (pull-request mode against the step before) and `validate`, clean throughout.
+
+trunk bump -> stamp (after the merge) -> promote through the independent environments -> release (from the
+environment before the first platform-mode one) -> promote through the platform environments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import commit, run_lockstep, validate
+from generator.answers import modes
+from tests.conftest import commit, git, run_lockstep, validate
 
-FLOWS = {
-    "combined": [["bump", "service-a"], ["release"], ["promote", "stage"], ["promote", "prod"]],
-    "monolith": [["bump", "service-a"], ["release"], ["promote", "stage"], ["promote", "prod"]],
-    "independent": [
-        ["bump", "service-a"],
-        ["promote", "stage", "--service", "service-a"],
-        ["promote", "prod", "--service", "service-a"],
-    ],
-}
+NAMES = ["dev", "test", "qa", "uat", "perf", "preprod", "stage", "prod"]
 
 
 def lock(repo: Path, environment: str) -> dict:
     return yaml.safe_load((repo / f"environments/{environment}/platform.lock.yaml").read_text())
 
 
-@pytest.mark.parametrize("strategy", sorted(FLOWS))
-def test_happy_path(strategy: str, new_repo) -> None:
-    repo = new_repo("--strategy", strategy)
-    for step in FLOWS[strategy]:
-        result = run_lockstep(*step, "--repo", repo)
-        assert result.code == 0, f"{step}: {result.out}{result.err}"
-        for extra in ([], ["--base", "HEAD"]):
-            checked = validate(repo, *extra)
-            assert (checked.code, checked.out) == (0, "no findings\n"), f"{step} {extra}: {checked.out}"
-        commit(repo, " ".join(step))
-    assert {lock(repo, env)["services"]["service-a"]["version"] for env in ("dev", "stage", "prod")} == {"0.1.1"}
+def flow(strategy: str, names: list[str]) -> list[list[str]]:
+    """The commands that take a new version of service-a from the first environment to the last."""
+    environments = modes(strategy, names)
+    steps = [["bump", "service-a"]]
+    if strategy == "independent":
+        return steps + [["promote", env.name] for env in environments[1:]]
+    if len(names) > 1:  # a single environment is production: it takes only released versions
+        steps.append(["stamp"])
+    first_platform = next((i for i, env in enumerate(environments) if env.mode == "platform"), 0)
+    source = max(first_platform - 1, 0)
+    steps += [["promote", env.name] for env in environments[1 : source + 1]]
+    steps.append(["release"])
+    steps += [["promote", env.name] for env in environments[source + 1 :]]
+    return steps
+
+
+def step(repo: Path, args: list[str]) -> None:
+    dry = run_lockstep(*args, "--dry-run", "--repo", repo)
+    assert git(repo, "status", "--porcelain") == "", f"{args} --dry-run wrote"
+    real = run_lockstep(*args, "--repo", repo)
+    assert (dry.code, real.code) == (0, 0), f"{args}: {dry.err}{real.err}"
+    commit(repo, " ".join(args))
+    for extra in (["--base", "HEAD~1"], []):
+        checked = validate(repo, *extra)
+        assert (checked.code, checked.out) == (0, "no findings\n"), f"{args} {extra}: {checked.out}"
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("strategy", ["combined", "monolith", "independent"])
+def test_the_whole_flow(strategy: str, count: int, new_repo: Callable[..., Path]) -> None:
+    names = ["dev", *NAMES[-(count - 1) :]] if count > 1 else ["prod"]
+    repo = new_repo("--strategy", strategy, "--environments", ",".join(names))
+    for args in flow(strategy, names):
+        step(repo, args)
+    expected = "0.1.1" if strategy == "independent" else "0.2.0"  # after a release, trunk moves the minor
+    assert {lock(repo, env)["services"]["service-a"]["version"] for env in names} == {expected}
     if strategy != "independent":
-        assert lock(repo, "prod")["platform"] == "0.2.0"
+        assert lock(repo, names[-1])["platform"] == "0.2.0"
         ledger = yaml.safe_load((repo / "releases/0.2.0.yaml").read_text())
-        assert [p["environment"] for p in ledger["promotions"]] == ["dev", "stage", "prod"]
+        source = [p["environment"] for p in ledger["promotions"]]
+        assert source == names[names.index(source[0]) :]  # cut at the source, then every environment after it
     status = run_lockstep("status", "--repo", repo)
     assert status.code == 0 and "nothing waiting to be promoted" in status.out
 
 
-def test_six_environments_move_services_then_platform_versions(new_repo) -> None:
+def test_nothing_new_to_release_is_a_no_op(default_repo: Path) -> None:
+    result = run_lockstep("release", "--repo", default_repo)
+    assert (result.code, result.out) == (
+        0,
+        "dev runs exactly platform 0.1.0, the newest release; nothing new to release\n",
+    )
+    assert git(default_repo, "status", "--porcelain") == ""
+
+
+def test_stage_may_take_a_trunk_version_production_may_not(new_repo: Callable[..., Path]) -> None:
     repo = new_repo("--environments", "dev,test,qa,uat,stage,prod")
-    steps = [
-        ["bump", "service-b", "minor"],
-        ["promote", "test"],
-        ["promote", "qa", "--service", "service-b"],
-        ["promote", "uat"],
-        ["promote", "stage"],
-        ["promote", "prod"],
-    ]
-    for step in steps:
-        result = run_lockstep(*step, "--repo", repo)
-        assert result.code == 0, f"{step}: {result.out}{result.err}"
-        checked = validate(repo, "--base", "HEAD")
-        assert checked.code == 0, f"{step}: {checked.out}"
-        commit(repo, " ".join(step))
-    # uat ran exactly dev's trunk snapshot, so stage could take that platform version without a release
-    assert lock(repo, "prod")["platform"] == "0.2.0-dev.1"
-    ledger = yaml.safe_load((repo / "releases/0.2.0-dev.1.yaml").read_text())
-    assert [p["environment"] for p in ledger["promotions"]] == ["dev", "test", "qa", "uat", "stage", "prod"]
+    for args in (["bump", "service-b", "minor"], ["stamp"], ["promote", "test"], ["promote", "qa"], ["promote", "uat"]):
+        step(repo, args)
+    step(repo, ["promote", "stage"])  # uat runs exactly dev's trunk snapshot: stage takes it without a release
+    assert lock(repo, "stage")["platform"] == "0.2.0-dev.1"
+    refused = run_lockstep("promote", "prod", "--repo", repo)
+    assert refused.code == 1
+    assert refused.err == (
+        "lockstep: refused, nothing written: prod runs no pre-release (platform 0.2.0-dev.1); "
+        "release it (`lockstep release`) and promote that\n"
+    )
+    for args in (["release"], ["promote", "stage"], ["promote", "prod"]):
+        step(repo, args)
+    assert lock(repo, "prod")["platform"] == "0.2.0"

@@ -224,10 +224,39 @@ def test_planner_picks_the_newest_fitting_version_not_the_oldest() -> None:
     assert {s.service: s.after.version for s in steps} == {"a": "2.0.0", "b": "2.0.0"}
 
 
-def test_rollback_in_the_first_environment_mints_a_platform_version(default_repo: Path) -> None:
+def test_rollback_in_the_first_environment_leaves_it_to_be_stamped(default_repo: Path) -> None:
     step(default_repo, "bump", "service-a")
+    step(default_repo, "stamp")
     result = run_lockstep("rollback", "dev", "--service", "service-a", "--to", "0.1.0", "--repo", default_repo)
     assert result.code == 0, result.err
     dev = lock(default_repo, "dev")
-    assert dev["services"]["service-a"]["version"] == "0.1.0" and dev["platform"] == "0.2.0-dev.2"
+    assert dev["services"]["service-a"]["version"] == "0.1.0" and "platform" not in dev
+    assert validate(default_repo, "--base", "HEAD").code == 0
+    assert run_lockstep("stamp", "--repo", default_repo).out.startswith("platform 0.2.0-dev.2 stamped")
+
+
+CONTRACT = "services/service-a/openapi.yaml"
+
+
+def test_a_rollback_to_a_contract_without_an_operation_a_consumer_calls_is_refused(default_repo: Path) -> None:
+    from tests.validators.test_contracts import _b_calls_an_operation_a_0_1_0_lacks
+
+    _b_calls_an_operation_a_0_1_0_lacks(default_repo)  # contracts come from the commits that made each version
+    result = run_lockstep("rollback", "dev", "--service", "service-a", "--to", "0.1.0", "--repo", default_repo)
+    assert result.code == 1
+    assert result.err == (
+        "lockstep: refused, nothing written: cannot roll service-a back to 0.1.0 in dev: service-b 0.2.0 calls "
+        "`listAllItems`, which service-a 0.1.0 does not have\n"
+    )
+
+
+def test_a_rollback_with_other_breaking_changes_lists_them_as_warnings(default_repo: Path) -> None:
+    edit(default_repo, CONTRACT, "      required: [name]\n", "      required: []\n")  # 0.2.0 accepts more
+    step(default_repo, "bump", "service-a")
+    result = run_lockstep("rollback", "dev", "--service", "service-a", "--to", "0.1.0", "--repo", default_repo)
+    assert result.code == 0, result.err
+    assert (
+        "warning: service-a 0.2.0 -> 0.1.0: api.request-property-became-required: POST /items: "
+        "request body: property `name` is now required"
+    ) in result.out
     assert validate(default_repo, "--base", "HEAD").code == 0

@@ -9,8 +9,8 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 def _in_flight(repo: Path) -> Path:
-    """service-a bumped and released in dev (waiting for stage), service-c bumped after the release."""
-    for step in (["bump", "service-a"], ["release"], ["bump", "service-c", "minor"]):
+    """service-a bumped and released in dev, service-c bumped after the release and stamped (waiting for stage)."""
+    for step in (["bump", "service-a"], ["release"], ["bump", "service-c", "minor"], ["stamp"]):
         assert run_lockstep(*step, "--repo", repo).code == 0
     return repo
 

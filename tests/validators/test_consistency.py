@@ -74,7 +74,9 @@ CASES = [
         "service-a:9.9.9",
         lambda r: edit(r, DEV_LOCK, "service-a:0.1.0", "service-a:9.9.9"),
     ),
-    Case("consistency.platform-version", DEV_LOCK, "services:", lambda r: edit(r, DEV_LOCK, "platform: 0.1.0\n", "")),
+    Case(
+        "consistency.platform-version", STAGE_LOCK, "services:", lambda r: edit(r, STAGE_LOCK, "platform: 0.1.0\n", "")
+    ),
     Case(
         "consistency.release-file",
         "releases/0.2.0.yaml",

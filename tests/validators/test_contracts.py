@@ -28,15 +28,23 @@ def bump(repo: Path, level: str) -> None:
     assert run_lockstep("bump", "service-a", level, "--repo", repo).code == 0
 
 
+def unreleased(repo: Path) -> None:
+    """service-a at 0.2.0, not released yet, committed: on trunk a patch of it is allowed (0.1.0 is released, and
+    its patches belong to the release branch)."""
+    bump(repo, "minor")
+    commit(repo, "trunk moved the minor")
+
+
 def test_breaking_change_with_a_patch_bump_fails(default_repo: Path) -> None:
+    unreleased(default_repo)
     remove_item_name(default_repo)
     bump(default_repo, "patch")
     commit(default_repo, "remove name")
     result = validate(default_repo, "--base", "HEAD~1")
     assert result.code == 1
     assert "api.response-property-removed: GET /items/{id}: response 200: property `name` was removed" in result.out
-    assert (f"{DEV_LOCK}:7:14: error contracts.breaking-without-major: {CONTRACT} has") in result.out
-    assert "service-a goes 0.1.0 -> 0.1.1; it needs a minor bump (below 1.0.0)" in result.out
+    assert (f"{DEV_LOCK}:6:14: error contracts.breaking-without-major: {CONTRACT} has") in result.out
+    assert "service-a goes 0.2.0 -> 0.2.1; it needs a minor bump (below 1.0.0)" in result.out
 
 
 def test_the_same_change_with_a_major_bump_passes(default_repo: Path) -> None:
@@ -63,6 +71,7 @@ def test_major_bump_after_1_0_needs_the_major(default_repo: Path) -> None:
 
 
 def test_accepted_exception_and_its_expiry(default_repo: Path) -> None:
+    unreleased(default_repo)
     remove_item_name(default_repo)
     bump(default_repo, "patch")
     accept = default_repo / ".lockstep/api-exceptions.yaml"
@@ -88,6 +97,7 @@ ACCEPT_LIST = ".lockstep/api-exceptions.yaml"
 
 
 def _expired_exception(repo: Path) -> None:
+    unreleased(repo)
     remove_item_name(repo)
     bump(repo, "patch")
     (repo / ACCEPT_LIST).write_text(
@@ -112,7 +122,36 @@ def _remove_list_items(repo: Path) -> None:
     edit(repo, CONTRACT, "operationId: listItems", "operationId: listAllItems")
 
 
+def _b_calls_an_operation_a_0_1_0_lacks(repo: Path) -> None:
+    """service-a 0.2.0 renames listItems to listAllItems; service-b 0.2.0 calls listAllItems."""
+    edit(repo, CONTRACT, "operationId: listItems", "operationId: listAllItems")
+    bump(repo, "minor")
+    commit(repo, "service-a 0.2.0: listAllItems")
+    edit(
+        repo,
+        PLATFORM,
+        "  service-b:\n    language: python\n",
+        "  service-b:\n    language: python\n    requires:\n      service-a:\n        range: '>=0.1.0'\n"
+        "        operations: [listAllItems]\n",
+    )
+    assert run_lockstep("bump", "service-b", "--repo", repo).code == 0
+    commit(repo, "service-b 0.2.0 calls listAllItems")
+
+
+def _dev_goes_back_to_a_0_1_0(repo: Path) -> None:
+    _b_calls_an_operation_a_0_1_0_lacks(repo)
+    edit(repo, DEV_LOCK, "service-a:0.2.0", "service-a:0.1.0")
+    edit(repo, DEV_LOCK, "  service-a:\n    version: 0.2.0", "  service-a:\n    version: 0.1.0")
+
+
 CASES = [
+    Case(
+        "contracts.rollback-operation-missing",
+        DEV_LOCK,
+        "version: 0.1.0",
+        _dev_goes_back_to_a_0_1_0,
+        base="HEAD",
+    ),
     Case(
         "api.exception-expired", ACCEPT_LIST, "- rule: api.response-property-removed", _expired_exception, base="HEAD"
     ),
@@ -120,8 +159,8 @@ CASES = [
     Case(
         "contracts.breaking-without-major",
         DEV_LOCK,
-        "version: 0.1.1",
-        lambda r: (remove_item_name(r), bump(r, "patch")),
+        "version: 0.2.1",
+        lambda r: (unreleased(r), remove_item_name(r), bump(r, "patch")),
         base="HEAD",
     ),
     Case(

@@ -36,6 +36,7 @@ def _first_promotion_later(repo: Path) -> None:
 
 def _prod_jumps_to_an_unpromoted_version(repo: Path) -> None:
     assert run_lockstep("bump", "service-a", "--repo", repo).code == 0
+    assert run_lockstep("stamp", "--repo", repo).code == 0
     commit(repo, "bump")
     (repo / PROD_LOCK).write_text((repo / DEV_LOCK).read_text().replace("environment: dev", "environment: prod"))
     ledger = repo / "releases/0.2.0-dev.1.yaml"
@@ -46,6 +47,12 @@ def _prod_jumps_to_an_unpromoted_version(repo: Path) -> None:
 
 
 CASES = [
+    Case(
+        "promotion.prerelease-in-production",
+        PROD_LOCK,
+        "version: 0.1.0-rc.1",
+        lambda r: edit(r, PROD_LOCK, "version: 0.1.0", "version: 0.1.0-rc.1"),
+    ),
     Case(
         "promotion.unknown-platform-version",
         STAGE_LOCK,

@@ -1,0 +1,14 @@
+"""`lockstep stamp`: a platform version for what the first environment runs (after a merge)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.commands import carry_out, writing
+from generator.operations.stamp import stamp
+
+
+def run(root: Path | None, *, dry_run: bool, commit: bool = False) -> int:
+    with writing(root) as repo:
+        carry_out(repo, stamp(repo), dry_run=dry_run, commit="stamp" if commit else None)
+    return 0
