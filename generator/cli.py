@@ -277,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as error:
         _say(f"lockstep: {error}")
         return 1
+    except BrokenPipeError:  # `lockstep status | head -1`: the reader has gone, as with git, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141
     except OSError as error:  # a path that cannot be read or written
         _say(f"lockstep: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return 2

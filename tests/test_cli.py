@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +31,15 @@ def test_not_a_repository_is_exit_2_one_line(tmp_path: Path) -> None:
 def test_bad_usage_is_exit_2() -> None:
     assert run_lockstep("validate", "--format", "xml").code == 2
     assert run_lockstep("frobnicate").code == 2
+
+
+def test_a_reader_that_goes_away_is_quiet() -> None:
+    """`lockstep validate --list-rules | head -1`: the pipe is closed before lockstep writes; like git, it ends
+    with 141 (128 + SIGPIPE) and says nothing, where it printed 'lockstep: error: Broken pipe'."""
+    read, write = os.pipe()
+    os.close(read)
+    with os.fdopen(write, "wb") as closed_pipe:
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "validate", "--list-rules"], stdout=closed_pipe, stderr=subprocess.PIPE
+        )
+    assert (result.returncode, result.stderr) == (141, b"")
