@@ -18,6 +18,7 @@ bug is there, and says so (a warning) when it no longer happens.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 import warnings
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,12 +50,14 @@ MEGABYTES = 300
 TIMEOUT = 20.0  # a child still running then has hung
 RSS_GUARD_KIB = 1024 * 1024  # a child past 1 GiB is stopped before it hurts the machine
 FORMATS = {
-    "validate": ("text", "json", "github", "markdown"),
-    "diff-api": ("text", "json", "github", "markdown"),
+    "validate": ("text", "json", "github", "markdown", "sarif", "junit", "gitlab"),
+    "diff-api": ("text", "json", "github", "markdown", "sarif", "junit", "gitlab"),
     "status": ("text", "json", "markdown"),
 }
 # lockstep's own workflow commands: `::LEVEL file=F,line=N,col=N,title=RULE::message` (F and the message escaped)
-OWN_ANNOTATION = re.compile(r"::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,title=[A-Za-z0-9.-]+::")
+OWN_ANNOTATION = re.compile(  # the title: the rule id, then a contract finding's operation (escaped: no `,` or `:`)
+    r"::(error|warning|notice) file=[^,:]*,line=\d+,col=\d+,title=[A-Za-z0-9.-]+(?: \([^,:]*\))?::"
+)
 SMALL = 1 << 20  # files up to this size are compared by content, larger ones by inode, size and time
 MAX_LINE = 2000  # messages are capped (excerpts of a file's text are short): no output line is longer
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab and newline, DEL, C1
@@ -306,6 +310,16 @@ def output_problems(out: str, err: str, fmt: str) -> list[str]:
             problems.append(f"a workflow command lockstep did not write: {line[:100]!r}")
         if len(line) > MAX_LINE:
             problems.append(f"an output line of {len(line)} characters")
+    if fmt in ("json", "sarif", "gitlab") and out:
+        try:
+            json.loads(out)
+        except ValueError as error:
+            problems.append(f"not JSON: {error}")
+    if fmt == "junit" and out:
+        try:
+            ET.fromstring(out)
+        except ET.ParseError as error:
+            problems.append(f"not XML: {error}")
     if fmt == "markdown":
         problems.extend(f"markdown renders {word!r}" for word in MARKDOWN_FORBIDDEN if word in _rendered(out))
     return problems

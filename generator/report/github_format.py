@@ -1,13 +1,16 @@
-"""GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
+"""GitHub Actions workflow commands: each finding becomes an annotation on the pull request. The title is the
+rule id and, for a contract finding, its operation (`api.response-property-removed (GET /pets)`), so one change
+to a shared schema reported for two operations is two annotations a reader can tell apart."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from generator.report.sanitize import text
+
 if TYPE_CHECKING:
     from generator.findings import Finding
-
-from generator.report.sanitize import text
+    from generator.report.record import Report
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -19,10 +22,13 @@ def _escape(value: str, *, property_value: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if property_value else value
 
 
-def render(findings: list[Finding]) -> str:
-    lines = [
+def _title(finding: Finding) -> str:
+    return f"{finding.rule} ({finding.operation})" if finding.operation else finding.rule
+
+
+def render(report: Report) -> str:
+    return "".join(
         f"::{_COMMAND[f.level]} file={_escape(f.file, property_value=True)},line={f.line},col={f.column},"
-        f"title={_escape(f.rule, property_value=True)}::{_escape(f.message)}"
-        for f in findings
-    ]
-    return "".join(line + "\n" for line in lines)
+        f"title={_escape(_title(f), property_value=True)}::{_escape(f.message)}\n"
+        for f in report.findings
+    )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from generator.report.sanitize import markdown as cell
 
 if TYPE_CHECKING:
     from generator.operations.status import Status
@@ -19,10 +22,10 @@ def _table(status: Status) -> tuple[list[str], list[list[str]], list[list[str]]]
     return header, platform if status.strategy != "independent" else [], services
 
 
-def _waiting_lines(status: Status) -> list[str]:
+def _waiting_lines(status: Status, clean: Callable[[str], str] = str) -> list[str]:
     if not status.waiting:
         return ["nothing waiting to be promoted"]
-    return [f"{w.environment} <- {w.upstream}: {w.what}" for w in status.waiting]
+    return [f"{clean(w.environment)} <- {clean(w.upstream)}: {clean(w.what)}" for w in status.waiting]
 
 
 def _lines(status: Status) -> str:
@@ -52,14 +55,17 @@ def text(status: Status) -> str:
 
 
 def markdown(status: Status) -> str:
+    """GitHub markdown; every name and version from the repository's files goes through `sanitize.markdown` (a
+    pull request can put anything in them, and this table ends up in its comment)."""
     header, platform, services = _table(status)
-    modes = ["*mode*", *(f"*{mode}*" for _, mode in status.environments)]
-    bold = [[f"**{cell}**" for cell in row] for row in platform]
-    rows = [header, ["---"] * len(header), modes, *bold, *services]
+    modes = ["*mode*", *(f"*{cell(mode)}*" for _, mode in status.environments)]
+    bold = [[f"**{cell(value)}**" for value in row] for row in platform]
+    rows = [list(map(cell, header)), ["---"] * len(header), modes, *bold, *(list(map(cell, row)) for row in services)]
     table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
-    waiting = "\n".join(f"- {line}" for line in _waiting_lines(status))
-    lines = f"\n**Release lines**: {_lines(status)}\n" if status.lines else ""
-    return f"### {status.platform} ({status.strategy})\n\n{table}\n\n**Waiting to be promoted**\n\n{waiting}\n{lines}"
+    waiting = "\n".join(f"- {line}" for line in _waiting_lines(status, cell))
+    lines = f"\n**Release lines**: {cell(_lines(status))}\n" if status.lines else ""
+    title = f"{cell(status.platform)} ({cell(status.strategy)})"
+    return f"### {title}\n\n{table}\n\n**Waiting to be promoted**\n\n{waiting}\n{lines}"
 
 
 def as_json(status: Status) -> str:

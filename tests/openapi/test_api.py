@@ -44,7 +44,10 @@ def test_text_markdown_github(tmp_path: Path) -> None:
     text = run_lockstep("diff-api", base, head).out
     assert f"{base}:" in text and "error api.response-property-removed: GET /pets: response 200[]" in text
     markdown = run_lockstep("diff-api", base, head, "--format", "markdown").out
-    assert markdown.startswith("**4 error(s), 0 warning(s), 0 info**")
+    assert (
+        markdown.splitlines()[2]
+        == "### \N{CROSS MARK} lockstep diff-api fails: 4 error(s), 0 warning(s), 0 info in 1 file(s)"
+    )
     assert "| error | `api.response-property-removed` | GET /pets |" in markdown
     github = run_lockstep("diff-api", base, head, "--format", "github").out
     assert github.startswith("::error file=")

@@ -1,5 +1,6 @@
-"""The output formats of generator/report: the registries the `--format` options come from, the findings
-formats (text, json, github, markdown), the rule catalogue formats (text, markdown) and the status formats.
+"""The output formats of generator/report: the registries the `--format` options come from, what every findings
+format shares, json, the rule catalogue formats (text, markdown) and the status formats. Each other findings
+format has its own test module (test_text_format.py, test_sarif_format.py, ...).
 
 Findings are built directly, so each test sees exactly what a formatter does with the records it is given.
 """
@@ -11,20 +12,15 @@ import json
 import pytest
 
 from generator import report
-from generator.findings import Finding, Rule
+from generator.findings import Rule
 from generator.operations.status import Status, Waiting
-from generator.report import github_format, json_format, markdown_format, rules_format, text_format
+from generator.report import json_format, rules_format
 from tests.conftest import run_lockstep
-
-ERROR = Finding("schema.unknown-key", "error", "platform.yaml", 12, 5, "unknown key `colour`", pointer="/colour")
-WARNING = Finding(
-    "api.operation-id-changed", "warning", "services/a/openapi.yaml", 3, 7, "renamed", operation="GET /pets"
-)
-INFO = Finding("contracts.major-without-breaking", "info", "platform.yaml", 1, 1, "nothing broke")
+from tests.report.samples import ERROR, INFO, WARNING, report_of
 
 
 def test_registries_list_every_format() -> None:
-    assert list(report.FINDINGS) == ["text", "json", "github", "markdown"]
+    assert list(report.FINDINGS) == ["text", "json", "github", "sarif", "junit", "gitlab", "markdown"]
     assert list(report.RULES) == ["text", "markdown"]
     assert list(report.STATUS) == ["text", "json", "markdown"]
 
@@ -43,39 +39,21 @@ def test_status_offers_every_registered_format() -> None:
 
 
 @pytest.mark.parametrize("name", list(report.FINDINGS))
-def test_every_findings_format_renders_each_finding_once_and_ends_with_a_newline(name: str) -> None:
-    rendered = report.FINDINGS[name]([ERROR, WARNING, INFO])
+def test_every_findings_format_shows_each_finding_and_ends_with_a_newline(name: str) -> None:
+    rendered = report.FINDINGS[name](report_of(ERROR, WARNING, INFO))
     assert rendered.endswith("\n")
     for finding in (ERROR, WARNING, INFO):
-        assert rendered.count(finding.rule) == 1, finding.rule
-
-
-# text
-
-
-def test_text_one_line_per_finding_then_the_summary() -> None:
-    assert text_format.render([ERROR, WARNING, INFO]).splitlines() == [
-        "platform.yaml:12:5: error schema.unknown-key: unknown key `colour`",
-        "services/a/openapi.yaml:3:7: warning api.operation-id-changed: GET /pets: renamed",
-        "platform.yaml:1:1: info contracts.major-without-breaking: nothing broke",
-        "1 error(s), 1 warning(s), 1 info in 2 file(s)",
-    ]
-
-
-def test_text_without_findings_says_so() -> None:
-    assert text_format.render([]) == "no findings\n"
-
-
-def test_text_summary_counts_each_level_and_distinct_files() -> None:
-    second = Finding("schema.missing-key", "error", "platform.yaml", 20, 3, "missing required key `api`")
-    assert text_format.render([ERROR, second]).splitlines()[-1] == "2 error(s), 0 warning(s), 0 info in 1 file(s)"
+        assert finding.rule in rendered and finding.message.replace("`", "") in rendered.replace("`", ""), finding
+    messages = [f.message for f in (ERROR, WARNING, INFO)]
+    assert report.FINDINGS[name](report_of(ERROR, WARNING, INFO)) == rendered  # pure: the same records, same text
+    assert not any(message in report.FINDINGS[name](report_of()) for message in messages)
 
 
 # json
 
 
 def test_json_is_one_object_with_findings_and_summary() -> None:
-    data = json.loads(json_format.render([ERROR, WARNING, INFO]))
+    data = json.loads(json_format.render(report_of(ERROR, WARNING, INFO)))
     assert set(data) == {"findings", "summary"}
     assert data["summary"] == {"error": 1, "warning": 1, "info": 1, "total": 3, "files": 2}
     assert data["findings"][0] == {
@@ -90,7 +68,7 @@ def test_json_is_one_object_with_findings_and_summary() -> None:
 
 
 def test_json_findings_leave_out_fields_that_are_not_set() -> None:
-    first, second, third = json.loads(json_format.render([ERROR, WARNING, INFO]))["findings"]
+    first, second, third = json.loads(json_format.render(report_of(ERROR, WARNING, INFO)))["findings"]
     assert "operation" not in first and first["pointer"] == "/colour"
     assert second["operation"] == "GET /pets" and "pointer" not in second
     assert "operation" not in third and "pointer" not in third
@@ -98,56 +76,10 @@ def test_json_findings_leave_out_fields_that_are_not_set() -> None:
 
 
 def test_json_without_findings() -> None:
-    assert json.loads(json_format.render([])) == {
+    assert json.loads(json_format.render(report_of())) == {
         "findings": [],
         "summary": {"error": 0, "warning": 0, "info": 0, "total": 0, "files": 0},
     }
-
-
-# github
-
-
-def test_github_workflow_commands_one_per_finding_with_the_level_github_knows() -> None:
-    assert github_format.render([ERROR, WARNING, INFO]).splitlines() == [
-        "::error file=platform.yaml,line=12,col=5,title=schema.unknown-key::unknown key `colour`",
-        "::warning file=services/a/openapi.yaml,line=3,col=7,title=api.operation-id-changed::renamed",
-        "::notice file=platform.yaml,line=1,col=1,title=contracts.major-without-breaking::nothing broke",
-    ]
-
-
-def test_github_escapes_properties_and_message_as_github_requires() -> None:
-    odd = Finding("a:b,c", "error", "dir,x/f:1%.yaml", 2, 3, "100% sure: a, b\r\nnext line")
-    [line] = github_format.render([odd]).splitlines()
-    assert line == ("::error file=dir%2Cx/f%3A1%25.yaml,line=2,col=3,title=a%3Ab%2Cc::100%25 sure: a, b%0D%0Anext line")
-
-
-def test_github_without_findings_prints_nothing() -> None:
-    assert github_format.render([]) == ""
-
-
-# markdown
-
-
-def test_markdown_table_with_counts_and_one_row_per_finding() -> None:
-    lines = markdown_format.render([ERROR, WARNING, INFO]).splitlines()
-    assert lines[0] == "**1 error(s), 1 warning(s), 1 info**"
-    assert lines[2:4] == ["| level | rule | operation | where | message |", "| --- | --- | --- | --- | --- |"]
-    assert lines[4:] == [
-        "| error | `schema.unknown-key` |  | `platform.yaml:12` | unknown key `colour` |",
-        "| warning | `api.operation-id-changed` | GET /pets | `services/a/openapi.yaml:3` | renamed |",
-        "| info | `contracts.major-without-breaking` |  | `platform.yaml:1` | nothing broke |",
-    ]
-
-
-def test_markdown_escapes_pipes_and_keeps_each_finding_on_one_row() -> None:
-    odd = Finding("r.x", "error", "f.yaml", 1, 1, "a | b\nc", operation="GET /a|b")
-    row = markdown_format.render([odd]).splitlines()[-1]
-    assert row == "| error | `r.x` | GET /a\\|b | `f.yaml:1` | a \\| b c |"
-    assert row.replace("\\|", "").count("|") == 6  # five cells
-
-
-def test_markdown_without_findings() -> None:
-    assert markdown_format.render([]) == "**No findings.**\n"
 
 
 # rule catalogue
