@@ -127,6 +127,18 @@ def _parser() -> argparse.ArgumentParser:
 def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=report.FINDINGS, default="text")
     parser.add_argument(
+        "--report",
+        action="append",
+        metavar="FORMAT=PATH",
+        help="also write the findings as FORMAT to PATH (repeatable; FORMAT is one of --format's)",
+    )
+    parser.add_argument(
+        "--link-base",
+        metavar="URL",
+        help="markdown: link each file:line to URL/file#Lline (default in GitHub Actions: "
+        "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/<commit checked>)",
+    )
+    parser.add_argument(
         "--fail-on", choices=LEVELS, default="error", help="lowest level that makes the exit code 1 (default: error)"
     )
     parser.add_argument(
@@ -232,7 +244,16 @@ def _diff_api(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return diff_api.list_rules(a.list_rules)
-    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes))
+    return diff_api.run(
+        a.base,
+        a.head,
+        a.format,
+        a.fail_on,
+        a.exceptions,
+        (a.max_findings, a.max_nodes),
+        reports=a.report,
+        link_base=a.link_base,
+    )
 
 
 def _validate(a: argparse.Namespace) -> int:
@@ -240,7 +261,17 @@ def _validate(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return validate.list_rules(a.list_rules)
-    return validate.run(a.repo, a.only, a.base, a.head, a.format, a.fail_on, (a.max_findings, a.max_nodes))
+    return validate.run(
+        a.repo,
+        a.only,
+        a.base,
+        a.head,
+        a.format,
+        a.fail_on,
+        (a.max_findings, a.max_nodes),
+        reports=a.report,
+        link_base=a.link_base,
+    )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -9,7 +9,20 @@ from pathlib import Path
 from generator import validators
 from generator.findings import Finding
 from generator.openapi.limits import DEFAULT, Limits
-from generator.repository import load_for_validation
+from generator.repository import Repo, load_for_validation
+
+
+def checked(
+    root: Path,
+    families: Iterable[str] = validators.FAMILIES,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    limits: Limits = DEFAULT,
+) -> tuple[Repo, list[Finding]]:
+    """The repository as loaded (with its base in pull-request mode) and its findings."""
+    repo = load_for_validation(root, base=base, head=head, limits=limits)
+    return repo, validators.check(repo, families)
 
 
 def run(
@@ -20,4 +33,4 @@ def run(
     head: str | None = None,
     limits: Limits = DEFAULT,
 ) -> list[Finding]:
-    return validators.check(load_for_validation(root, base=base, head=head, limits=limits), families)
+    return checked(root, families, base=base, head=head, limits=limits)[1]

@@ -1,16 +1,20 @@
-"""`lockstep validate [--base REF [--head REF]] [--only FAMILY] [--format F] [--fail-on LEVEL]`."""
+"""`lockstep validate [--base REF [--head REF]] [--only FAMILY] [--format F] [--report F=PATH] [--fail-on LEVEL]`."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from generator import report, validation, validators
-from generator.errors import UsageError
+from generator.commands import output
+from generator.errors import LoadError, UsageError
 from generator.findings import Level, at_or_above
 from generator.openapi.limits import Limits
-from generator.repository import find_root
+from generator.operations.moves import moves
+from generator.operations.status import status
+from generator.repository import Repo, find_root, require_loaded
 
 
 def run(
@@ -21,17 +25,41 @@ def run(
     fmt: str,
     fail_on: Level,
     limits: tuple[int | None, int | None] = (None, None),
+    *,
+    reports: Sequence[str] | None = None,
+    link_base: str | None = None,
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
-    default)."""
+    default). `reports`: FORMAT=PATH, each written besides stdout's `fmt`."""
     unknown = [name for name in families or () if name not in validators.FAMILIES]
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
-    findings = validation.run(
-        find_root(root), families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits.of(*limits)
+    chosen = output.outputs(fmt, reports, link_base)
+    selected = families or tuple(validators.FAMILIES)
+    found = find_root(root)
+    repo, findings = validation.checked(found, selected, base=base, head=head, limits=Limits.of(*limits))
+    markdown = "markdown" in chosen.formats
+    made = report.Report(
+        "validate",
+        tuple(findings),
+        tuple(rule for name in dict.fromkeys(selected) for rule in validators.FAMILIES[name].RULES),
+        fail_on,
+        context=_context(repo, base) if markdown else None,
+        link_base=chosen.link_base
+        or (output.github_link_base(os.environ, lambda: output.commit_of(found, head or "HEAD")) if markdown else None),
     )
-    sys.stdout.write(report.FINDINGS[fmt](findings))
+    output.emit(chosen, made)
     return 1 if at_or_above(findings, fail_on) else 0
+
+
+def _context(repo: Repo, base: str | None) -> report.Context:
+    """The platform around the findings: its matrix when the manifest and every lock load, and what the change
+    moves since `base`."""
+    try:
+        matrix = status(require_loaded(repo))
+    except (LoadError, UsageError):
+        matrix = None
+    return report.Context(matrix, moves(repo), base)
 
 
 def list_rules(fmt: str) -> int:

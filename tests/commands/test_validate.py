@@ -88,3 +88,17 @@ def test_manifest_of_the_wrong_shape_is_findings_only(default_repo: Path) -> Non
     result = validate(default_repo)
     assert result.code == 1 and "Traceback" not in result.out + result.err
     assert "schema.invalid-value" in result.out
+
+
+PROMOTION_COMMENT = Path(__file__).parent.parent / "data" / "validate_promotion_pr.md"
+
+
+def test_the_pull_request_comment_of_a_real_promotion(default_repo: Path) -> None:
+    """A promotion as a team makes it: service-a bumped, stamped and released on trunk, then the pull request
+    that promotes platform 0.2.0 to stage, checked as the pull-request workflow checks it. Nothing in it varies
+    from run to run (no time, no commit: without a link base there are no links)."""
+    for step in (["bump", "service-a"], ["stamp"], ["release"], ["promote", "stage"]):
+        assert run_lockstep(*step, "--commit", "--repo", default_repo).code == 0, step
+    result = validate(default_repo, "--base", "HEAD~1", "--format", "markdown")
+    assert result.code == 0, result.out
+    assert result.out == PROMOTION_COMMENT.read_text(encoding="utf-8")
