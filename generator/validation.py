@@ -19,5 +19,8 @@ def run(
     base: str | None = None,
     head: str | None = None,
     limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
 ) -> list[Finding]:
-    return validators.check(load_for_validation(root, base=base, head=head, limits=limits), families)
+    """With `paths`, only what a change of those files can affect (see repository.focus_of)."""
+    repo = load_for_validation(root, base=base, head=head, limits=limits, paths=paths)
+    return validators.check(repo, families)
