@@ -118,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
     )
+    diff.add_argument(
+        "--changelog",
+        action="store_true",
+        help="every change, breaking or not, by operation (the non-breaking ones at level info)",
+    )
     _list_rules_option(diff, "API rule catalogue")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
@@ -257,7 +262,8 @@ def _diff_api(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return diff_api.list_rules(a.list_rules)
-    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes))
+    limits = (a.max_findings, a.max_nodes)
+    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, limits, a.changelog)
 
 
 def _validate(a: argparse.Namespace) -> int:
