@@ -35,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--environments", help="the promotion path (default: dev,stage,prod)")
     new.add_argument("--strategy", help="independent | monolith | combined (default: combined)")
     new.add_argument("--registry", help="image registry (default: registry.example.com/NAME)")
+    new.add_argument(
+        "--lockstep-source",
+        metavar="SPEC",
+        help="where the repository installs lockstep (.lockstep/requirements.txt): a version, "
+        "git+URL@COMMIT, or a .whl file (default: this lockstep from the public index)",
+    )
+    new.add_argument("--hooks", choices=("local", "remote"), help="pre-commit hooks (default: local)")
+    new.add_argument("--hooks-repo", metavar="URL", help="remote hooks: the hook repository (this project's)")
+    new.add_argument("--hooks-rev", metavar="SHA", help="remote hooks: its full commit SHA")
+    new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
+    new.add_argument("--ci", choices=("github", "gitlab", "both"), help="the pull-request check (default: github)")
     new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
     new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
 
@@ -107,9 +118,20 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
     )
+    diff.add_argument(
+        "--changelog",
+        action="store_true",
+        help="every change, breaking or not, by operation (the non-breaking ones at level info)",
+    )
     _list_rules_option(diff, "API rule catalogue")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
+    validate.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="check only what a change of these files can affect (the pre-commit hooks pass the staged files)",
+    )
     validate.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     _report_options(validate)
     validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
@@ -182,6 +204,14 @@ def _new(a: argparse.Namespace) -> int:
     from generator.commands import new
 
     options = {key: getattr(a, key) for key in ("name", "services", "environments", "strategy", "registry")}
+    options |= {
+        "lockstepSource": a.lockstep_source,
+        "hooks": a.hooks,
+        "hooksRepo": a.hooks_repo,
+        "hooksRev": a.hooks_rev,
+        "hooksTag": a.hooks_tag,
+        "ci": a.ci,
+    }
     return new.run(a.directory, options, a.config, no_input=a.no_input, force=a.force)
 
 
@@ -251,6 +281,7 @@ def _diff_api(a: argparse.Namespace) -> int:
         a.fail_on,
         a.exceptions,
         (a.max_findings, a.max_nodes),
+        a.changelog,
         reports=a.report,
         link_base=a.link_base,
     )
@@ -269,6 +300,7 @@ def _validate(a: argparse.Namespace) -> int:
         a.format,
         a.fail_on,
         (a.max_findings, a.max_nodes),
+        a.files,
         reports=a.report,
         link_base=a.link_base,
     )

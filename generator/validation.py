@@ -19,9 +19,11 @@ def checked(
     base: str | None = None,
     head: str | None = None,
     limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
 ) -> tuple[Repo, list[Finding]]:
-    """The repository as loaded (with its base in pull-request mode) and its findings."""
-    repo = load_for_validation(root, base=base, head=head, limits=limits)
+    """The repository as loaded (with its base in pull-request mode) and its findings; with `paths`, only what a
+    change of those files can affect."""
+    repo = load_for_validation(root, base=base, head=head, limits=limits, paths=paths)
     return repo, validators.check(repo, families)
 
 
@@ -32,5 +34,7 @@ def run(
     base: str | None = None,
     head: str | None = None,
     limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
 ) -> list[Finding]:
-    return checked(root, families, base=base, head=head, limits=limits)[1]
+    """With `paths`, only what a change of those files can affect (see repository.focus_of)."""
+    return checked(root, families, base=base, head=head, limits=limits, paths=paths)[1]

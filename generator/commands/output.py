@@ -89,12 +89,19 @@ def commit_of(root: Path, ref: str = "HEAD") -> tuple[str, str] | None:
         return None
 
 
-def emit(chosen: Outputs, made: report.Report) -> None:
-    """Every --report file (without colour), then stdout (with colour where `colour` says so, text only). All are
-    rendered before any is written; when one cannot be written, those already written are removed (exit 2,
+def emit(
+    chosen: Outputs, made: report.Report, layouts: Mapping[str, Callable[[report.Report], str]] | None = None
+) -> None:
+    """Every --report file (without colour), then stdout (with colour where `colour` says so, text only), each in
+    its format's layout from `layouts` when there is one (diff-api --changelog), else from report.FINDINGS. All
+    are rendered before any is written; when one cannot be written, those already written are removed (exit 2,
     nothing written)."""
+
+    def render(name: str) -> Callable[[report.Report], str]:
+        return (layouts or {}).get(name) or report.FINDINGS[name]
+
     plain = replace(made, colour=False)
-    rendered = [(name, path, report.FINDINGS[name](plain)) for name, path in chosen.files]
+    rendered = [(name, path, render(name)(plain)) for name, path in chosen.files]
     written: list[Path] = []
     for name, path, body in rendered:
         try:
@@ -105,4 +112,4 @@ def emit(chosen: Outputs, made: report.Report) -> None:
             raise UsageError(f"--report {name}={path}: {error.strerror or error}") from None
         written.append(path)
     shown = replace(made, colour=chosen.stdout == "text" and colour(sys.stdout, os.environ))
-    sys.stdout.write(report.FINDINGS[chosen.stdout](shown))
+    sys.stdout.write(render(chosen.stdout)(shown))

@@ -25,19 +25,28 @@ def run(
     fmt: str,
     fail_on: Level,
     limits: tuple[int | None, int | None] = (None, None),
+    files: Sequence[str] = (),
     *,
     reports: Sequence[str] | None = None,
     link_base: str | None = None,
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
-    default). `reports`: FORMAT=PATH, each written besides stdout's `fmt`."""
+    default). `files`: check only what a change of these can affect (the pre-commit hooks pass the staged ones).
+    `reports`: FORMAT=PATH, each written besides stdout's `fmt`."""
     unknown = [name for name in families or () if name not in validators.FAMILIES]
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
     chosen = output.outputs(fmt, reports, link_base)
     selected = families or tuple(validators.FAMILIES)
     found = find_root(root)
-    repo, findings = validation.checked(found, selected, base=base, head=head, limits=Limits.of(*limits))
+    repo, findings = validation.checked(
+        found,
+        selected,
+        base=base,
+        head=head,
+        limits=Limits.of(*limits),
+        paths=_inside(found, files) if files else None,
+    )
     markdown = "markdown" in chosen.formats
     made = report.Report(
         "validate",
@@ -60,6 +69,14 @@ def _context(repo: Repo, base: str | None) -> report.Context:
     except (LoadError, UsageError):
         matrix = None
     return report.Context(matrix, moves(repo), base)
+
+
+def _inside(root: Path, files: Sequence[str]) -> list[str]:
+    """The files given on the command line (relative to the current folder, as pre-commit passes them), as paths
+    relative to the repository root; those outside it are left out."""
+    top = os.path.abspath(root)
+    inside = [os.path.relpath(os.path.abspath(name), top) for name in files]
+    return [Path(name).as_posix() for name in inside if name != ".." and not name.startswith(".." + os.sep)]
 
 
 def list_rules(fmt: str) -> int:

@@ -25,7 +25,7 @@ SUMMARY = 200  # characters of a message in a failure's `message` attribute
 def _line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}:{finding.column}"
     operation = f"{finding.operation}: " if finding.operation else ""
-    return text(f"{where}: {finding.level} {finding.rule}: {operation}{finding.message}")
+    return text(f"{where}: {finding.level} {finding.rule}: {operation}") + text(finding.message)
 
 
 def _summary(message: str) -> str:

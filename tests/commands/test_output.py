@@ -140,3 +140,18 @@ def test_github_link_base_without_git_uses_github_sha_and_outside_actions_is_non
     assert output.github_link_base(environ, lambda: None) == "https://ghe.example/o/r/blob/abc"
     assert output.github_link_base(environ, lambda: ("def", "sub/dir/")) == "https://ghe.example/o/r/blob/def/sub/dir"
     assert output.github_link_base({}, lambda: ("def", "")) is None
+
+
+def test_a_changelog_report_has_the_changelog_layout_of_its_format(tmp_path: Path) -> None:
+    def add_operation(doc: Doc) -> None:
+        doc["paths"]["/health"] = {"get": {"responses": {"200": {"description": "up"}}}}
+
+    base, head = write(pets(), tmp_path / "base.yaml"), write(edited(pets(), add_operation), tmp_path / "head.yaml")
+    notes, sarif = tmp_path / "notes.md", tmp_path / "notes.sarif"
+    options = ("--changelog", "--report", f"markdown={notes}", "--report", f"sarif={sarif}")
+    result = run_lockstep("diff-api", base, head, "--format", "github", *options)
+    assert result.code == 0 and result.out.startswith("::notice ")
+    assert notes.read_text() == run_lockstep("diff-api", base, head, "--changelog", "--format", "markdown").out
+    [run] = json.loads(sarif.read_text())["runs"]
+    described = {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    assert run["results"] and {r["ruleId"] for r in run["results"]} <= described  # the notes' rules are listed
