@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, distribution, hooks, layout, resources, scratch, yamlio
+from generator import __version__, ci, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import Lock, Pin, Promotion, Release
 
@@ -98,6 +98,7 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
         },
         "_lockstep": {"version": __version__, "distribution": distribution.DISTRIBUTION, "ci": plan.ci},
+        "_ci": ci.context(),
     }
 
 
