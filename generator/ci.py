@@ -46,6 +46,7 @@ PYTHON = "3.12"
 # digest nobody checked is a pin to something that may not exist.
 GITLAB_IMAGE = "python:3.12.13-trixie"
 
+
 def context() -> dict[str, object]:
     """The template's `_ci`: each action's `uses:` line, the Python version and the GitLab image."""
     return {

@@ -107,11 +107,11 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
     out = _render("platform", _platform_context(plan), destination.parent)
     if out != destination:
         out.rename(destination)
-    for ci, relative in CI_FILES.items():
+    for choice, relative in CI_FILES.items():
         unwanted = destination / relative
-        if plan.ci not in (ci, "both") and unwanted.is_dir():
+        if plan.ci not in (choice, "both") and unwanted.is_dir():
             shutil.rmtree(unwanted)
-        elif plan.ci not in (ci, "both"):
+        elif plan.ci not in (choice, "both"):
             unwanted.unlink(missing_ok=True)
     env_names = [env.name for env in plan.environments]
     for service in plan.services:
