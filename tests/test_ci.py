@@ -380,3 +380,76 @@ def test_the_action_installs_and_checks(tmp_path: Path, lockstep_wheel: Path) ->
     assert "::error file=services/service-a/openapi.yaml" in codes[-1][2]
     assert json.loads((workspace / "out/lockstep.sarif").read_text())["runs"]
     assert (workspace / "out/lockstep.md").read_text().strip()
+
+
+# ---- after the merge: stamp and tag, then push (the platform's own lockstep; a bare repository as the remote) ---
+
+
+def _remote_with_a_hotfix(tmp_path: Path) -> tuple[Path, str]:
+    """A remote of a new platform whose release branch 0.1-release already has a fix the trunk never had; the
+    commit of that fix."""
+    made = run_lockstep("new", "--no-input", tmp_path / "p")
+    assert made.code == 0, made.err
+    remote = tmp_path / "origin.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(tmp_path / "p"), str(remote))
+    _git(remote, "config", "uploadpack.allowFilter", "true")  # as GitHub allows
+    _git(remote, "config", "receive.advertisePushOptions", "true")  # as GitLab does (ci.skip)
+    identity = ("-c", "user.name=t", "-c", "user.email=t@example.com")
+    fix = tmp_path / "fix"
+    _git(tmp_path, "clone", "-q", remote.as_uri(), str(fix))
+    _git(fix, "checkout", "-q", "-b", "0.1-release")
+    (fix / "README.md").write_text((fix / "README.md").read_text() + "\nA fix.\n")
+    _git(fix, *identity, "commit", "-q", "-am", "a fix on the release line")
+    _git(fix, "push", "-q", "origin", "0.1-release")
+    return remote, _git(fix, "rev-parse", "HEAD")
+
+
+def _refs(remote: Path) -> dict[str, str]:
+    listed = _git(remote, "for-each-ref", "--format=%(refname) %(objectname)")
+    return dict(line.split(" ", 1) for line in listed.splitlines())  # type: ignore[misc]
+
+
+def test_the_github_trunk_job_tags_and_moves_no_release_branch(tmp_path: Path, both: Path) -> None:
+    remote, fix = _remote_with_a_hotfix(tmp_path)
+    workspace = tmp_path / "ws"  # checkout: the branch, all history, no file contents (blob:none)
+    _git(tmp_path, "clone", "-q", "--filter=blob:none", "--branch", "main", remote.as_uri(), str(workspace))
+    steps = [s for s in _yaml(both / WORKFLOWS[1])["jobs"]["stamp"]["steps"] if "run" in s and "pip" not in s["run"]]
+    env = _environment(BIN, GITHUB_ACTIONS="true", GITHUB_SERVER_URL="https://github.com", GITHUB_TOKEN="t0ken")
+    for step in steps:
+        step.pop("env", None)  # GITHUB_TOKEN: ${{ github.token }}, given above
+    done = _run_github_steps(steps, workspace, env)
+    assert [step.code for step in done] == [0, 0], done
+    refs = _refs(remote)
+    assert refs["refs/heads/0.1-release"] == fix  # the fix stays where it is
+    assert _git(remote, "rev-parse", "platform-v0.1.0^{commit}") == _git(remote, "rev-parse", "main")
+
+
+def test_the_gitlab_trunk_job_tags_and_pushes_with_the_token(tmp_path: Path, both: Path) -> None:
+    remote, fix = _remote_with_a_hotfix(tmp_path)
+    workspace = tmp_path / "ws"  # the runner's clone: all history (GIT_DEPTH 0), a detached HEAD
+    _git(tmp_path, "clone", "-q", remote.as_uri(), str(workspace))
+    _git(workspace, "checkout", "-q", "--detach", "main")
+    job = _yaml(both / layout.GITLAB_CI)["lockstep-trunk"]
+    script = "\n".join(line for line in job["script"] if "pip install" not in line)
+    pushed_to = "https://oauth2:t0ken@gitlab.example.com:443/acme/platform.git"
+    env = _environment(
+        BIN,
+        GITLAB_CI="true",
+        CI_COMMIT_BRANCH="main",
+        CI_SERVER_PROTOCOL="https",
+        CI_SERVER_HOST="gitlab.example.com",
+        CI_SERVER_PORT="443",
+        CI_PROJECT_PATH="acme/platform",
+        GIT_CONFIG_COUNT="1",  # the URL the job pushes to is this test's remote
+        GIT_CONFIG_KEY_0=f"url.{remote.as_uri()}.insteadOf",
+        GIT_CONFIG_VALUE_0=pushed_to,
+    )
+    bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+    refused = subprocess.run(bash, cwd=workspace, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "LOCKSTEP_PUSH_TOKEN is not set" in refused.stdout
+    done = subprocess.run(
+        bash, cwd=workspace, env={**env, "LOCKSTEP_PUSH_TOKEN": "t0ken"}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _refs(remote)["refs/heads/0.1-release"] == fix
+    assert _git(remote, "rev-parse", "platform-v0.1.0^{commit}") == _git(remote, "rev-parse", "main")
