@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--hooks-repo", metavar="URL", help="remote hooks: the hook repository (this project's)")
     new.add_argument("--hooks-rev", metavar="SHA", help="remote hooks: its full commit SHA")
     new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
-    new.add_argument("--ci", choices=("github", "gitlab", "both"), help="the pull-request check (default: github)")
+    new.add_argument("--ci", help="the pull-request check: github | gitlab | both (default: github)")
     new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
     new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
 

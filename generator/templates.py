@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, distribution, hooks, layout, resources, scratch, yamlio
+from generator import __version__, ci, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import Lock, Pin, Promotion, Release
 
@@ -98,6 +98,7 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
         },
         "_lockstep": {"version": __version__, "distribution": distribution.DISTRIBUTION, "ci": plan.ci},
+        "_ci": ci.context(),
     }
 
 
@@ -106,11 +107,11 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
     out = _render("platform", _platform_context(plan), destination.parent)
     if out != destination:
         out.rename(destination)
-    for ci, relative in CI_FILES.items():
+    for choice, relative in CI_FILES.items():
         unwanted = destination / relative
-        if plan.ci not in (ci, "both") and unwanted.is_dir():
+        if plan.ci not in (choice, "both") and unwanted.is_dir():
             shutil.rmtree(unwanted)
-        elif plan.ci not in (ci, "both"):
+        elif plan.ci not in (choice, "both"):
             unwanted.unlink(missing_ok=True)
     env_names = [env.name for env in plan.environments]
     for service in plan.services:
