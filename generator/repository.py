@@ -436,18 +436,21 @@ def rollbacks(repo: Repo, base: Repo) -> list[tuple[str, str, str]]:
 
 def shipped_contract(repo: Repo, service: str, version: str) -> Spec | None:
     """The API contract `service` had when `version` was made: read from the commit that first pinned that
-    version in the first environment's lock (the working tree's, when that lock pins it and no commit does yet).
-    None when it cannot be found or read."""
+    version in the first environment's lock (the working tree's, when that lock pins it, no commit does yet and it
+    is not older than the committed pin). None when it cannot be found or read."""
     key = (service, version)
     if key in repo.memo.shipped:
         return repo.memo.shipped[key]
     platform = platform_of(repo)
     api, first = platform.services[service].api if service in platform.services else "", platform.path[0]
-    made = None
+    made, newest = None, None
     for commit, text in reversed(gitrefs.file_history(repo.root, layout.lock(first))):
         doc = yamlio.loads(text, layout.lock(first))
         pins = doc.data.get("services") if isinstance(doc.data, dict) else None
-        if isinstance(pins, dict) and isinstance(pins.get(service), dict) and pins[service].get("version") == version:
+        entry = pins.get(service) if isinstance(pins, dict) else None
+        pinned = entry.get("version") if isinstance(entry, dict) else None
+        newest = pinned if isinstance(pinned, str) else newest
+        if pinned == version:
             made = commit
             break
     spec: Spec | None = None
@@ -461,7 +464,10 @@ def shipped_contract(repo: Repo, service: str, version: str) -> Spec | None:
         finally:
             tree.close()
     elif made is None and (lock := repo.locks.get(first)) and (pin := lock.services.get(service)):
-        spec = repo.contracts.get(api) if pin.version == version else None
+        # a version no commit pinned yet is the working tree's, unless it is older than what was committed (a
+        # rollback whose history is not here, as in a shallow clone: the working tree's contract is a newer one)
+        older = newest is not None and versions.newer(newest, version)
+        spec = repo.contracts.get(api) if pin.version == version and not older else None
     repo.memo.shipped[key] = spec
     return spec
 

@@ -41,6 +41,13 @@ ROLLBACK_OPERATION_MISSING = Rule(
     "(with --base) A lock that goes back to an older version of a service keeps every operation that a consumer "
     "pinned beside it names in `requires` (the contract is the one that version shipped, from git history).",
 )
+ROLLBACK_CONTRACT_UNKNOWN = Rule(
+    "contracts.rollback-contract-unknown",
+    "warning",
+    "(with --base) A lock goes back to an older version of a service that consumers pinned beside it `require`, "
+    "and the contract that version shipped is not in the history available (a shallow clone): "
+    "`contracts.rollback-operation-missing` could not check it.",
+)
 
 # The engine's rules are reported too (with --base), as the reasons for the family's own findings.
 INPUTS: tuple[str, ...] = ("*",)
@@ -49,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     MAJOR_WITHOUT_BREAKING,
     REQUIRED_OPERATION_MISSING,
     ROLLBACK_OPERATION_MISSING,
+    ROLLBACK_CONTRACT_UNKNOWN,
     *rules.RULES,
 )
 
@@ -87,8 +95,20 @@ def _rollback_checks(repo: Repo, base: Repo, platform: Platform) -> Iterator[Fin
         was = base.locks.get(environment)
         for name, pin in lock.services.items():
             before = was.services.get(name) if was else None
+            if before is None or not versions.newer(before.version, pin.version):
+                continue
             spec = repo.shipped.get((name, pin.version))
-            if before is None or not versions.newer(before.version, pin.version) or spec is None:
+            if spec is None:
+                consumers = [
+                    c for c in lock.services if c in platform.services and platform.services[c].operations.get(name)
+                ]
+                if consumers and name in platform.services:
+                    yield ROLLBACK_CONTRACT_UNKNOWN.of(
+                        repo.documents[layout.lock(environment)],
+                        f"{environment} goes back to {name} {pin.version}, whose contract is not in the git history "
+                        f"here (a shallow clone?): the operations {', '.join(consumers)} require were not checked",
+                        ("services", name, "version"),
+                    )
                 continue
             for consumer, operation in missing_operations(platform, lock.services, name, spec):
                 yield ROLLBACK_OPERATION_MISSING.of(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -144,7 +146,25 @@ def _dev_goes_back_to_a_0_1_0(repo: Path) -> None:
     edit(repo, DEV_LOCK, "  service-a:\n    version: 0.2.0", "  service-a:\n    version: 0.1.0")
 
 
+def _shallow_clone_goes_back_to_a_0_1_0(repo: Path) -> None:
+    """As the generated workflow checks out: the last commit alone (its history is not there)."""
+    _b_calls_an_operation_a_0_1_0_lacks(repo)
+    shallow = repo.parent / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", shallow], check=True)
+    shutil.rmtree(repo / ".git")
+    (shallow / ".git").rename(repo / ".git")
+    edit(repo, DEV_LOCK, "service-a:0.2.0", "service-a:0.1.0")
+    edit(repo, DEV_LOCK, "  service-a:\n    version: 0.2.0", "  service-a:\n    version: 0.1.0")
+
+
 CASES = [
+    Case(
+        "contracts.rollback-contract-unknown",
+        DEV_LOCK,
+        "version: 0.1.0",
+        _shallow_clone_goes_back_to_a_0_1_0,
+        base="HEAD",
+    ),
     Case(
         "contracts.rollback-operation-missing",
         DEV_LOCK,
