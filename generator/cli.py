@@ -109,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _list_rules_option(diff, "API rule catalogue")
 
+    schema = commands.add_parser("schema", help="print a JSON Schema of lockstep's files, self-contained")
+    schema.add_argument("name", nargs="?", metavar="NAME", help="the kind of file (--list shows them)")
+    schema.add_argument("--list", action="store_true", help="list the schemas and the files they describe")
+
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
     validate.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     _report_options(validate)
@@ -235,6 +239,12 @@ def _diff_api(a: argparse.Namespace) -> int:
     return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes))
 
 
+def _schema(a: argparse.Namespace) -> int:
+    from generator.commands import schema
+
+    return schema.run(None if a.list else a.name)
+
+
 def _validate(a: argparse.Namespace) -> int:
     from generator.commands import validate
 
@@ -255,6 +265,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rollback": _rollback,
     "status": _status,
     "diff-api": _diff_api,
+    "schema": _schema,
     "validate": _validate,
 }
 

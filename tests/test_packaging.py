@@ -21,7 +21,7 @@ def test_wheel_ships_schemas_and_templates(tmp_path: Path) -> None:
     )
     [wheel] = tmp_path.glob("lockstep-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("common", "platform", "lock", "release", "answers", "config"):
+    for kind in ("common", "platform", "lock", "release", "answers", "config", "rules-config"):
         assert f"generator/_data/schemas/{kind}.schema.json" in names
     for template in ("platform", "service"):
         assert f"generator/_data/cookiecutter-template/{template}/cookiecutter.json" in names
