@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
     )
+    diff.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="rule levels (default: .lockstep/config.yaml of the repository found from here upwards, if any)",
+    )
     _list_rules_option(diff, "API rule catalogue")
 
     schema = commands.add_parser("schema", help="print a JSON Schema of lockstep's files, self-contained")
@@ -235,8 +241,8 @@ def _diff_api(a: argparse.Namespace) -> int:
     from generator.commands import diff_api
 
     if a.list_rules:
-        return diff_api.list_rules(a.list_rules)
-    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes))
+        return diff_api.list_rules(a.list_rules, a.config)
+    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes), a.config)
 
 
 def _schema(a: argparse.Namespace) -> int:
@@ -249,7 +255,7 @@ def _validate(a: argparse.Namespace) -> int:
     from generator.commands import validate
 
     if a.list_rules:
-        return validate.list_rules(a.list_rules)
+        return validate.list_rules(a.list_rules, a.repo)
     return validate.run(a.repo, a.only, a.base, a.head, a.format, a.fail_on, (a.max_findings, a.max_nodes))
 
 

@@ -6,6 +6,7 @@ PLATFORM = "platform.yaml"
 HELMFILE = "helmfile.yaml.gotmpl"
 ANSWERS = ".lockstep/answers.yaml"
 API_EXCEPTIONS = ".lockstep/api-exceptions.yaml"
+CONFIG = ".lockstep/config.yaml"  # rule levels (generator/rule_levels.py)
 ENVIRONMENTS_DIR = "environments"
 RELEASES_DIR = "releases"
 

@@ -1,15 +1,18 @@
-"""`lockstep diff-api BASE HEAD [--format F] [--fail-on LEVEL] [--exceptions FILE]`."""
+"""`lockstep diff-api BASE HEAD [--format F] [--fail-on LEVEL] [--exceptions FILE] [--config FILE]`."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from generator import report
+from generator import layout, report, rule_levels, validators
 from generator.errors import UsageError
-from generator.findings import Level, at_or_above
+from generator.findings import Level, at_or_above, sort_findings
 from generator.openapi import api, rules
 from generator.openapi.limits import Limits
+from generator.repository import find_root
+from generator.rule_levels import RuleLevels
 
 
 def run(
@@ -19,16 +22,35 @@ def run(
     fail_on: Level,
     exceptions: Path | None,
     limits: tuple[int | None, int | None] = (None, None),
+    config: Path | None = None,
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
-    default)."""
+    default). `config`: rule levels (--config; by default the .lockstep/config.yaml of the repository found from
+    here upwards, if any)."""
     if not base or not head:
         raise UsageError("diff-api needs BASE and HEAD (files, or REF:path from git)")
+    levels = _levels(config)
     findings = api.diff_files(base, head, exceptions_file=exceptions, limits=Limits.of(*limits))
+    findings.extend(rule_levels.unknown_rules(levels, validators.defaults()))
+    findings = sort_findings(rule_levels.apply(findings, levels, validators.defaults()))
     sys.stdout.write(report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0
 
 
-def list_rules(fmt: str) -> int:
-    sys.stdout.write(report.RULES[fmt](list(rules.RULES)))
+def _levels(config: Path | None) -> RuleLevels | None:
+    if config is not None:
+        found = rule_levels.read(config)
+        if found is None:
+            raise UsageError(f"--config: {config}: no such file")
+        return found
+    try:
+        root = find_root(None)
+    except UsageError:
+        return None  # not in a lockstep repository: every rule at its own level
+    # named from here, as diff-api names every file (validate names it from the repository's root)
+    return rule_levels.of_repository(root, os.path.relpath(root / layout.CONFIG))
+
+
+def list_rules(fmt: str, config: Path | None = None) -> int:
+    sys.stdout.write(report.RULES[fmt](rule_levels.listed(rules.RULES, _levels(config))))
     return 0

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import report, validation, validators
+from generator import report, rule_levels, validation, validators
 from generator.errors import UsageError
 from generator.findings import Level, at_or_above
 from generator.openapi.limits import Limits
@@ -34,6 +34,12 @@ def run(
     return 1 if at_or_above(findings, fail_on) else 0
 
 
-def list_rules(fmt: str) -> int:
-    sys.stdout.write(report.RULES[fmt](validators.catalogue()))
+def list_rules(fmt: str, root: Path | None = None) -> int:
+    """The catalogue, with the levels of the repository's .lockstep/config.yaml where it changes them (the
+    repository: `root`, or the one found from here upwards, if any)."""
+    try:
+        levels = rule_levels.of_repository(find_root(root))
+    except UsageError:  # not in a repository: the catalogue as it is
+        levels = None
+    sys.stdout.write(report.RULES[fmt](rule_levels.listed(validators.catalogue(), levels)))
     return 0

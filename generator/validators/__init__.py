@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from fnmatch import fnmatch
 from typing import Protocol
 
-from generator.findings import Finding, Rule, sort_findings
+from generator.findings import Finding, Level, Rule, sort_findings
 from generator.repository import Repo
 from generator.validators import compatibility, consistency, contracts, dockerfile, promotion, schema
 
@@ -39,6 +39,11 @@ FAMILIES: dict[str, Family] = {
 
 def catalogue() -> list[Rule]:
     return [rule for family in FAMILIES.values() for rule in family.RULES]
+
+
+def defaults() -> dict[str, Level]:
+    """Each rule's own level, by id (what .lockstep/config.yaml may change)."""
+    return {rule.id: rule.level for rule in catalogue()}
 
 
 def affected_by(paths: Iterable[str]) -> list[str]:

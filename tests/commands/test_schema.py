@@ -17,6 +17,7 @@ from referencing import Registry
 
 from generator import resources, schemas, yamlio
 from tests.conftest import BIN, commit, run_lockstep
+from tests.test_schemas import EXCEPTIONS, RULES_CONFIG
 
 # Loaded before anything else in the check-jsonschema process: every connection attempt fails, so a schema that
 # needs the network fails loudly instead of passing here and failing offline elsewhere.
@@ -31,24 +32,6 @@ def _refuse(*args, **kwargs):
 socket.socket.connect = _refuse
 socket.create_connection = _refuse
 socket.getaddrinfo = _refuse
-"""
-
-EXCEPTIONS = """\
-apiVersion: lockstep/v1
-kind: ApiExceptions
-exceptions:
-  - rule: api.operation-removed
-    operation: POST /items
-    service: service-a
-    reason: nobody calls it
-    expires: 2026-12-31
-"""
-RULES_CONFIG = """\
-apiVersion: lockstep/v1
-kind: Config
-rules:
-  consistency.default-port: warning
-  dockerfile.hadolint.DL3008: "off"
 """
 
 # The files of each kind in the repository below, and one edit that makes a file of that kind wrong.
