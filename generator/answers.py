@@ -4,11 +4,11 @@ against schemas/config.schema.json before anything is written."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import schemas, yamlio
+from generator import distribution, schemas, yamlio
 from generator.errors import LoadError, UsageError
 from generator.model import Environment
 
@@ -23,7 +23,14 @@ OPTION_OF = {
     "registry": "--registry",
     "environments": "--environments",
     "services": "--services",
+    "lockstepSource": "--lockstep-source",
+    "hooks": "--hooks",
+    "hooksRepo": "--hooks-repo",
+    "hooksRev": "--hooks-rev",
+    "hooksTag": "--hooks-tag",
+    "ci": "--ci",
 }
+HOOK_KEYS = ("hooksRepo", "hooksRev", "hooksTag")
 
 
 def default_registry(name: str) -> str:
@@ -38,12 +45,30 @@ class ServiceAnswer:
 
 
 @dataclass(frozen=True)
+class Hooks:
+    """How the generated `.pre-commit-config.yaml` runs lockstep: `local` hooks (`language: system`, the lockstep
+    installed from .lockstep/requirements.txt), or the hook repository `repo` at the commit `rev`."""
+
+    mode: str = "local"
+    repo: str | None = None
+    rev: str | None = None
+    tag: str | None = None
+
+    def as_data(self) -> dict[str, str]:
+        found = {"hooks": self.mode, "hooksRepo": self.repo, "hooksRev": self.rev, "hooksTag": self.tag}
+        return {key: value for key, value in found.items() if value is not None}
+
+
+@dataclass(frozen=True)
 class Answers:
     name: str
     strategy: str
     registry: str
     environments: tuple[Environment, ...]
     services: tuple[ServiceAnswer, ...]
+    lockstep_source: str = distribution.default()  # the requirement line of .lockstep/requirements.txt
+    hooks: Hooks = field(default_factory=lambda: Hooks())
+    ci: str = "github"  # github | gitlab | both
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -52,6 +77,9 @@ class Answers:
             "registry": self.registry,
             "environments": [env.name for env in self.environments],
             "services": {s.name: {"language": s.language, "port": s.port} for s in self.services},
+            "lockstepSource": self.lockstep_source,
+            **self.hooks.as_data(),
+            "ci": self.ci,
         }
 
 
@@ -130,13 +158,18 @@ def resolve(
     registry = pick("registry", str, default_registry(str(name)))
     environments = pick("environments", parse_environments, parse_environments(DEFAULT_ENVIRONMENTS))
     services = pick("services", parse_services, parse_services(DEFAULT_SERVICES))
+    source = pick("lockstepSource", str, None)
     data = {
         "name": name,
         "strategy": strategy,
         "registry": registry,
         "environments": environments,
         "services": services,
+        "hooks": pick("hooks", str, None),
+        **{key: pick(key, str, None) for key in HOOK_KEYS},
+        "ci": pick("ci", str, "github"),
     }
+    data = {key: value for key, value in data.items() if value is not None}
     problems = schemas.validate(yamlio.Document("answers", data), "config")
     if problems:
         first = problems[0]
@@ -149,4 +182,21 @@ def resolve(
         registry=registry,
         environments=modes(strategy, list(environments)),
         services=tuple(ServiceAnswer(n, s["language"], s["port"]) for n, s in services.items()),
+        lockstep_source=distribution.requirement(source) if source is not None else distribution.default(),
+        hooks=_hooks(data),
+        ci=data["ci"],
     )
+
+
+def _hooks(data: Mapping[str, Any]) -> Hooks:
+    """Remote hooks need the repository and the commit the team chose; without a repository the hooks are local
+    (nothing is ever pointed at a URL nobody gave)."""
+    repo, rev, tag = (data.get(key) for key in HOOK_KEYS)
+    mode = data.get("hooks") or ("remote" if repo else "local")
+    if mode == "local" and (repo or rev or tag):
+        raise UsageError("--hooks-repo/--hooks-rev/--hooks-tag: only with remote hooks, not with --hooks local")
+    if mode == "local" or repo is None:
+        return Hooks()
+    if rev is None:
+        raise UsageError("--hooks-rev: remote hooks need the full commit SHA of the hook repository to run")
+    return Hooks("remote", repo, rev, tag)

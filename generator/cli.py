@@ -35,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--environments", help="the promotion path (default: dev,stage,prod)")
     new.add_argument("--strategy", help="independent | monolith | combined (default: combined)")
     new.add_argument("--registry", help="image registry (default: registry.example.com/NAME)")
+    new.add_argument(
+        "--lockstep-source",
+        metavar="SPEC",
+        help="where the repository installs lockstep (.lockstep/requirements.txt): a version, "
+        "git+URL@COMMIT, or a .whl file (default: this lockstep from the public index)",
+    )
+    new.add_argument("--hooks", choices=("local", "remote"), help="pre-commit hooks (default: local)")
+    new.add_argument("--hooks-repo", metavar="URL", help="remote hooks: the hook repository (this project's)")
+    new.add_argument("--hooks-rev", metavar="SHA", help="remote hooks: its full commit SHA")
+    new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
+    new.add_argument("--ci", choices=("github", "gitlab", "both"), help="the pull-request check (default: github)")
     new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
     new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
 
@@ -120,6 +131,12 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--list", action="store_true", help="list the schemas and the files they describe")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
+    validate.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="check only what a change of these files can affect (the pre-commit hooks pass the staged files)",
+    )
     validate.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     _report_options(validate)
     validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
@@ -180,6 +197,14 @@ def _new(a: argparse.Namespace) -> int:
     from generator.commands import new
 
     options = {key: getattr(a, key) for key in ("name", "services", "environments", "strategy", "registry")}
+    options |= {
+        "lockstepSource": a.lockstep_source,
+        "hooks": a.hooks,
+        "hooksRepo": a.hooks_repo,
+        "hooksRev": a.hooks_rev,
+        "hooksTag": a.hooks_tag,
+        "ci": a.ci,
+    }
     return new.run(a.directory, options, a.config, no_input=a.no_input, force=a.force)
 
 
@@ -256,7 +281,9 @@ def _validate(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return validate.list_rules(a.list_rules, a.repo)
-    return validate.run(a.repo, a.only, a.base, a.head, a.format, a.fail_on, (a.max_findings, a.max_nodes))
+    return validate.run(
+        a.repo, a.only, a.base, a.head, a.format, a.fail_on, (a.max_findings, a.max_nodes), files=a.files
+    )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

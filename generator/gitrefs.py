@@ -62,6 +62,11 @@ def current_branch(root: Path) -> str | None:
     return (result.stdout.strip() or None) if result.returncode == 0 else None
 
 
+def unborn(root: Path) -> bool:
+    """True in a git repository with no commit yet (HEAD names a branch that does not exist)."""
+    return _run(root, ("symbolic-ref", "--quiet", "HEAD")).returncode == 0 and not ref_exists(root, "HEAD")
+
+
 def ref_exists(root: Path, ref: str) -> bool:
     return _run(root, ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")).returncode == 0
 
@@ -104,21 +109,22 @@ class RefTree:
             raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
         self.top = Path(git(root, "rev-parse", "--show-toplevel").strip())
         self.ref, self.folder = ref, folder.strip("/")
-        self._entries: dict[str, tuple[str, str, int]] | None = None  # path -> (mode, object, size)
+        self._entries: dict[str, tuple[str, str]] | None = None  # path -> (mode, object)
         self._read: dict[str, bytes] = {}
         self._batch: subprocess.Popen[bytes] | None = None
 
-    def _listing(self) -> dict[str, tuple[str, str, int]]:
+    def _listing(self) -> dict[str, tuple[str, str]]:
+        """Every file of the ref, without sizes (asking git for them costs ten times the listing): a blob's size
+        comes with its content, and one over the limit is never read."""
         if self._entries is None:
             tree = f"{self.ref}:{self.folder}" if self.folder else self.ref
-            listed = _run(self.top, ("ls-tree", "-r", "-l", "-z", "--full-tree", "--end-of-options", tree), binary=True)
+            listed = _run(self.top, ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tree), binary=True)
             self._entries = {}
             for record in bytes(listed.stdout).split(b"\0"):
                 meta, _, path = record.partition(b"\t")
                 fields = meta.split()
-                if len(fields) == 4 and fields[1] == b"blob":
-                    size = int(fields[3])
-                    self._entries[path.decode("utf-8", "replace")] = (fields[0].decode(), fields[2].decode(), size)
+                if len(fields) == 3 and fields[1] == b"blob":
+                    self._entries[path.decode("utf-8", "replace")] = (fields[0].decode(), fields[2].decode())
         return self._entries
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
@@ -126,16 +132,20 @@ class RefTree:
         entry = self._listing().get(path)
         if entry is None:
             return None
-        mode, sha, size = entry
+        mode, sha = entry
         if mode == "120000":
             raise LoadError(SYMLINK.at(relative, 1, 1, "is a symbolic link in the commit; links are not followed"))
-        if size > limit:
-            raise too_large(relative, limit)
         if path not in self._read:
-            self._read[path] = self._blob(sha, size)
+            blob = self._blob(sha, limit)
+            if blob is None:
+                raise too_large(relative, limit)
+            self._read[path] = blob
+        elif len(self._read[path]) > limit:
+            raise too_large(relative, limit)
         return self._read[path]
 
-    def _blob(self, sha: str, size: int) -> bytes:
+    def _blob(self, sha: str, limit: int) -> bytes | None:
+        """The blob's content; None when it is larger than `limit` (then it is not read: the reader stops)."""
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE
@@ -148,8 +158,13 @@ class RefTree:
         header = stdout.readline().split()
         if len(header) != 3:
             raise UsageError(f"git cat-file could not read {sha} in {self.top}")
-        data = _read_exactly(stdout, int(header[2]) + 1)
-        return data[:size]
+        size = int(header[2])
+        if size > limit:
+            self._batch.kill()  # its output is not read: the next blob starts a new reader
+            self._batch.wait()
+            self._batch = None
+            return None
+        return _read_exactly(stdout, size + 1)[:size]
 
     def listdir(self, relative: str) -> list[str]:
         folder = posixpath.normpath(relative).strip("/")

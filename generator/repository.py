@@ -8,7 +8,8 @@ it changes are parsed again, everything else (parsed documents, contracts, hadol
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import posixpath
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -69,6 +70,56 @@ class Memo:
         return made
 
 
+@dataclass(frozen=True)
+class Focus:
+    """What a change of some files can affect, and so what is loaded and checked (the pre-commit hooks pass the
+    files they stage). `state`: the locks, rollback records and the ledger; `services`: the services whose own
+    files (Dockerfile, Makefile, contract, chart, values) are read, None for all; `files`: the files changed,
+    None for all (the helmfile and the answers are read when they changed). The manifest is always read. The
+    default is everything: a plain `validate`."""
+
+    state: bool = True
+    services: frozenset[str] | None = None
+    files: frozenset[str] | None = None
+
+    def covers(self, service: str) -> bool:
+        return self.services is None or service in self.services
+
+    def reads(self, relative: str) -> bool:
+        return self.files is None or relative in self.files
+
+
+EVERYTHING = Focus()
+
+
+def focus_of(paths: Iterable[str], platform: Platform | None) -> Focus:
+    """What a change of `paths` (relative to the repository root) can affect. A change of the manifest, or of
+    the hadolint config every Dockerfile is linted with, can affect everything; a change of a contract (a YAML or
+    JSON file in a service's API folder) is judged against the versions in the locks, which are read too."""
+    paths = frozenset(paths)
+    state, services = False, set[str]()
+    apis = {posixpath.dirname(s.api): name for name, s in platform.services.items()} if platform else {}
+    for path in paths:
+        parts = path.split("/")
+        if path == layout.PLATFORM or path in hadolint.CONFIGS:
+            return EVERYTHING
+        if parts[0] == layout.ENVIRONMENTS_DIR and len(parts) == 4 and parts[2] == "values":
+            services.add(parts[3].removesuffix(".yaml"))
+            continue
+        if parts[0] in (layout.ENVIRONMENTS_DIR, layout.RELEASES_DIR):
+            state = True
+            continue
+        if parts[0] in ("services", "charts") and len(parts) > 2:
+            services.add(parts[1])
+        folder = posixpath.dirname(path)
+        while folder and folder not in apis:
+            folder = posixpath.dirname(folder)
+        if folder and path.endswith((".yaml", ".yml", ".json")):
+            services.add(apis[folder])
+            state = True
+    return Focus(state, frozenset(services), paths)
+
+
 @dataclass
 class Repo:
     root: Path
@@ -93,6 +144,7 @@ class Repo:
     base: Repo | None = None  # pull-request mode: the repository at the base ref
     # pull-request mode: the contracts that the versions a lock goes back from and to shipped, by (service, version)
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
+    focus: Focus = EVERYTHING  # what was loaded, so what is checked
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -119,17 +171,42 @@ class Repo:
 
 
 def load_repo(
-    root: Path, *, tree: Tree | None = None, memo: Memo | None = None, full: bool = True, limits: Limits = DEFAULT
+    root: Path,
+    *,
+    tree: Tree | None = None,
+    memo: Memo | None = None,
+    full: bool = True,
+    limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
+    focus: Focus = EVERYTHING,
 ) -> Repo:
     """Parse everything lockstep reads under `root` (from `tree`: the disk by default); problems become
     findings, never exceptions. `full=False` reads only what a base ref must provide: the manifest, locks,
-    ledgers, contracts and rule levels."""
-    repo = Repo(root, tree or DiskTree(root), memo or Memo(), limits=limits)
+    ledgers, contracts and rule levels. With `paths`, only what a change of those files can affect (`focus_of`),
+    or only what `focus` says; the rule levels are read whatever the focus (they judge every finding)."""
+    repo = Repo(root, tree or DiskTree(root), memo or Memo(), limits=limits, focus=focus)
     doc = _yaml(repo, layout.PLATFORM, "platform")
     if doc is None:
         raise UsageError(f"{root}: not a lockstep repository ({layout.PLATFORM} not found)")
     if doc.ok:
         repo.platform = Platform.from_data(doc.data)
+    if paths is not None:
+        repo.focus = focus_of(paths, repo.platform)
+    if repo.focus.state:
+        _state(repo)
+    for name, contract in _services(repo).items():
+        if repo.focus.covers(name):
+            _contract(repo, contract)
+    config = _yaml(repo, layout.CONFIG, rule_levels.KIND)  # a base ref's too: in pull-request mode, its levels apply
+    if config is not None and config.ok:
+        repo.rule_levels = rule_levels.from_document(config)
+    if full:
+        _rest(repo)
+    return repo
+
+
+def _state(repo: Repo) -> None:
+    """The locks, rollback records and the ledger."""
     for environment in _listdir(repo, layout.ENVIRONMENTS_DIR):
         lock = _yaml(repo, layout.lock(environment), "lock")
         if lock is not None and lock.ok:
@@ -144,24 +221,17 @@ def load_repo(
                 release = Release.from_data(released.data)
                 repo.release_files[released.path] = release
                 repo.releases[release.version] = release
-    for contract in _services(repo).values():
-        _contract(repo, contract)
-    config = _yaml(repo, layout.CONFIG, rule_levels.KIND)  # a base ref's too: in pull-request mode, its levels apply
-    if config is not None and config.ok:
-        repo.rule_levels = rule_levels.from_document(config)
-    if full:
-        _rest(repo)
-    return repo
 
 
 def _rest(repo: Repo) -> None:
     """What only the working tree (or the head ref) needs: answers, helmfile, accept-list, and per service its
     Dockerfile, Makefile, chart and values."""
-    _yaml(repo, layout.ANSWERS, "answers")
+    if repo.focus.reads(layout.ANSWERS):
+        _yaml(repo, layout.ANSWERS, "answers")
     accepted = _yaml(repo, layout.API_EXCEPTIONS, "api-exceptions")
     if accepted is not None and accepted.ok:
         repo.exceptions = exceptions.entries(accepted)
-    helmfile = _text(repo, layout.HELMFILE)
+    helmfile = _text(repo, layout.HELMFILE) if repo.focus.reads(layout.HELMFILE) else None
     if helmfile is not None:
         repo.helmfile = repo.memo.parsed(("helmfile",), helmfile, lambda: _helmfile(helmfile))
         repo.problems.extend(repo.helmfile.document.problems)
@@ -172,6 +242,8 @@ def _rest(repo: Repo) -> None:
             break
     environments = repo.platform.path if repo.platform else tuple(_listdir(repo, layout.ENVIRONMENTS_DIR))
     for name in _services(repo):
+        if not repo.focus.covers(name):
+            continue
         text = _text(repo, layout.dockerfile(name), implied=True)
         if text is not None:
             repo.dockerfiles[name] = repo.memo.parsed(("dockerfile", name), text, partial(_dockerfile, name, text))
@@ -284,7 +356,16 @@ def _contract(repo: Repo, relative: str) -> None:
     repo.contracts[relative] = spec
 
 
-def load_at(root: Path, ref: str, *, full: bool = True, limits: Limits = DEFAULT) -> Repo | None:
+def load_at(
+    root: Path,
+    ref: str,
+    *,
+    full: bool = True,
+    limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
+    focus: Focus = EVERYTHING,
+    memo: Memo | None = None,
+) -> Repo | None:
     """The repository as it was at git `ref`, read from git (nothing is written to disk); None where lockstep did
     not manage it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts).
     Where `root` is a folder of a larger repository, that folder of the ref is read."""
@@ -296,29 +377,54 @@ def load_at(root: Path, ref: str, *, full: bool = True, limits: Limits = DEFAULT
                 return None
         except LoadError:
             pass  # a manifest that cannot be read: load_repo reports it
-        return load_repo(root, tree=tree, full=full, limits=limits)
+        return load_repo(root, tree=tree, full=full, limits=limits, paths=paths, focus=focus, memo=memo)
     finally:
         tree.close()
 
 
 def load_for_validation(
-    root: Path, *, base: str | None = None, head: str | None = None, limits: Limits = DEFAULT
+    root: Path,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
 ) -> Repo:
-    """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it."""
+    """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it. With
+    `paths`, only what a change of those files can affect, on both sides, and the contracts of the services whose
+    pins moved (a version bump is judged by the contract it ships). The two sides share what they parsed: a file
+    the change did not touch is parsed once. `--base HEAD` before the first commit compares with nothing."""
     if head is None:
-        repo = load_repo(root, limits=limits)
+        repo = load_repo(root, limits=limits, paths=paths)
     else:
-        found = load_at(root, head, limits=limits)
+        found = load_at(root, head, limits=limits, paths=paths)
         if found is None:
             raise UsageError(f"{head}: {layout.PLATFORM} not found at that ref")
         repo = found
+    if base == "HEAD" and gitrefs.unborn(root):
+        base = None
     if base is not None:
-        repo.base = load_at(root, base, full=False, limits=limits)
+        repo.base = load_at(root, base, full=False, limits=limits, focus=repo.focus, memo=repo.memo)
         if repo.base is not None:
+            widen = moved(repo, repo.base) - repo.focus.services if repo.focus.services is not None else set()
+            for name in sorted(widen):
+                for side in (repo, repo.base):
+                    if side.platform and name in side.platform.services:
+                        _contract(side, side.platform.services[name].api)
             for service, before, after in rollbacks(repo, repo.base):
                 for version in (before, after):
                     repo.shipped[(service, version)] = shipped_contract(repo, service, version)
     return repo
+
+
+def moved(repo: Repo, base: Repo) -> set[str]:
+    """The services whose pin in some lock differs between `base` and `repo`."""
+    return {
+        name
+        for environment, lock in repo.locks.items()
+        for name, pin in lock.services.items()
+        if (was := base.locks.get(environment)) is None or was.services.get(name) != pin
+    }
 
 
 def rollbacks(repo: Repo, base: Repo) -> list[tuple[str, str, str]]:

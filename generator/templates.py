@@ -5,15 +5,17 @@ inserted as text, never evaluated as templates."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, layout, resources, scratch, yamlio
+from generator import __version__, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import Lock, Pin, Promotion, Release
 
 INITIAL_VERSION = "0.1.0"
-HOOKS_REPO = "https://github.com/lockstep-dev/lockstep"
+# What each --ci choice adds; the template has them all, `generate` keeps those asked for.
+CI_FILES = {"github": ".github", "gitlab": layout.GITLAB_CI}
 
 
 def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
@@ -95,7 +97,7 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             "environments": [{"name": e.name, "mode": e.mode} for e in plan.environments],
             "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
         },
-        "_lockstep": {"version": __version__, "hooks_repo": HOOKS_REPO, "hooks_rev": f"v{__version__}"},
+        "_lockstep": {"version": __version__, "distribution": distribution.DISTRIBUTION, "ci": plan.ci},
     }
 
 
@@ -104,6 +106,12 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
     out = _render("platform", _platform_context(plan), destination.parent)
     if out != destination:
         out.rename(destination)
+    for ci, relative in CI_FILES.items():
+        unwanted = destination / relative
+        if plan.ci not in (ci, "both") and unwanted.is_dir():
+            shutil.rmtree(unwanted)
+        elif plan.ci not in (ci, "both"):
+            unwanted.unlink(missing_ok=True)
     env_names = [env.name for env in plan.environments]
     for service in plan.services:
         for relative, text in render_service(
@@ -116,4 +124,7 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
     for release in releases:
         yamlio.write_atomic(destination / layout.release(release.version), yamlio.dumps(release.as_data()))
     yamlio.write_atomic(destination / layout.ANSWERS, answers_document(plan.as_data()))
+    yamlio.write_atomic(destination / layout.REQUIREMENTS, distribution.requirements_file(plan.lockstep_source))
+    config = hooks.render_config(plan.hooks.mode, plan.hooks.repo, plan.hooks.rev, plan.hooks.tag)
+    yamlio.write_atomic(destination / layout.PRE_COMMIT_CONFIG, config)
     return sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file())

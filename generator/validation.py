@@ -22,9 +22,12 @@ def run(
     base: str | None = None,
     head: str | None = None,
     limits: Limits = DEFAULT,
+    paths: Iterable[str] | None = None,
 ) -> list[Finding]:
+    """With `paths`, only what a change of those files can affect (see repository.focus_of); the rule levels apply
+    whatever the paths."""
     families = tuple(families)
-    repo = load_for_validation(root, base=base, head=head, limits=limits)
+    repo = load_for_validation(root, base=base, head=head, limits=limits, paths=paths)
     findings, defaults = validators.check(repo, families), validators.defaults()
     levels = repo.rule_levels if base is None else _base_levels(repo)
     if "schema" in families:  # the config's own problems are load problems: the schema family's

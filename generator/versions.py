@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 import semver
@@ -26,7 +26,9 @@ TRUNK_TAG = "dev"
 RELEASE_BRANCH = re.compile(r"^(?P<major>0|[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)-release$")
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> semver.Version:
+    """A SemVer version (remembered: the rules compare the same few versions many times)."""
     try:
         return semver.Version.parse(text)
     except ValueError:

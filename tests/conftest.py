@@ -103,6 +103,24 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]
     return template
 
 
+@pytest.fixture(scope="session")
+def lockstep_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout built as the wheel users install (`pip wheel`, no dependencies), once per test run."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder = shared / "wheel"
+    with FileLock(str(shared / "wheel.lock")):
+        if not list(folder.glob("*.whl")):
+            subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(folder), str(CHECKOUT)],
+                check=True,
+                capture_output=True,
+            )
+    [wheel] = folder.glob("*.whl")
+    return wheel
+
+
 @pytest.fixture
 def strategy_repo(templates: Callable[[str], Path], tmp_path: Path) -> Callable[[str], Path]:
     """A copy of the default platform made with `--strategy S` (the template is made once per run)."""

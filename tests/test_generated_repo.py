@@ -114,33 +114,86 @@ def _hook_repo_commit() -> str:
     ).stdout.strip()
 
 
-@pytest.mark.slow  # pre-commit installs the hook environment (a virtualenv with lockstep in it)
-def test_pre_commit_runs_lockstep_hooks(all_languages: Path, tmp_path: Path) -> None:
-    config = all_languages / ".pre-commit-config.yaml"
-    text = config.read_text()
-    assert "id: lockstep-validate" in text
-    lines = [
-        f"  - repo: {CHECKOUT}"
-        if line.startswith("  - repo:")
-        else f"    rev: {_hook_repo_commit()}"
-        if line.startswith("    rev:")
-        else line
-        for line in text.splitlines()
-    ]
-    config.write_text("\n".join(lines) + "\n")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    pre_commit = [sys.executable, "-m", "pre_commit"]
-    result = subprocess.run(
-        [*pre_commit, "run", "--all-files"], cwd=all_languages, env=env, capture_output=True, text=True, timeout=900
+def _pre_commit(repo: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=900
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "lockstep validate" in result.stdout and "Passed" in result.stdout
 
-    # the hook refuses a broken repository
-    lock = all_languages / "environments/dev/platform.lock.yaml"
-    lock.write_text(lock.read_text().replace("version: 0.1.0", "version: 1.10", 1))
-    result = subprocess.run(
-        [*pre_commit, "run", "--all-files"], cwd=all_languages, env=env, capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 1
-    assert "schema.unquoted-number" in result.stdout and "environments/dev/platform.lock.yaml:" in result.stdout
+
+def _git_commit(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    """`git commit` as a developer runs it: the pre-commit hook that `pre-commit install` wrote runs first."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "change"]
+    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+
+def _hooks_guard_commits(repo: Path, home: Path) -> None:
+    """All files pass; a staged breaking API change without a major bump and a rewritten released snapshot are
+    refused at `git commit` with their findings; a good change commits."""
+    result = _pre_commit(repo, "run", "--all-files", home=home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for hook in ("lockstep validate", "lockstep contracts", "lockstep dockerfile"):
+        assert hook in result.stdout
+    assert _pre_commit(repo, "install", home=home).returncode == 0
+
+    contract = repo / "services/orders/openapi.yaml"
+    before = contract.read_text()
+    contract.write_text(before.replace("  /version:", "  /build:"))  # GET /version is gone
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    refused = _git_commit(repo, home)
+    said = refused.stdout + refused.stderr  # git shows what the hook printed
+    assert refused.returncode == 1, said
+    assert "contracts.breaking-without-major" in said and "services/orders/openapi.yaml" in said
+    contract.write_text(before)
+
+    snapshot = repo / "releases/0.1.0.yaml"
+    text = snapshot.read_text()
+    snapshot.write_text(text.replace("orders:0.1.0", "orders:0.1.0@sha256:" + "0" * 64, 1))
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    refused = _git_commit(repo, home)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode == 1 and "releases/0.1.0.yaml" in said and "promotion." in said, said
+    snapshot.write_text(text)
+
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text() + "\nA line.\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    assert _git_commit(repo, home).returncode == 0
+
+
+@pytest.mark.slow  # several real pre-commit and git processes
+def test_local_hooks_work_offline_at_once(tmp_path: Path) -> None:
+    from tests.conftest import run_lockstep
+
+    repo = tmp_path / "platform"
+    options = ("--services", LANGUAGES, "--strategy", "monolith", "--hooks", "local")
+    assert run_lockstep("new", "--no-input", *options, repo).code == 0
+    _hooks_guard_commits(repo, tmp_path / "pre-commit-home")
+
+
+def _hook_repo_commit() -> str:
+    """This checkout as pre-commit will clone it: HEAD, plus any uncommitted change as a snapshot commit."""
+    env = {**os.environ, "GIT_INDEX_FILE": str(Path(os.environ["HOME"]) / "snapshot-index")}
+    subprocess.run(["git", "read-tree", "HEAD"], cwd=CHECKOUT, env=env, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=CHECKOUT, env=env, check=True)
+    tree = subprocess.run(
+        ["git", "write-tree"], cwd=CHECKOUT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit-tree", tree, "-p", "HEAD", "-m", "snapshot"],
+        cwd=CHECKOUT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@pytest.mark.slow  # pre-commit installs the hook environment (a virtualenv with lockstep in it)
+def test_remote_hooks_from_this_repository_at_a_commit(tmp_path: Path) -> None:
+    from tests.conftest import run_lockstep
+
+    repo = tmp_path / "platform"
+    remote = ("--hooks-repo", str(CHECKOUT), "--hooks-rev", _hook_repo_commit())
+    assert run_lockstep("new", "--no-input", "--services", LANGUAGES, "--strategy", "monolith", *remote, repo).code == 0
+    _hooks_guard_commits(repo, tmp_path / "pre-commit-home")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -13,13 +11,9 @@ from generator.report import rules_format
 from tests.conftest import CHECKOUT
 
 
-def test_wheel_ships_schemas_and_templates(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(CHECKOUT)],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = tmp_path.glob("lockstep-*.whl")
+def test_wheel_ships_schemas_and_templates(lockstep_wheel: Path) -> None:
+    assert lockstep_wheel.name.startswith("lockstep_gitops-")  # the distribution's name; the command is `lockstep`
+    wheel = lockstep_wheel
     names = set(zipfile.ZipFile(wheel).namelist())
     for kind in ("common", "platform", "lock", "release", "answers", "config", "rules-config"):
         assert f"generator/_data/schemas/{kind}.schema.json" in names

@@ -140,3 +140,28 @@ def test_commands_find_the_repository_from_a_subdirectory(default_repo: Path) ->
     assert "service-a │ 0.2.0" in run_lockstep("status", cwd=inside).out.replace("  ", " ").replace("  ", " ")
     outside = run_lockstep("validate", cwd=default_repo.parent)
     assert outside.code == 2 and "platform.yaml not found here or in any folder above" in outside.err
+
+
+def test_what_a_change_of_some_files_can_affect(default_repo: Path) -> None:
+    from generator.repository import EVERYTHING, Focus, focus_of, load_repo
+
+    platform = load_repo(default_repo).platform
+    assert focus_of(["platform.yaml", "README.md"], platform) == EVERYTHING
+    assert focus_of([".hadolint.yaml"], platform) == EVERYTHING  # every Dockerfile is linted with it
+    lock, values = "environments/prod/platform.lock.yaml", "environments/dev/values/service-b.yaml"
+    assert focus_of([lock], platform) == Focus(True, frozenset(), frozenset([lock]))
+    assert focus_of(["releases/0.1.0.yaml"], platform).state
+    found = focus_of([values, "services/service-a/Dockerfile", "charts/service-c/Chart.yaml"], platform)
+    assert (found.state, found.services) == (False, frozenset({"service-a", "service-b", "service-c"}))
+    assert focus_of(["README.md"], platform) == Focus(False, frozenset(), frozenset(["README.md"]))
+    assert not found.reads("helmfile.yaml.gotmpl") and EVERYTHING.reads("helmfile.yaml.gotmpl")
+
+
+def test_a_contract_kept_elsewhere_belongs_to_its_service(default_repo: Path) -> None:
+    from generator.repository import focus_of, load_repo
+
+    edit(default_repo, "platform.yaml", "api: services/service-a/openapi.yaml", "api: apis/a/openapi.yaml")
+    platform = load_repo(default_repo).platform
+    found = focus_of(["apis/a/schemas/pet.yaml"], platform)
+    assert found.services == frozenset({"service-a"})
+    assert found.state  # a contract change is judged against the versions the locks pin

@@ -215,6 +215,40 @@ def test_once_merged_the_config_judges_the_next_pull_request(default_repo: Path)
     )
 
 
+# -- the hooks: `validate --base HEAD FILE...` loads little, and still reads the config -------------------------
+
+
+def test_the_hook_on_one_file_applies_the_committed_levels(default_repo: Path) -> None:
+    _config(default_repo, "consistency.default-port: warning")
+    commit(default_repo, "config")
+    _wrong_port(default_repo)
+    makefile = str(default_repo / MAKEFILE)
+    result = validate(default_repo, "--base", "HEAD", makefile)
+    assert result.code == 0
+    assert "warning consistency.default-port" in result.out
+    _config(default_repo, "consistency.default-port: error")  # staged beside the change: takes effect once committed
+    assert validate(default_repo, "--base", "HEAD", makefile).code == 0
+
+
+def test_the_hook_cannot_be_silenced_by_the_config_it_commits(default_repo: Path) -> None:
+    _wrong_port(default_repo)
+    _config(default_repo, 'consistency.default-port: "off"')
+    result = validate(default_repo, "--base", "HEAD", str(default_repo / MAKEFILE), str(default_repo / CONFIG))
+    assert result.code == 1
+    assert "error consistency.default-port" in result.out
+    assert "info config.pending" in result.out
+
+
+def test_the_hook_on_the_config_alone_finds_an_unknown_rule(default_repo: Path) -> None:
+    _config(default_repo, "consistency.default-prot: warning")
+    result = validate(default_repo, "--base", "HEAD", "--format", "json", str(default_repo / CONFIG))
+    assert result.code == 1
+    assert [(f["rule"], f["file"], f["line"]) for f in json.loads(result.out)["findings"]] == [
+        ("config.pending", CONFIG, 4),
+        ("config.unknown-rule", CONFIG, 4),
+    ]
+
+
 # -- diff-api -----------------------------------------------------------------------------------------------------
 
 

@@ -1,43 +1,4 @@
 """One module per command, each with a `run(...)` that the CLI calls with the parsed options and whose result is
-the exit code. Commands load, call an operation or the validators, and print; the shared way a writer shows and
-applies its plan is `carry_out`, under the lock `writing` takes."""
-
-from __future__ import annotations
-
-import contextlib
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
-from generator import gitrefs, transaction
-from generator.operations import Plan
-from generator.repository import Repo, find_root, load_repo, require_loaded
-
-
-@contextlib.contextmanager
-def writing(root: Path | None) -> Iterator[Repo]:
-    """The repository (`root`, or found from here upwards), loaded under the writer lock (an interrupted write is
-    finished or undone first), which is held until the command has written its change."""
-    found = find_root(root)
-    with transaction.locked(found):
-        yield require_loaded(load_repo(found))
-
-
-def carry_out(repo: Repo, plan: Plan, *, dry_run: bool, commit: str | None = None) -> list[str]:
-    """Check and write the plan, then say what was done (and with `commit`, commit the files written, with that
-    message); with `dry_run`, print the plan and its diff, then check it. Either way a refused change raises
-    Refused (exit 1, nothing written), so a dry run exits as the real run would. Returns the paths written (none
-    on a dry run)."""
-    if dry_run:
-        print(plan.summary)
-        sys.stdout.write(plan.change.diff(repo))
-        plan.change.check(repo)
-        return []
-    written = plan.change.apply(repo)
-    print(plan.summary)  # only once it is true
-    for relative in written:
-        print(f"wrote {relative}")
-    if commit is not None and written:
-        gitrefs.commit(repo.root, f"{commit}: {plan.summary}", written)
-        print(f"committed: {commit}: {plan.summary}")
-    return written
+the exit code. Commands load, call an operation or the validators, and print; the writers share `writer`
+(`carry_out` under the lock `writing` takes). Nothing is imported here, so that a reading command does not pay
+for the writers' modules."""

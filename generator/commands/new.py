@@ -27,6 +27,14 @@ def run(target: Path, options: dict[str, str | None], config: Path | None, *, no
     check_target(target, force=force)
     if not no_input:
         options = _prompt(options)
-    written = new(target, answers.resolve(options, recorded), force=force)
+    plan = answers.resolve(options, recorded)
+    written = new(target, plan, force=force)
     print(f"created {target} ({len(written)} files, one commit); next: cd {target} && lockstep validate")
+    if plan.hooks.mode == "local":
+        remote = options.get("hooks") == "remote" or (recorded or {}).get("hooks") == "remote"
+        print(
+            ("no hook repository given (--hooks-repo): " if remote else "")
+            + "the pre-commit hooks are local (language: system): install lockstep with "
+            "`pip install -r .lockstep/requirements.txt`, then `pre-commit install`"
+        )
     return 0

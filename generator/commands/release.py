@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import versions
-from generator.commands import carry_out, writing
+from generator.commands.writer import carry_out, writing
 from generator.operations.release import release
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.commands import carry_out, writing
+from generator.commands.writer import carry_out, writing
 from generator.operations.stamp import stamp
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.commands import writing
+from generator.commands.writer import writing
 from generator.operations.tag import make, missing_refs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,17 +22,32 @@ def run(
     fmt: str,
     fail_on: Level,
     limits: tuple[int | None, int | None] = (None, None),
+    files: Sequence[str] = (),
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
-    default)."""
+    default). `files`: check only what a change of these can affect (the pre-commit hooks pass the staged ones)."""
     unknown = [name for name in families or () if name not in validators.FAMILIES]
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
+    found = find_root(root)
     findings = validation.run(
-        find_root(root), families or tuple(validators.FAMILIES), base=base, head=head, limits=Limits.of(*limits)
+        found,
+        families or tuple(validators.FAMILIES),
+        base=base,
+        head=head,
+        limits=Limits.of(*limits),
+        paths=_inside(found, files) if files else None,
     )
     sys.stdout.write(report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0
+
+
+def _inside(root: Path, files: Sequence[str]) -> list[str]:
+    """The files given on the command line (relative to the current folder, as pre-commit passes them), as paths
+    relative to the repository root; those outside it are left out."""
+    top = os.path.abspath(root)
+    inside = [os.path.relpath(os.path.abspath(name), top) for name in files]
+    return [Path(name).as_posix() for name in inside if name != ".." and not name.startswith(".." + os.sep)]
 
 
 def list_rules(fmt: str, root: Path | None = None) -> int:

@@ -198,6 +198,8 @@ def _release_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
 def _file_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
     manifest = repo.documents[layout.PLATFORM]
     for name, service in platform.services.items():
+        if not repo.focus.covers(name):
+            continue  # its files were not read: the change cannot affect them
         expected = [layout.dockerfile(name), layout.makefile(name), layout.chart(name), service.api]
         expected += [layout.values(env, name) for env in platform.path]
         for relative in expected:
@@ -255,11 +257,12 @@ def check(repo: Repo) -> Iterable[Finding]:
     if platform is None:
         return []  # the manifest itself is broken: the schema family says why
     manifest = repo.documents[layout.PLATFORM]
+    state = repo.focus.state  # the locks and the ledger were read
     return [
         *_platform_checks(platform, manifest),
-        *_lock_checks(repo, platform),
-        *_release_checks(repo, platform),
+        *(_lock_checks(repo, platform) if state else ()),
+        *(_release_checks(repo, platform) if state else ()),
         *_file_checks(repo, platform),
-        *_helmfile_checks(repo, platform),
+        *(_helmfile_checks(repo, platform) if repo.focus.reads(layout.HELMFILE) else ()),
         *_service_checks(repo, platform),
     ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from generator import validators
-from tests.conftest import edit, run_lockstep, validate
+from tests.conftest import edit, git, run_lockstep, validate
 
 
 def test_validate_json_is_one_object(default_repo: Path) -> None:
@@ -88,3 +89,56 @@ def test_manifest_of_the_wrong_shape_is_findings_only(default_repo: Path) -> Non
     result = validate(default_repo)
     assert result.code == 1 and "Traceback" not in result.out + result.err
     assert "schema.invalid-value" in result.out
+
+
+def _broken_in_three_places(repo: Path) -> None:
+    edit(repo, "services/service-a/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")
+    edit(repo, "environments/prod/platform.lock.yaml", "service-b:0.1.0", "service-b:0.1.9")
+    edit(repo, "environments/dev/values/service-b.yaml", "replicaCount: 1", "replicaCount: 1\n- not a mapping")
+
+
+def _rules_and_files(result_out: str) -> set[tuple[str, str]]:
+    return {(f["rule"], f["file"]) for f in json.loads(result_out)["findings"]}
+
+
+def test_files_given_check_only_what_their_change_can_affect(default_repo: Path) -> None:
+    _broken_in_three_places(default_repo)
+    everything = _rules_and_files(validate(default_repo, "--format", "json").out)
+    assert {file for _, file in everything} == {
+        "services/service-a/Dockerfile",
+        "environments/prod/platform.lock.yaml",
+        "environments/dev/values/service-b.yaml",
+    }
+    given = ["services/service-a/Dockerfile", "environments/prod/platform.lock.yaml"]
+    given.append("environments/dev/values/service-b.yaml")
+    union: set[tuple[str, str]] = set()
+    for path in given:
+        result = validate(default_repo, "--format", "json", str(default_repo / path))
+        assert result.code == 1
+        found = _rules_and_files(result.out)
+        assert {file for _, file in found} == {path}  # nothing else is reported, nothing is made up
+        union |= found
+    assert union == everything
+    assert validate(default_repo, str(default_repo / "README.md")).out == "no findings\n"
+
+
+def test_files_are_relative_to_the_current_folder(default_repo: Path) -> None:
+    _broken_in_three_places(default_repo)
+    result = run_lockstep("validate", "environments/prod/platform.lock.yaml", "../elsewhere.yaml", cwd=default_repo)
+    assert result.code == 1 and "environments/prod/platform.lock.yaml:" in result.out
+    assert "Dockerfile" not in result.out and "values" not in result.out
+
+
+def test_a_staged_lock_is_judged_by_the_contract_its_version_ships(default_repo: Path) -> None:
+    """The hook on a lock alone still reads the contract of the service whose pin moved."""
+    assert run_lockstep("bump", "service-a", "major", "--repo", default_repo).code == 0
+    lock = str(default_repo / "environments/dev/platform.lock.yaml")
+    result = validate(default_repo, "--base", "HEAD", "--fail-on", "info", lock)
+    assert "contracts.major-without-breaking" in result.out, result.out
+
+
+def test_base_head_before_the_first_commit_compares_with_nothing(default_repo: Path) -> None:
+    shutil.rmtree(default_repo / ".git")
+    git(default_repo, "init", "--quiet")
+    result = validate(default_repo, "--base", "HEAD", "platform.yaml")
+    assert (result.code, result.out, result.err) == (0, "no findings\n", "")
