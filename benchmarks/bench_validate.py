@@ -1,5 +1,5 @@
-"""Time the commands a user waits for: startup, `lockstep new`, `lockstep validate`, and the write commands
-(`bump`, `promote`, their `--dry-run`) on platforms of growing size.
+"""Time the commands a user waits for: startup, `lockstep new`, `lockstep validate`, the write commands
+(`bump`, `promote`, their `--dry-run`) on platforms of growing size, and the pre-commit hook on one changed lock.
 
 Run: python benchmarks/bench_validate.py [--runs N]. Prints one line per measurement (median and min of N runs,
 wall clock, each run a fresh `lockstep` process as pre-commit starts it). A real write changes the repository,
@@ -46,14 +46,39 @@ def report(label: str, count: int, envs: int, median: float, low: float) -> None
     print(f"lockstep {label:24} {count:3d} services x {envs} envs {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
 
 
+def hook(scratch: Path, runs: int, count: int = 200, environments: str = "dev,test,qa,stage,prod") -> None:
+    """The pre-commit hook as pre-commit runs it: `lockstep validate --base HEAD FILE...` with the staged files
+    of one bump (the first environment's lock and its ledger), in a committed platform."""
+    repo = scratch / f"hook{count}"
+    subprocess.run(
+        [*LOCKSTEP, "new", "--no-input", "--services", services(count), "--environments", environments, repo],
+        check=True,
+        capture_output=True,
+        env=ENV,
+    )
+    git = ["git", "-C", str(repo)]  # `lockstep new` made the first commit
+    subprocess.run([*LOCKSTEP, "bump", "svc-000", "--repo", repo], check=True, capture_output=True, env=ENV)
+    subprocess.run([*git, "add", "-A"], check=True)
+    staged = subprocess.run([*git, "diff", "--cached", "--name-only"], check=True, capture_output=True, text=True)
+    files = [str(repo / name) for name in staged.stdout.split()]
+    envs = len(environments.split(","))
+    command = [*LOCKSTEP, "validate", "--repo", str(repo), "--base", "HEAD", *files]
+    report(f"hook, {len(files)} staged files", count, envs, *timed(command, runs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--hook-only", action="store_true", help="only the pre-commit hook scenario")
+    options = parser.parse_args()
+    runs = options.runs
     print(f"python {sys.version.split()[0]}, {runs} runs each, median / min")
     median, low = timed([*LOCKSTEP, "--version"], runs)
     print(f"lockstep --version                                   {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
     with tempfile.TemporaryDirectory() as scratch:
+        hook(Path(scratch), runs)
+        if options.hook_only:
+            return
         for count, environments in SIZES:
             repo = Path(scratch) / f"p{count}"
             envs = len(environments.split(","))

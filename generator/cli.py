@@ -124,6 +124,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="rule levels (default: .lockstep/config.yaml of the repository found from here upwards, if any)",
     )
+    diff.add_argument(
+        "--changelog",
+        action="store_true",
+        help="every change, breaking or not, by operation (the non-breaking ones at level info)",
+    )
     _list_rules_option(diff, "API rule catalogue")
 
     schema = commands.add_parser("schema", help="print a JSON Schema of lockstep's files, self-contained")
@@ -267,7 +272,8 @@ def _diff_api(a: argparse.Namespace) -> int:
 
     if a.list_rules:
         return diff_api.list_rules(a.list_rules, a.config)
-    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, (a.max_findings, a.max_nodes), a.config)
+    limits = (a.max_findings, a.max_nodes)
+    return diff_api.run(a.base, a.head, a.format, a.fail_on, a.exceptions, limits, a.changelog, a.config)
 
 
 def _schema(a: argparse.Namespace) -> int:

@@ -36,7 +36,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_contract_rules_page_is_the_catalogue() -> None:
-    from generator.openapi.rules import RULES
+    from generator.openapi.rules import CATALOGUE
 
     page = (CHECKOUT / "docs" / "contract-rules.md").read_text()
-    assert page.endswith(rules_format.markdown(list(RULES)))
+    assert page.endswith(rules_format.markdown(list(CATALOGUE)))

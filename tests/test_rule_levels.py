@@ -296,3 +296,19 @@ def test_diff_api_refuses_a_config_it_cannot_read(default_repo: Path, tmp_path: 
     )
     missing = run_lockstep("diff-api", "--config", tmp_path / "none.yaml", base, head, cwd=default_repo)
     assert (missing.code, missing.err) == (2, f"lockstep: error: --config: {tmp_path / 'none.yaml'}: no such file\n")
+
+
+def test_the_changelog_notes_are_rules_one_config_can_set(default_repo: Path, tmp_path: Path) -> None:
+    """One config serves validate and diff-api: validate knows the notes of `diff-api --changelog` too."""
+    from tests.commands.test_diff_api_changelog import additions, pair
+
+    _config(default_repo, 'api.operation-added: "off"', "api.response-property-added: warning")
+    assert validate(default_repo).out == "no findings\n"  # no config.unknown-rule
+    base, head = pair(tmp_path, additions)
+    result = run_lockstep("diff-api", base, head, "--changelog", "--format", "json", cwd=default_repo)
+    changes = json.loads(result.out)["changes"]
+    assert {(c["id"], c["level"]) for c in changes} == {
+        ("api.request-parameter-added", "info"),
+        ("api.response-property-added", "warning"),
+    }
+    assert result.code == 0

@@ -1,4 +1,4 @@
-"""`lockstep diff-api BASE HEAD [--format F] [--fail-on LEVEL] [--exceptions FILE] [--config FILE]`."""
+"""`lockstep diff-api BASE HEAD [--format F] [--fail-on LEVEL] [--exceptions FILE] [--changelog] [--config FILE]`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from generator.errors import UsageError
 from generator.findings import Level, at_or_above, sort_findings
 from generator.openapi import api, rules
 from generator.openapi.limits import Limits
+from generator.report import changelog_format
 from generator.repository import find_root
 from generator.rule_levels import RuleLevels
 
@@ -22,18 +23,21 @@ def run(
     fail_on: Level,
     exceptions: Path | None,
     limits: tuple[int | None, int | None] = (None, None),
+    changelog: bool = False,
     config: Path | None = None,
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
-    default). `config`: rule levels (--config; by default the .lockstep/config.yaml of the repository found from
-    here upwards, if any)."""
+    default). `changelog`: every change, breaking or not, grouped by operation where the format has a
+    changelog layout (changelog_format), as findings in the others. `config`: rule levels (--config; by default
+    the .lockstep/config.yaml of the repository found from here upwards, if any)."""
     if not base or not head:
         raise UsageError("diff-api needs BASE and HEAD (files, or REF:path from git)")
-    levels = _levels(config)
-    findings = api.diff_files(base, head, exceptions_file=exceptions, limits=Limits.of(*limits))
-    findings.extend(rule_levels.unknown_rules(levels, validators.defaults()))
-    findings = sort_findings(rule_levels.apply(findings, levels, validators.defaults()))
-    sys.stdout.write(report.FINDINGS[fmt](findings))
+    levels, known = _levels(config), validators.defaults()
+    findings = api.diff_files(base, head, exceptions_file=exceptions, limits=Limits.of(*limits), changelog=changelog)
+    findings.extend(rule_levels.unknown_rules(levels, known))
+    findings = sort_findings(rule_levels.apply(findings, levels, known))
+    render = changelog_format.FORMATS.get(fmt) if changelog else None
+    sys.stdout.write(render(findings) if render else report.FINDINGS[fmt](findings))
     return 1 if at_or_above(findings, fail_on) else 0
 
 
@@ -52,5 +56,5 @@ def _levels(config: Path | None) -> RuleLevels | None:
 
 
 def list_rules(fmt: str, config: Path | None = None) -> int:
-    sys.stdout.write(report.RULES[fmt](rule_levels.listed(rules.RULES, _levels(config))))
+    sys.stdout.write(report.RULES[fmt](rule_levels.listed(rules.CATALOGUE, _levels(config))))
     return 0

@@ -19,9 +19,12 @@ def diff_files(
     cwd: Path = Path("."),
     today: datetime.date | None = None,
     limits: Limits = DEFAULT,
+    changelog: bool = False,
 ) -> list[Finding]:
+    """`changelog`: also every change that breaks nothing (info), as `diff-api --changelog` lists them."""
     today = today or datetime.date.today()
-    findings = diff(loader.load(base, cwd=cwd, limits=limits), loader.load(head, cwd=cwd, limits=limits), today, limits)
+    old, new = loader.load(base, cwd=cwd, limits=limits), loader.load(head, cwd=cwd, limits=limits)
+    findings = diff(old, new, today, limits, changelog=changelog)
     if exceptions_file is not None:
         accepted = exceptions.read(exceptions_file)
         findings = exceptions.apply(findings, accepted, str(exceptions_file), today)

@@ -3,6 +3,10 @@
 Paths are matched by shape (`/vehicles/{id}` and `/vehicles/{vehicleId}` are the same path), operations by
 method, parameters by location and name (path parameters by position), responses by status, bodies by
 media type. Identical subtrees are skipped by equality before anything descends into them.
+
+With `changelog`, the same walk also notes every change that breaks nothing (rules.CHANGES, level info):
+what was added, relaxed, deprecated. Without it, none of that is looked at, so a plain comparison costs
+what it did.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from typing import Any
 
 from generator.findings import Finding, Rule, excerpt, sort_findings
-from generator.openapi import rules
+from generator.openapi import notes, rules
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
 from generator.openapi.schema_diff import SchemaDiff
@@ -52,8 +56,10 @@ def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | 
 
 
 class Differ:
-    def __init__(self, base: Spec, head: Spec, today: datetime.date, limits: Limits = DEFAULT) -> None:
-        self.ctx = Context(base, head, limits.findings)
+    def __init__(
+        self, base: Spec, head: Spec, today: datetime.date, limits: Limits = DEFAULT, *, changelog: bool = False
+    ) -> None:
+        self.ctx = Context(base, head, limits.findings, changelog=changelog)
         self.today = today
 
     def run(self) -> list[Finding]:
@@ -68,6 +74,11 @@ class Differ:
                 f"{self.ctx.dropped} more finding(s) not shown: a comparison reports at most "
                 f"{self.ctx.max_findings} (--max-findings)"
             )
+        if self.ctx.dropped_notes:
+            self._limit(
+                f"{self.ctx.dropped_notes} more non-breaking change(s) not shown: a changelog lists at most "
+                f"{self.ctx.max_findings} (--max-findings)"
+            )
         return sort_findings(self.ctx.findings)
 
     def _limit(self, message: str) -> None:
@@ -75,6 +86,8 @@ class Differ:
         self.ctx.findings.append(rules.LIMIT.at(root.name, 1, 1, message))
 
     def _walk(self) -> None:
+        if self.ctx.changelog:
+            notes.document(self.ctx)
         base_paths = _paths(self.ctx, "base", self.ctx.base)
         head_paths = _paths(self.ctx, "head", self.ctx.head)
         for key, (template, item) in base_paths.items():
@@ -90,6 +103,9 @@ class Differ:
             for method in METHODS:
                 old = item.child(method)
                 if old is None:
+                    added = head_item.child(method) if self.ctx.changelog else None
+                    if added is not None:
+                        notes.operation_added(self.ctx, f"{method.upper()} {head_template}", added)
                     continue
                 new = head_item.child(method)
                 if new is None:
@@ -98,6 +114,12 @@ class Differ:
                     self._operation(
                         f"{method.upper()} {head_template}", template, head_template, item, old, head_item, new
                     )
+        for key, (template, item) in head_paths.items() if self.ctx.changelog else ():
+            if key not in base_paths:
+                for method in METHODS:
+                    operation = item.child(method)
+                    if operation is not None:
+                        notes.operation_added(self.ctx, f"{method.upper()} {template}", operation)
 
     def _same_path_parameters(self, old: Node, new: Node) -> bool:
         a, b = old.child("parameters"), new.child("parameters")
@@ -127,10 +149,12 @@ class Differ:
     def _operation(
         self, label: str, old_template: str, new_template: str, old_item: Node, old: Node, new_item: Node, new: Node
     ) -> None:
-        schemas = SchemaDiff(self.ctx, label)
+        schemas = (notes.SchemaNotes if self.ctx.changelog else SchemaDiff)(self.ctx, label)
         old_id, new_id = old.value.get("operationId"), new.value.get("operationId")
         if old_id and new_id and old_id != new_id:
             self.ctx.emit(rules.OPERATION_ID_CHANGED, f"operationId `{old_id}` is now `{new_id}`", new, label)
+        if self.ctx.changelog:
+            notes.operation(self.ctx, label, old, new)
         self._parameters(
             label,
             schemas,
@@ -180,6 +204,8 @@ class Differ:
                 self.ctx.emit(
                     rules.PARAMETER_BECAME_REQUIRED, f"{key[0]} parameter `{name}` is now required", head, label
                 )
+            elif self.ctx.changelog:
+                notes.parameter(self.ctx, label, f"{key[0]} parameter `{head.value.get('name')}`", parameter, head)
             schemas.compare(
                 self._parameter_schema(parameter),
                 self._parameter_schema(head),
@@ -194,6 +220,8 @@ class Differ:
                     parameter,
                     label,
                 )
+            elif key not in old and self.ctx.changelog:
+                notes.parameter_added(self.ctx, label, key[0], parameter.value.get("name"), parameter)
 
     @staticmethod
     def _parameter_schema(parameter: Node) -> Node | None:
@@ -210,11 +238,15 @@ class Differ:
         before = self.ctx.resolve("base", old.child("requestBody"))
         after = self.ctx.resolve("head", new.child("requestBody"))
         if after is None or not isinstance(after.value, dict):
+            if self.ctx.changelog and before is not None and isinstance(before.value, dict):
+                notes.request_body_removed(self.ctx, label, before)
             return
         was_required = before is not None and before.value.get("required") is True
         if after.value.get("required") is True and not was_required:
             what = "became required" if before is not None else "is new and required"
             self.ctx.emit(rules.BODY_BECAME_REQUIRED, f"request body {what}", after, label)
+        elif self.ctx.changelog:
+            notes.request_body(self.ctx, label, before, after)
         if before is None or not isinstance(before.value, dict):
             return
         self._media(label, schemas, before, after, "request", "request body", rules.REQUEST_MEDIA_TYPE_REMOVED)
@@ -232,6 +264,8 @@ class Differ:
         old, new = before.value.get("content") or {}, after.value.get("content") or {}
         if not isinstance(old, dict) or not isinstance(new, dict):
             return
+        if self.ctx.changelog:
+            notes.media_added(self.ctx, label, after, [media for media in new if media not in old], direction, where)
         for media in old:
             if media not in new:
                 node = before.child("content", media)
@@ -250,6 +284,10 @@ class Differ:
         before, after = old.child("responses"), new.child("responses")
         if before is None or after is None or not isinstance(before.value, dict):
             return
+        if self.ctx.changelog and isinstance(after.value, dict):
+            notes.statuses_added(
+                self.ctx, label, after, [status for status in after.value if status not in before.value]
+            )
         for status in before.value:
             old_response = self.ctx.resolve("base", before.child(status))
             new_response = self.ctx.resolve("head", after.child(status)) if status in after.value else None
@@ -260,6 +298,8 @@ class Differ:
                     self.ctx.emit(
                         rules.SUCCESS_STATUS_REMOVED, f"success response {status} was removed", old_response, label
                     )
+                elif self.ctx.changelog:
+                    notes.status_removed(self.ctx, label, status, old_response)
                 continue
             if isinstance(old_response.value, dict) and isinstance(new_response.value, dict):
                 self._headers(label, old_response, new_response, status)
@@ -278,6 +318,9 @@ class Differ:
         if not isinstance(before, dict) or not isinstance(after, dict):
             return
         kept = {name.lower() for name in after}
+        if self.ctx.changelog:
+            known = {name.lower() for name in before}
+            notes.headers_added(self.ctx, label, new, [name for name in after if name.lower() not in known], status)
         for name in before:
             if name.lower() in kept:
                 continue
@@ -287,6 +330,14 @@ class Differ:
             self.ctx.emit(rule, f"response {status}: header `{name}` is no longer sent", header or old, label)
 
 
-def diff(base: Spec, head: Spec, today: datetime.date | None = None, limits: Limits = DEFAULT) -> list[Finding]:
-    """Every breaking (error), risky (warning) and informative change from `base` to `head`."""
-    return Differ(base, head, today or datetime.date.today(), limits).run()
+def diff(
+    base: Spec,
+    head: Spec,
+    today: datetime.date | None = None,
+    limits: Limits = DEFAULT,
+    *,
+    changelog: bool = False,
+) -> list[Finding]:
+    """Every breaking (error) and risky (warning) change from `base` to `head`; with `changelog`, also every
+    other change clients may notice (info)."""
+    return Differ(base, head, today or datetime.date.today(), limits, changelog=changelog).run()

@@ -2,6 +2,10 @@
 
 Direction matters: a request rule fires when the server stops accepting what clients send; a response rule
 fires when clients may receive what they do not expect.
+
+RULES are what every comparison judges (breaking and risky changes). CHANGES are the changelog's notes: every
+other change clients may notice, all at level info, reported only when the comparison is asked for a
+changelog (`diff-api --changelog`), so that `validate` and plain `diff-api` stay as quiet as they were.
 """
 
 from __future__ import annotations
@@ -123,6 +127,99 @@ EXCEPTION_EXPIRED = Rule(
     "api.exception-expired", "error", "An entry of .lockstep/api-exceptions.yaml is past its expiry date."
 )
 
+# The changelog's notes (only with --changelog): what changed without breaking clients.
+# Operations
+OPERATION_ADDED = Rule("api.operation-added", "info", "An operation (or a whole path) was added.")
+OPERATION_DEPRECATED = Rule("api.operation-deprecated", "info", "An operation was marked `deprecated`.")
+OPERATION_REACTIVATED = Rule("api.operation-reactivated", "info", "An operation is no longer `deprecated`.")
+OPERATION_ID_ADDED = Rule("api.operation-id-added", "info", "An operation got an operationId.")
+OPERATION_ID_REMOVED = Rule("api.operation-id-removed", "info", "An operation's operationId was removed.")
+TAG_ADDED = Rule("api.tag-added", "info", "An operation got a tag.")
+TAG_REMOVED = Rule("api.tag-removed", "info", "A tag was removed from an operation.")
+SECURITY_ADDED = Rule("api.security-added", "info", "An operation's security requirements gained a scheme or a scope.")
+SECURITY_REMOVED = Rule(
+    "api.security-removed", "info", "An operation's security requirements lost a scheme or a scope."
+)
+
+# Request parameters
+PARAMETER_ADDED = Rule("api.request-parameter-added", "info", "A new optional request parameter.")
+PARAMETER_BECAME_OPTIONAL = Rule(
+    "api.request-parameter-became-optional", "info", "A required request parameter became optional."
+)
+PARAMETER_DEPRECATED = Rule("api.request-parameter-deprecated", "info", "A request parameter was marked `deprecated`.")
+PARAMETER_REACTIVATED = Rule(
+    "api.request-parameter-reactivated", "info", "A request parameter is no longer `deprecated`."
+)
+
+# Request bodies
+BODY_ADDED = Rule("api.request-body-added", "info", "An optional request body was added.")
+BODY_REMOVED = Rule("api.request-body-removed", "info", "The request body was removed (clients still send it).")
+BODY_BECAME_OPTIONAL = Rule("api.request-body-became-optional", "info", "A required request body became optional.")
+REQUEST_MEDIA_TYPE_ADDED = Rule("api.request-media-type-added", "info", "A request media type is now accepted.")
+
+# Request schemas (bodies and parameters)
+REQUEST_PROPERTY_ADDED = Rule("api.request-property-added", "info", "A new optional property in a request schema.")
+REQUEST_PROPERTY_REMOVED = Rule(
+    "api.request-property-removed", "info", "A request property was removed (clients still send it)."
+)
+REQUEST_PROPERTY_BECAME_OPTIONAL = Rule(
+    "api.request-property-became-optional", "info", "A required request property became optional."
+)
+REQUEST_TYPE_WIDENED = Rule("api.request-type-widened", "info", "A request value accepts a type it did not accept.")
+REQUEST_BECAME_NULLABLE = Rule("api.request-became-nullable", "info", "A request value now accepts null.")
+REQUEST_ENUM_VALUE_ADDED = Rule(
+    "api.request-enum-value-added", "info", "A request enum gained a value (or is no longer an enum)."
+)
+REQUEST_MAX_INCREASED = Rule(
+    "api.request-max-increased",
+    "info",
+    "A request maximum, maxLength, maxItems or maxProperties was raised or removed.",
+)
+REQUEST_MIN_DECREASED = Rule(
+    "api.request-min-decreased",
+    "info",
+    "A request minimum, minLength, minItems or minProperties was lowered or removed.",
+)
+REQUEST_PATTERN_REMOVED = Rule("api.request-pattern-removed", "info", "A request string no longer has a pattern.")
+REQUEST_VARIANT_ADDED = Rule(
+    "api.request-variant-added", "info", "A oneOf/anyOf alternative was added to a request schema."
+)
+REQUEST_ADDITIONAL_PROPERTIES_OPENED = Rule(
+    "api.request-additional-properties-opened",
+    "info",
+    "A request object that refused additional properties now accepts them.",
+)
+
+# Responses
+RESPONSE_STATUS_ADDED = Rule("api.response-status-added", "info", "A response status was added.")
+RESPONSE_STATUS_REMOVED = Rule("api.response-status-removed", "info", "A non-success response status was removed.")
+RESPONSE_MEDIA_TYPE_ADDED = Rule("api.response-media-type-added", "info", "A response media type was added.")
+RESPONSE_HEADER_ADDED = Rule("api.response-header-added", "info", "A response header was added.")
+RESPONSE_PROPERTY_ADDED = Rule("api.response-property-added", "info", "A response schema gained a property.")
+RESPONSE_PROPERTY_BECAME_REQUIRED = Rule(
+    "api.response-property-became-required", "info", "An optional response property became required."
+)
+RESPONSE_TYPE_NARROWED = Rule(
+    "api.response-type-narrowed", "info", "A response value no longer has a type it could have."
+)
+RESPONSE_BECAME_NON_NULLABLE = Rule("api.response-became-non-nullable", "info", "A response value is no longer null.")
+RESPONSE_ENUM_VALUE_REMOVED = Rule(
+    "api.response-enum-value-removed", "info", "A response enum lost a value (or a free value became an enum)."
+)
+RESPONSE_CONSTRAINT_CHANGED = Rule(
+    "api.response-constraint-changed",
+    "info",
+    "A response maximum, minimum, length, item count or pattern changed.",
+)
+RESPONSE_VARIANT_REMOVED = Rule(
+    "api.response-variant-removed", "info", "A oneOf/anyOf alternative of a response schema was removed."
+)
+
+# Schemas in either direction
+DEFAULT_CHANGED = Rule("api.default-changed", "info", "A default value was set, changed or removed.")
+PROPERTY_DEPRECATED = Rule("api.property-deprecated", "info", "A property or schema was marked `deprecated`.")
+PROPERTY_REACTIVATED = Rule("api.property-reactivated", "info", "A property or schema is no longer `deprecated`.")
+
 RULES: tuple[Rule, ...] = (
     OPERATION_REMOVED,
     DEPRECATED_REMOVED,
@@ -159,3 +256,50 @@ RULES: tuple[Rule, ...] = (
     LIMIT,
     EXCEPTION_EXPIRED,
 )
+
+CHANGES: tuple[Rule, ...] = (
+    OPERATION_ADDED,
+    OPERATION_DEPRECATED,
+    OPERATION_REACTIVATED,
+    OPERATION_ID_ADDED,
+    OPERATION_ID_REMOVED,
+    TAG_ADDED,
+    TAG_REMOVED,
+    SECURITY_ADDED,
+    SECURITY_REMOVED,
+    PARAMETER_ADDED,
+    PARAMETER_BECAME_OPTIONAL,
+    PARAMETER_DEPRECATED,
+    PARAMETER_REACTIVATED,
+    BODY_ADDED,
+    BODY_REMOVED,
+    BODY_BECAME_OPTIONAL,
+    REQUEST_MEDIA_TYPE_ADDED,
+    REQUEST_PROPERTY_ADDED,
+    REQUEST_PROPERTY_REMOVED,
+    REQUEST_PROPERTY_BECAME_OPTIONAL,
+    REQUEST_TYPE_WIDENED,
+    REQUEST_BECAME_NULLABLE,
+    REQUEST_ENUM_VALUE_ADDED,
+    REQUEST_MAX_INCREASED,
+    REQUEST_MIN_DECREASED,
+    REQUEST_PATTERN_REMOVED,
+    REQUEST_VARIANT_ADDED,
+    REQUEST_ADDITIONAL_PROPERTIES_OPENED,
+    RESPONSE_STATUS_ADDED,
+    RESPONSE_STATUS_REMOVED,
+    RESPONSE_MEDIA_TYPE_ADDED,
+    RESPONSE_HEADER_ADDED,
+    RESPONSE_PROPERTY_ADDED,
+    RESPONSE_PROPERTY_BECAME_REQUIRED,
+    RESPONSE_TYPE_NARROWED,
+    RESPONSE_BECAME_NON_NULLABLE,
+    RESPONSE_ENUM_VALUE_REMOVED,
+    RESPONSE_CONSTRAINT_CHANGED,
+    RESPONSE_VARIANT_REMOVED,
+    DEFAULT_CHANGED,
+    PROPERTY_DEPRECATED,
+    PROPERTY_REACTIVATED,
+)
+
+CATALOGUE: tuple[Rule, ...] = RULES + CHANGES  # what `diff-api --list-rules` prints

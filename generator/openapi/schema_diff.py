@@ -199,10 +199,15 @@ class SchemaDiff:
         if old.variants is not None or new.variants is not None:
             self._alternatives(old, new, direction, where)
             if old.variants is None or new.variants is None:
+                self._noted(old, new, direction, where, retyped=True)
                 return  # a plain schema became alternatives (or back): compared as alternatives only
         retyped = self._request(old, new, where) if direction == "request" else self._response(old, new, where)
+        self._noted(old, new, direction, where, retyped)
         if not retyped:  # below a changed type, differences are consequences, not news
             self._children(old, new, direction, where)
+
+    def _noted(self, old: View, new: View, direction: str, where: str, retyped: bool) -> None:
+        """The changelog's notes on this pair: none here (notes.SchemaNotes makes them)."""
 
     def _emit(self, rule: Rule, message: str, node: Node, keyword: str | None = None) -> None:
         """At `keyword` of `node` when the node itself writes it (not an allOf part), else at the node."""

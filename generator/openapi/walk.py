@@ -47,10 +47,14 @@ _REMOTE: RefKey = ("<remote>", ())
 class Context:
     """One comparison of two specs: resolution, findings, and memos."""
 
-    def __init__(self, base: Spec, head: Spec, max_findings: int = DEFAULT.findings) -> None:
+    def __init__(
+        self, base: Spec, head: Spec, max_findings: int = DEFAULT.findings, *, changelog: bool = False
+    ) -> None:
         self.base, self.head = base, head
+        self.changelog = changelog  # also the changes that break nothing (CHANGES, level info)
         self.findings: list[Finding] = []
         self.max_findings, self.dropped = max_findings, 0
+        self.notes, self.dropped_notes = 0, 0  # the changelog's notes, capped apart so they never crowd out errors
         self._reported: set[tuple[str, str, str]] = set()
         self._direct: dict[tuple[int, RefKey], list[RefKey]] = {}
         self._equal: dict[RefKey, bool] = {}
@@ -101,7 +105,12 @@ class Context:
 
     # --- findings ------------------------------------------------------------------------------
     def emit(self, rule: Rule, message: str, node: Node, operation: str | None) -> None:
-        if len(self.findings) >= self.max_findings:
+        if rule.level == "info":  # a changelog note (emitted only with `changelog`)
+            if self.notes >= self.max_findings:
+                self.dropped_notes += 1
+                return
+            self.notes += 1
+        elif len(self.findings) - self.notes >= self.max_findings:
             self.dropped += 1
             return
         self.findings.append(

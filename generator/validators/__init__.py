@@ -12,6 +12,7 @@ from fnmatch import fnmatch
 from typing import Protocol
 
 from generator.findings import Finding, Level, Rule, sort_findings
+from generator.openapi import rules as openapi_rules
 from generator.repository import Repo
 from generator.validators import compatibility, consistency, contracts, dockerfile, promotion, schema
 
@@ -42,8 +43,9 @@ def catalogue() -> list[Rule]:
 
 
 def defaults() -> dict[str, Level]:
-    """Each rule's own level, by id (what .lockstep/config.yaml may change)."""
-    return {rule.id: rule.level for rule in catalogue()}
+    """Each rule's own level, by id (what .lockstep/config.yaml may change): the families' rules and the notes of
+    `diff-api --changelog`, since one config serves validate and diff-api."""
+    return {rule.id: rule.level for rule in (*catalogue(), *openapi_rules.CHANGES)}
 
 
 def affected_by(paths: Iterable[str]) -> list[str]:
