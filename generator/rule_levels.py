@@ -18,7 +18,6 @@ breaking change shipped with a major bump: info) keeps it. "off" drops the rule'
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -135,6 +134,8 @@ def unknown_rules(levels: RuleLevels | None, catalogue: Collection[str]) -> list
     """A finding at each entry that names no rule lockstep has (`catalogue`: every rule id it can emit)."""
     if levels is None:
         return []
+    import difflib  # only here: the hook's startup does not pay for it
+
     found = []
     for entry in levels.entries:
         if known(entry.rule, catalogue):
