@@ -119,11 +119,21 @@ def _parser() -> argparse.ArgumentParser:
         "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
     )
     diff.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="rule levels (default: .lockstep/config.yaml of the repository found from here upwards, if any)",
+    )
+    diff.add_argument(
         "--changelog",
         action="store_true",
         help="every change, breaking or not, by operation (the non-breaking ones at level info)",
     )
     _list_rules_option(diff, "API rule catalogue")
+
+    schema = commands.add_parser("schema", help="print a JSON Schema of lockstep's files, self-contained")
+    schema.add_argument("name", nargs="?", metavar="NAME", help="the kind of file (--list shows them)")
+    schema.add_argument("--list", action="store_true", help="list the schemas and the files they describe")
 
     validate = commands.add_parser("validate", help="check a platform repository against its rules")
     validate.add_argument(
@@ -273,7 +283,7 @@ def _diff_api(a: argparse.Namespace) -> int:
     from generator.commands import diff_api
 
     if a.list_rules:
-        return diff_api.list_rules(a.list_rules)
+        return diff_api.list_rules(a.list_rules, a.config)
     return diff_api.run(
         a.base,
         a.head,
@@ -282,16 +292,23 @@ def _diff_api(a: argparse.Namespace) -> int:
         a.exceptions,
         (a.max_findings, a.max_nodes),
         a.changelog,
+        a.config,
         reports=a.report,
         link_base=a.link_base,
     )
+
+
+def _schema(a: argparse.Namespace) -> int:
+    from generator.commands import schema
+
+    return schema.run(None if a.list else a.name)
 
 
 def _validate(a: argparse.Namespace) -> int:
     from generator.commands import validate
 
     if a.list_rules:
-        return validate.list_rules(a.list_rules)
+        return validate.list_rules(a.list_rules, a.repo)
     return validate.run(
         a.repo,
         a.only,
@@ -318,6 +335,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rollback": _rollback,
     "status": _status,
     "diff-api": _diff_api,
+    "schema": _schema,
     "validate": _validate,
 }
 

@@ -6,6 +6,7 @@ PLATFORM = "platform.yaml"
 HELMFILE = "helmfile.yaml.gotmpl"
 ANSWERS = ".lockstep/answers.yaml"
 API_EXCEPTIONS = ".lockstep/api-exceptions.yaml"
+CONFIG = ".lockstep/config.yaml"  # rule levels (generator/rule_levels.py)
 REQUIREMENTS = ".lockstep/requirements.txt"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 GITLAB_CI = ".gitlab-ci.yml"

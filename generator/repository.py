@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator import gitrefs, hadolint, layout, schemas, versions, yamlio
+from generator import gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -25,6 +25,7 @@ from generator.openapi import exceptions, loader
 from generator.openapi.exceptions import Exception_
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
+from generator.rule_levels import RuleLevels
 from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
 
@@ -139,6 +140,7 @@ class Repo:
     exceptions: tuple[Exception_, ...] = ()  # .lockstep/api-exceptions.yaml
     hadolint_config: tuple[str, str] | None = None  # (name, text) of the repository's .hadolint.yaml
     limits: Limits = DEFAULT  # how much work one contract may cost (loading it, diffing it)
+    rule_levels: RuleLevels | None = None  # .lockstep/config.yaml, when it loads
     base: Repo | None = None  # pull-request mode: the repository at the base ref
     # pull-request mode: the contracts that the versions a lock goes back from and to shipped, by (service, version)
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
@@ -180,8 +182,8 @@ def load_repo(
 ) -> Repo:
     """Parse everything lockstep reads under `root` (from `tree`: the disk by default); problems become
     findings, never exceptions. `full=False` reads only what a base ref must provide: the manifest, locks,
-    ledgers and contracts. With `paths`, only what a change of those files can affect (`focus_of`), or
-    only what `focus` says."""
+    ledgers, contracts and rule levels. With `paths`, only what a change of those files can affect (`focus_of`),
+    or only what `focus` says; the rule levels are read whatever the focus (they judge every finding)."""
     repo = Repo(root, tree or DiskTree(root), memo or Memo(), limits=limits, focus=focus)
     doc = _yaml(repo, layout.PLATFORM, "platform")
     if doc is None:
@@ -195,6 +197,9 @@ def load_repo(
     for name, contract in _services(repo).items():
         if repo.focus.covers(name):
             _contract(repo, contract)
+    config = _yaml(repo, layout.CONFIG, rule_levels.KIND)  # a base ref's too: in pull-request mode, its levels apply
+    if config is not None and config.ok:
+        repo.rule_levels = rule_levels.from_document(config)
     if full:
         _rest(repo)
     return repo

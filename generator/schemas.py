@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -20,8 +21,25 @@ INVALID_VALUE = Rule("schema.invalid-value", "error", "Every value has the type,
 UNQUOTED_NUMBER = Rule("schema.unquoted-number", "error", "Versions and other text that look like numbers are quoted.")
 RULES: tuple[Rule, ...] = (UNKNOWN_KEY, MISSING_KEY, INVALID_NAME, INVALID_VALUE, UNQUOTED_NUMBER)
 
-KINDS = ("platform", "lock", "release", "rollbacks", "answers", "config", "api-exceptions", "values", "chart")
+# `config` is the answers file of `lockstep new --config FILE`; `rules-config` is a repository's .lockstep/config.yaml
+KINDS = (
+    "platform",
+    "lock",
+    "release",
+    "rollbacks",
+    "answers",
+    "config",
+    "api-exceptions",
+    "rules-config",
+    "values",
+    "chart",
+)
 _SHARED = ("common",)
+_REF = re.compile(r"^([a-z-]+)\.schema\.json(#.*)?$")  # how one shipped schema names another: beside it
+
+
+def file_name(name: str) -> str:
+    return f"{name}.schema.json"
 
 
 @cache
@@ -31,12 +49,16 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 def _resources() -> list[tuple[str, dict[str, Any]]]:
-    """Every shipped schema, by its `$id`, so that `common.schema.json#/...` refs resolve offline."""
-    return [(_schema(name)["$id"], _schema(name)) for name in (*_SHARED, *KINDS)]
+    """Every shipped schema, by its file name, so that `common.schema.json#/...` refs resolve offline (the schemas
+    have no `$id`; a ref is relative to the referring file)."""
+    return [(file_name(name), _schema(name)) for name in (*_SHARED, *KINDS)]
 
 
 @cache
 def _registry() -> Any:
+    """Every shipped schema under its file name. The schemas have no `$id`: a `$ref` such as
+    `common.schema.json#/$defs/name` is relative to the referring file, so it resolves here (the root has the base
+    URI "") and, for check-jsonschema and every other tool, to the file beside the schema, never to the network."""
     from referencing import Registry, Resource
 
     return Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in _resources())
@@ -58,6 +80,47 @@ def _valid(kind: str, data: Any) -> bool:
         return bool(_fast(kind).is_valid(data))
     except ValueError:  # what JSON has no type for (a key that is a number): jsonschema says what is wrong
         return False
+
+
+def title(kind: str) -> str:
+    return str(_schema(kind).get("title", ""))
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every `$ref` string in a schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def bundle(kind: str) -> dict[str, Any]:
+    """The schema of `kind` as one self-contained JSON Schema 2020-12 document (a compound document): every
+    shipped schema it refers to, directly or not, is embedded under `$defs` with an `$id` equal to its file name.
+    The refs are unchanged: `common.schema.json#/$defs/name` is resolved against the document's own URI, which
+    gives the `$id` of the embedded resource, so no tool looks for another file or the network."""
+    root = copy.deepcopy(_schema(kind))
+    embedded: dict[str, Any] = {}
+    todo = [root]
+    while todo:
+        for ref in _refs(todo.pop()):
+            found = _REF.match(ref)
+            if found is None or file_name(found.group(1)) in embedded:
+                continue  # a pointer inside the same document, or a resource embedded already
+            name = found.group(1)
+            if name not in (*_SHARED, *KINDS):
+                raise ValueError(f"{file_name(kind)} refers to {ref}, which lockstep does not ship")
+            resource = {"$id": file_name(name), **copy.deepcopy(_schema(name))}
+            embedded[file_name(name)] = resource
+            todo.append(resource)
+    if embedded:
+        root["$defs"] = {**root.get("$defs", {}), **dict(sorted(embedded.items()))}
+    return root
 
 
 @cache

@@ -15,7 +15,7 @@ def test_wheel_ships_schemas_and_templates(lockstep_wheel: Path) -> None:
     assert lockstep_wheel.name.startswith("lockstep_gitops-")  # the distribution's name; the command is `lockstep`
     wheel = lockstep_wheel
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("common", "platform", "lock", "release", "answers", "config"):
+    for kind in ("common", "platform", "lock", "release", "answers", "config", "rules-config"):
         assert f"generator/_data/schemas/{kind}.schema.json" in names
     for template in ("platform", "service"):
         assert f"generator/_data/cookiecutter-template/{template}/cookiecutter.json" in names

@@ -6,6 +6,7 @@ value at fault; `require_valid` (files named on the command line) stops at the f
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,14 @@ exceptions:
     expires: 2026-12-31
 """
 
+RULES_CONFIG = """\
+apiVersion: lockstep/v1
+kind: Config
+rules:
+  consistency.default-port: warning
+  dockerfile.hadolint.DL3008: "off"
+"""
+
 
 def check(text: str, kind: str) -> list[Finding]:
     return schemas.validate(yamlio.loads(text, "f.yaml"), kind)
@@ -55,10 +64,17 @@ def _step(repo: Path, *args: str) -> None:
 
 
 def test_every_kind_has_a_shipped_schema_that_is_itself_valid() -> None:
-    for kind in schemas.KINDS:
+    for kind in (*schemas.KINDS, "common"):
         schema = json.loads(resources.schema_path(kind).read_text("utf-8"))
         Draft202012Validator.check_schema(schema)
-        assert schema["$id"].endswith(f"/{kind}.schema.json")
+        assert "$id" not in schema  # its URI is where it is read from, so its refs resolve beside it
+
+
+def test_every_ref_is_a_pointer_or_a_shipped_schema_beside_it() -> None:
+    shipped = {path.name for path in resources.data_dir("schemas").glob("*.schema.json")}
+    for path in resources.data_dir("schemas").glob("*.schema.json"):
+        for ref in re.findall(r'"\$ref": "([^"]*)"', path.read_text("utf-8")):
+            assert ref.startswith("#/") or ref.split("#")[0] in shipped, (path.name, ref)
 
 
 def test_every_kind_accepts_what_lockstep_writes(default_repo: Path) -> None:
@@ -82,7 +98,8 @@ def test_every_kind_accepts_what_lockstep_writes(default_repo: Path) -> None:
     answers = yamlio.loads((default_repo / ".lockstep/answers.yaml").read_text(), "answers")
     assert schemas.validate(yamlio.Document("config", answers.data["answers"]), "config") == []
     assert check(EXCEPTIONS, "api-exceptions") == []  # as the README documents it; `new` writes none
-    assert set(files) | {"config", "api-exceptions"} == set(schemas.KINDS)
+    assert check(RULES_CONFIG, "rules-config") == []  # likewise
+    assert set(files) | {"config", "api-exceptions", "rules-config"} == set(schemas.KINDS)
 
 
 def test_every_generated_lock_values_and_chart_file_is_accepted(default_repo: Path) -> None:

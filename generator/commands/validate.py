@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import report, validation, validators
+from generator import report, rule_levels, validation, validators
 from generator.commands import output
 from generator.errors import LoadError, UsageError
 from generator.findings import Level, at_or_above
@@ -79,6 +79,12 @@ def _inside(root: Path, files: Sequence[str]) -> list[str]:
     return [Path(name).as_posix() for name in inside if name != ".." and not name.startswith(".." + os.sep)]
 
 
-def list_rules(fmt: str) -> int:
-    sys.stdout.write(report.RULES[fmt](validators.catalogue()))
+def list_rules(fmt: str, root: Path | None = None) -> int:
+    """The catalogue, with the levels of the repository's .lockstep/config.yaml where it changes them (the
+    repository: `root`, or the one found from here upwards, if any)."""
+    try:
+        levels = rule_levels.of_repository(find_root(root))
+    except UsageError:  # not in a repository: the catalogue as it is
+        levels = None
+    sys.stdout.write(report.RULES[fmt](rule_levels.listed(validators.catalogue(), levels)))
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from generator import layout, transaction, validators, yamlio
+from generator import layout, rule_levels, transaction, validators, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
 from generator.model import Lock, Release, Rollbacks
@@ -48,15 +48,21 @@ class Changeset:
         return "".join(chunks)
 
     def new_errors(self, repo: Repo) -> list[Finding]:
-        """Errors that the repository would have after the change and does not have now. Only the rule
-        families whose inputs the change touches run: the others would find the same before and after."""
+        """Errors that the repository would have after the change and does not have now, at the levels of the
+        repository's .lockstep/config.yaml. Only the rule families whose inputs the change touches run: the others
+        would find the same before and after."""
         families = validators.affected_by(self.files)
         if not families:
             return []
-        after = [f for f in validators.check(repo.with_files(self.files), families) if f.level == "error"]
+
+        def errors(found: list[Finding]) -> list[Finding]:
+            leveled = rule_levels.apply(found, repo.rule_levels, validators.defaults())
+            return [f for f in leveled if f.level == "error"]
+
+        after = errors(validators.check(repo.with_files(self.files), families))
         if not after:
             return []  # the common case: one validation, of the result
-        before = {(f.rule, f.file, f.message) for f in validators.check(repo, families) if f.level == "error"}
+        before = {(f.rule, f.file, f.message) for f in errors(validators.check(repo, families))}
         return [f for f in after if (f.rule, f.file, f.message) not in before]
 
     def check(self, repo: Repo) -> None:

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from fnmatch import fnmatch
 from typing import Protocol
 
-from generator.findings import Finding, Rule, sort_findings
+from generator.findings import Finding, Level, Rule, sort_findings
+from generator.openapi import rules as openapi_rules
 from generator.repository import Repo
 from generator.validators import compatibility, consistency, contracts, dockerfile, promotion, schema
 
@@ -39,6 +40,12 @@ FAMILIES: dict[str, Family] = {
 
 def catalogue() -> list[Rule]:
     return [rule for family in FAMILIES.values() for rule in family.RULES]
+
+
+def defaults() -> dict[str, Level]:
+    """Each rule's own level, by id (what .lockstep/config.yaml may change): the families' rules and the notes of
+    `diff-api --changelog`, since one config serves validate and diff-api."""
+    return {rule.id: rule.level for rule in (*catalogue(), *openapi_rules.CHANGES)}
 
 
 def affected_by(paths: Iterable[str]) -> list[str]:

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator import repository, schemas, tree, yamlio
+from generator import repository, rule_levels, schemas, tree, yamlio
 from generator.findings import Finding, Rule
 from generator.openapi import loader
 from generator.repository import Repo
 
 INPUTS: tuple[str, ...] = ("*",)
-RULES: tuple[Rule, ...] = (*tree.RULES, *yamlio.RULES, *schemas.RULES, *loader.RULES, *repository.RULES)
+RULES: tuple[Rule, ...] = (
+    *tree.RULES,
+    *yamlio.RULES,
+    *schemas.RULES,
+    *loader.RULES,
+    *repository.RULES,
+    *rule_levels.RULES,  # emitted by `validation`, after the families ran: they judge the config against them all
+)
 
 
 def check(repo: Repo) -> Iterable[Finding]:

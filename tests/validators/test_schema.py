@@ -8,6 +8,7 @@ from tests.conftest import edit
 from tests.validators.cases import DEV_LOCK, PLATFORM, STAGE_LOCK, Case, assert_fires
 
 CONTRACT_C = "services/service-c/openapi.yaml"
+CONFIG = ".lockstep/config.yaml"
 
 
 def _write(relative: str, data: bytes):
@@ -101,6 +102,19 @@ CASES = [
         STAGE_LOCK,
         "platform: 1.10",
         lambda r: edit(r, STAGE_LOCK, "platform: 0.1.0", "platform: 1.10"),
+    ),
+    Case(
+        "config.unknown-rule",
+        CONFIG,
+        "consistency.default-prot",
+        _write(CONFIG, b"apiVersion: lockstep/v1\nkind: Config\nrules:\n  consistency.default-prot: warning\n"),
+    ),
+    Case(
+        "config.pending",  # the base (HEAD) has no config: the pull request's takes effect once merged
+        CONFIG,
+        "consistency.default-port",
+        _write(CONFIG, b"apiVersion: lockstep/v1\nkind: Config\nrules:\n  consistency.default-port: warning\n"),
+        base="HEAD",
     ),
 ]
 
