@@ -172,23 +172,6 @@ def test_local_hooks_work_offline_at_once(tmp_path: Path) -> None:
     _hooks_guard_commits(repo, tmp_path / "pre-commit-home")
 
 
-def _hook_repo_commit() -> str:
-    """This checkout as pre-commit will clone it: HEAD, plus any uncommitted change as a snapshot commit."""
-    env = {**os.environ, "GIT_INDEX_FILE": str(Path(os.environ["HOME"]) / "snapshot-index")}
-    subprocess.run(["git", "read-tree", "HEAD"], cwd=CHECKOUT, env=env, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=CHECKOUT, env=env, check=True)
-    tree = subprocess.run(
-        ["git", "write-tree"], cwd=CHECKOUT, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit-tree", tree, "-p", "HEAD", "-m", "snapshot"],
-        cwd=CHECKOUT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
 @pytest.mark.slow  # pre-commit installs the hook environment (a virtualenv with lockstep in it)
 def test_remote_hooks_from_this_repository_at_a_commit(tmp_path: Path) -> None:
     from tests.conftest import run_lockstep

@@ -97,6 +97,7 @@ def test_a_rule_lowered_to_warning_passes_under_fail_on_error(default_repo: Path
     assert result.out.splitlines() == [
         f"{MAKEFILE}:{line_of(default_repo, MAKEFILE, 'PORT ?=')}:1: warning consistency.default-port: "
         "the default port is 9090, the manifest says 8080",
+        "",
         "0 error(s), 1 warning(s), 0 info in 1 file(s)",
     ]
     assert validate(default_repo, "--fail-on", "warning").code == 1  # --fail-on judges the levels in force
@@ -280,6 +281,7 @@ def test_diff_api_reads_the_config_of_the_repository_it_runs_in(default_repo: Pa
     assert result.out.splitlines() == [
         "../.lockstep/config.yaml:5:3: error config.unknown-rule: no rule `api.no-such-rule` "
         "(lockstep validate --list-rules lists them)",
+        "",
         "1 error(s), 0 warning(s), 0 info in 1 file(s)",
     ]
 

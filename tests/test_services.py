@@ -324,8 +324,9 @@ def check_logs(service: Service) -> None:
     """One JSON line on stdout per request (besides the commands make echoes), nothing on stderr."""
     recipe = {line.strip() for line in (service.directory / "Makefile").read_text().splitlines() if line[:1] == "\t"}
     logged = []
-    for line in service.stdout.read_text().splitlines():
-        if line in recipe:
+    # lines end at "\n" alone: a logged path may hold U+0085 or U+2028, which str.splitlines() would split at
+    for line in service.stdout.read_text().split("\n"):
+        if not line or line in recipe:
             continue
         entry = json.loads(line)  # anything else must be a JSON line
         assert isinstance(entry, dict) and isinstance(entry.get("time"), str), line
