@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from generator.report.record import Report
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/lockstep-dev/lockstep"
 FINGERPRINT = "lockstep/v1"  # the partialFingerprints key; a new key if the recipe ever changes
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -83,7 +82,6 @@ def render(report: Report) -> str:
                         "name": "lockstep",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": [_descriptor(rule) for rule in rules],
                     }
                 },

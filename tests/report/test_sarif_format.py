@@ -57,7 +57,7 @@ def test_the_driver_lists_every_rule_as_github_shows_it() -> None:
     [run] = sarif(ERROR, HADOLINT)["runs"]
     driver = run["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("lockstep", __version__)
-    assert driver["informationUri"].startswith("https://")
+    assert "informationUri" not in driver  # lockstep has no public page yet: no link to one that does not exist
     assert [rule["id"] for rule in driver["rules"]] == [*(rule.id for rule in RULES), "dockerfile.hadolint.DL3003"]
     first = driver["rules"][0]
     assert first["shortDescription"]["text"] == first["fullDescription"]["text"] == RULES[0].description
