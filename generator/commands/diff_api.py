@@ -15,6 +15,7 @@ from generator.findings import Finding, Level, at_or_above, sort_findings
 from generator.openapi import api, rules
 from generator.openapi.limits import Limits
 from generator.report import changelog_format
+from generator.report.record import Report
 from generator.repository import find_root
 from generator.rule_levels import RuleLevels
 
@@ -48,13 +49,13 @@ def run(
     if links is None and "markdown" in chosen.formats:
         links = output.github_link_base(os.environ, lambda: output.commit_of(Path.cwd()))
     catalogue = (*rules.RULES, *rules.CHANGES) if changelog else rules.RULES
-    made = report.Report("diff-api", tuple(findings), tuple(catalogue), fail_on, link_base=links)
+    made = Report("diff-api", tuple(findings), tuple(catalogue), fail_on, link_base=links)
     layouts = {name: _of_findings(render) for name, render in changelog_format.FORMATS.items()} if changelog else {}
     output.emit(chosen, made, layouts)
     return 1 if at_or_above(findings, fail_on) else 0
 
 
-def _of_findings(render: Callable[[list[Finding]], str]) -> Callable[[report.Report], str]:
+def _of_findings(render: Callable[[list[Finding]], str]) -> Callable[[Report], str]:
     return lambda made: render(list(made.findings))
 
 

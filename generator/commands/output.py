@@ -15,6 +15,7 @@ from typing import TextIO
 
 from generator import gitrefs, report
 from generator.errors import UsageError
+from generator.report.record import Report
 
 _URL = re.compile(r"https?://[^\s()<>\"'`\\]+")
 
@@ -89,15 +90,13 @@ def commit_of(root: Path, ref: str = "HEAD") -> tuple[str, str] | None:
         return None
 
 
-def emit(
-    chosen: Outputs, made: report.Report, layouts: Mapping[str, Callable[[report.Report], str]] | None = None
-) -> None:
+def emit(chosen: Outputs, made: Report, layouts: Mapping[str, Callable[[Report], str]] | None = None) -> None:
     """Every --report file (without colour), then stdout (with colour where `colour` says so, text only), each in
     its format's layout from `layouts` when there is one (diff-api --changelog), else from report.FINDINGS. All
     are rendered before any is written; when one cannot be written, those already written are removed (exit 2,
     nothing written)."""
 
-    def render(name: str) -> Callable[[report.Report], str]:
+    def render(name: str) -> Callable[[Report], str]:
         return (layouts or {}).get(name) or report.FINDINGS[name]
 
     plain = replace(made, colour=False)

@@ -12,8 +12,7 @@ from generator.commands import output
 from generator.errors import LoadError, UsageError
 from generator.findings import Level, at_or_above
 from generator.openapi.limits import Limits
-from generator.operations.moves import moves
-from generator.operations.status import status
+from generator.report.record import Context, Report
 from generator.repository import Repo, find_root, require_loaded
 
 
@@ -48,7 +47,7 @@ def run(
         paths=_inside(found, files) if files else None,
     )
     markdown = "markdown" in chosen.formats
-    made = report.Report(
+    made = Report(
         "validate",
         tuple(findings),
         tuple(rule for name in dict.fromkeys(selected) for rule in validators.FAMILIES[name].RULES),
@@ -61,14 +60,17 @@ def run(
     return 1 if at_or_above(findings, fail_on) else 0
 
 
-def _context(repo: Repo, base: str | None) -> report.Context:
+def _context(repo: Repo, base: str | None) -> Context:
     """The platform around the findings: its matrix when the manifest and every lock load, and what the change
-    moves since `base`."""
+    moves since `base`. Imported here: only the markdown report needs them, and the hook wants a quick start."""
+    from generator.operations.moves import moves
+    from generator.operations.status import status
+
     try:
         matrix = status(require_loaded(repo))
     except (LoadError, UsageError):
         matrix = None
-    return report.Context(matrix, moves(repo), base)
+    return Context(matrix, moves(repo), base)
 
 
 def _inside(root: Path, files: Sequence[str]) -> list[str]:

@@ -4,7 +4,7 @@ given."""
 from __future__ import annotations
 
 from generator.findings import Finding, Level, Rule
-from generator.report import Context, Report
+from generator.report.record import Context, Report
 
 ERROR = Finding("schema.unknown-key", "error", "platform.yaml", 12, 5, "unknown key `colour`", pointer="/colour")
 WARNING = Finding(

@@ -9,7 +9,8 @@ import re
 from generator.findings import Finding
 from generator.operations.moves import Move
 from generator.operations.status import Status, Waiting
-from generator.report import Context, markdown_format
+from generator.report import markdown_format
+from generator.report.record import Context
 from tests.report.samples import ERROR, INFO, WARNING, report_of
 
 BASE = "https://github.com/acme/platform/blob/0123abc"
