@@ -1,5 +1,6 @@
 """Time the commands a user waits for: startup, `lockstep new`, `lockstep validate`, the write commands
-(`bump`, `promote`, their `--dry-run`) on platforms of growing size, and the pre-commit hook on one changed lock.
+(`bump`, `promote`, their `--dry-run`) on platforms of growing size, and the pre-commit hook on one changed lock
+(with the parse cache in .git/lockstep as the runs before left it, and without it).
 
 Run: python benchmarks/bench_validate.py [--runs N]. Prints one line per measurement (median and min of N runs,
 wall clock, each run a fresh `lockstep` process as pre-commit starts it). A real write changes the repository,
@@ -64,6 +65,8 @@ def hook(scratch: Path, runs: int, count: int = 200, environments: str = "dev,te
     envs = len(environments.split(","))
     command = [*LOCKSTEP, "validate", "--repo", str(repo), "--base", "HEAD", *files]
     report(f"hook, {len(files)} staged files", count, envs, *timed(command, runs))
+    parsed = repo / ".git" / "lockstep"  # the parse cache: each run below starts without it
+    report("hook, no parse cache", count, envs, *timed(command, runs, lambda: shutil.rmtree(parsed, True)))
 
 
 def main() -> None:

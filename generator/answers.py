@@ -134,7 +134,7 @@ def read_config(path: Path) -> dict[str, Any]:
 def _shift(doc: yamlio.Document, prefix: str) -> yamlio.Document:
     """The same document seen from its `prefix` key down (positions kept)."""
 
-    def strip(table: dict[Any, Any]) -> dict[Any, Any]:
+    def strip(table: Mapping[Any, Any]) -> dict[Any, Any]:
         return {k[1:]: v for k, v in table.items() if k[:1] == (prefix,)}
 
     data = doc.data[prefix]

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator import gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
+from generator import cache, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -58,6 +58,14 @@ class Memo:
         self._parsed: dict[tuple[str, ...], tuple[bytes | str, Any]] = {}
         self.hadolint: dict[tuple[str, str, str], list[hadolint.Report]] = {}
         self.shipped: dict[tuple[str, str], Spec | None] = {}  # (service, version) -> its contract then
+        self._stores: dict[Path, cache.Store | None] = {}
+
+    def store(self, root: Path) -> cache.Store | None:
+        """Where large YAML files that parsed cleanly are kept across runs: the git directory of `root`'s
+        repository (see cache.py); None outside git."""
+        if root not in self._stores:
+            self._stores[root] = cache.for_repository(root, "yaml")
+        return self._stores[root]
 
     def parsed(self, key: tuple[str, ...], content: bytes | str, make: Callable[[], T]) -> T:
         """`make()`, or what it gave the last time `key` had this `content`."""
@@ -284,7 +292,8 @@ def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Doc
     else:
         if raw is None:
             return None
-        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind))
+        store = repo.memo.store(repo.root)
+        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, store))
     if implied:
         repo.present.add(relative)
     repo.documents[relative] = doc
@@ -292,8 +301,8 @@ def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Doc
     return doc
 
 
-def _parse_yaml(raw: bytes, relative: str, kind: str) -> Document:
-    doc = yamlio.parse(raw, relative)
+def _parse_yaml(raw: bytes, relative: str, kind: str, store: cache.Store | None) -> Document:
+    doc = yamlio.parse(raw, relative, store)
     found = schemas.validate(doc, kind)
     if any(f.level == "error" for f in found):
         doc.data = None

@@ -11,6 +11,11 @@ finding instead of a silent surprise:
 - tabs, syntax errors, several documents in one file, non-string keys.
 
 Numbers keep their source text so that a schema can say "`1.10` is read as the number 1.1".
+
+Parsing strictly costs some 0.6 ms per KB: `parse` with a `cache.Store` keeps the data of a large file that parsed
+without a problem, keyed by a digest of lockstep's version and the file's bytes, and reads it back when the same
+bytes come again. Such a document finds its positions and number texts by parsing its text again, the first time a
+finding asks for one: a clean run never does, and they are exactly those of a fresh parse.
 """
 
 from __future__ import annotations
@@ -18,13 +23,16 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import yaml
 
+from generator import __version__
+from generator.cache import Store, digest
 from generator.errors import LoadError
 from generator.findings import Finding, Level, Rule, excerpt
 from generator.tree import MAX_LINES, TOO_LARGE, Tree, decode, named
@@ -35,6 +43,8 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 Pointer = tuple[str | int, ...]
+V = TypeVar("V")
+CACHED_BYTES = 4096  # smaller files parse in about as long as reading their cache entry takes
 
 SYNTAX = Rule("yaml.syntax", "error", "The file is valid YAML (no tabs in indentation, balanced brackets, ...).")
 DUPLICATE_KEY = Rule("yaml.duplicate-key", "error", "No key appears twice in one mapping.")
@@ -76,9 +86,9 @@ class Document:
 
     path: str
     data: Any = None
-    values: dict[Pointer, Position] = field(default_factory=dict)
-    keys: dict[Pointer, Position] = field(default_factory=dict)
-    numbers: dict[Pointer, str] = field(default_factory=dict)
+    values: Mapping[Pointer, Position] = field(default_factory=dict)
+    keys: Mapping[Pointer, Position] = field(default_factory=dict)
+    numbers: Mapping[Pointer, str] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
 
     @property
@@ -127,13 +137,17 @@ class _Builder:
         self.doc = doc
         self.seen: set[int] = set()
         self.aliases = 0
+        self.values: dict[Pointer, Position] = {}
+        self.keys: dict[Pointer, Position] = {}
+        self.numbers: dict[Pointer, str] = {}
+        doc.values, doc.keys, doc.numbers = self.values, self.keys, self.numbers
 
     def problem(self, rule: Rule, node: yaml.Node, message: str) -> None:
         where = _position(node.start_mark)
         self.doc.problems.append(rule.at(self.doc.path, where.line, where.column, message))
 
     def build(self, node: yaml.Node, pointer: Pointer) -> Any:
-        self.doc.values[pointer] = _position(node.start_mark)
+        self.values[pointer] = _position(node.start_mark)
         if id(node) in self.seen:
             self.aliases += 1  # placed at the alias itself by _alias_problems
             return None
@@ -155,14 +169,14 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                first = self.doc.keys[(*pointer, key)]
+                first = self.keys[(*pointer, key)]
                 self.problem(
                     DUPLICATE_KEY, key_node, f"duplicate key `{excerpt(key)}` (first defined on line {first.line})"
                 )
                 continue
             if key_node.tag != _TAG + "str" and not key_node.style:
                 self.check_plain_scalar(key_node)
-            self.doc.keys[(*pointer, key)] = _position(key_node.start_mark)
+            self.keys[(*pointer, key)] = _position(key_node.start_mark)
             result[key] = self.build(value_node, (*pointer, key))
         return result
 
@@ -197,7 +211,7 @@ class _Builder:
         if node.tag == _TAG + "bool":
             return node.value.lower() == "true"
         if node.tag in (_TAG + "int", _TAG + "float"):
-            self.doc.numbers[pointer] = node.value
+            self.numbers[pointer] = node.value
             constructor = _SCALARS.construct_yaml_int if node.tag.endswith("int") else _SCALARS.construct_yaml_float
             return constructor(node)
         return node.value  # timestamps and anything else stay as the text that was written
@@ -263,13 +277,77 @@ def _alias_problems(text: str, path: str) -> list[Finding]:
     return found
 
 
-def parse(raw: bytes, relative: str) -> Document:
-    """Decode and parse the bytes of `relative`; bytes that are not UTF-8 are the Document's problem."""
+def parse(raw: bytes, relative: str, store: Store | None = None) -> Document:
+    """Decode and parse the bytes of `relative`; bytes that are not UTF-8 are the Document's problem. With a
+    `store`, a file of CACHED_BYTES or more is read from it when these bytes parsed cleanly before, and stored
+    when they parse cleanly now."""
     try:
         text = decode(raw, relative)
     except LoadError as error:
         return Document(relative, problems=[error.finding])
-    return loads(text, relative)
+    if store is None or len(raw) < CACHED_BYTES:
+        return loads(text, relative)
+    key = digest(_parser_version(), raw)
+    entry = store.get(relative, key)
+    if entry is not None and "data" in entry:
+        source = _Reparsed(text, relative)
+        return Document(
+            relative,
+            entry["data"],
+            _Lazy(source, lambda doc: doc.values),
+            _Lazy(source, lambda doc: doc.keys),
+            _Lazy(source, lambda doc: doc.numbers),
+        )
+    doc = loads(text, relative)
+    if not doc.problems:
+        store.put(relative, key, {"data": doc.data})
+    return doc
+
+
+@cache
+def _parser_version() -> bytes:
+    """What a cached document depends on besides the file: lockstep's version, PyYAML's and its loader, and this
+    module's source (a build between two versions must not read what another build stored)."""
+    try:
+        source = digest(Path(__file__).read_bytes())
+    except OSError:  # pragma: no cover - a module without its source file
+        source = ""
+    return f"{__version__} {yaml.__version__} {_Loader.__name__} {source}".encode()
+
+
+class _Reparsed:
+    """The text of a document read from the cache, parsed again the first time its positions are asked for."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text, self.path = text, path
+        self._parsed: Document | None = None
+
+    def parsed(self) -> Document:
+        if self._parsed is None:
+            self._parsed = loads(self.text, self.path)
+        return self._parsed
+
+
+class _Lazy(Mapping[Pointer, V]):
+    """One table (positions of values or keys, number texts) of a document read from the cache."""
+
+    def __init__(self, source: _Reparsed, table: Callable[[Document], Mapping[Pointer, V]]) -> None:
+        self.source, self.table = source, table
+
+    def _table(self) -> Mapping[Pointer, V]:
+        return self.table(self.source.parsed())
+
+    def __getitem__(self, pointer: Pointer) -> V:
+        return self._table()[pointer]
+
+    def __iter__(self) -> Iterator[Pointer]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __repr__(self) -> str:
+        return repr(dict(self._table()))
 
 
 def load_named(path: Path) -> Document | None:

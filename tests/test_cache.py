@@ -1,0 +1,185 @@
+"""The parse cache: large YAML files that parsed cleanly are read back from `<git dir>/lockstep/` when the same
+bytes come again, with the same data, positions and findings; anything wrong with the cache means parsing."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from generator import cache, schemas, yamlio
+from tests.conftest import commit, edit, git, line_of, run_lockstep, validate
+
+
+def big_lock(version: str = "0.1.0", extra: str = "") -> bytes:
+    """A lock of 60 services (over yamlio.CACHED_BYTES), with numbers and keys deep in it."""
+    pins = "".join(
+        f"  svc-{i:02d}:\n    version: {version if i == 41 else '0.1.0'}\n"
+        f"    image: registry.example.com/p/svc-{i:02d}:0.1.0\n"
+        for i in range(60)
+    )
+    text = f"apiVersion: lockstep/v1\nkind: Lock\nenvironment: dev\n{extra}services:\n{pins}"
+    raw = text.encode()
+    assert len(raw) >= yamlio.CACHED_BYTES
+    return raw
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.json"))
+
+
+def located(findings: list[object]) -> list[tuple[str, str, int, int, str]]:
+    return [(f.rule, f.file, f.line, f.column, f.message) for f in findings]  # type: ignore[attr-defined]
+
+
+def test_a_second_load_reads_the_cache_and_finds_the_same_at_the_same_places(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    raw = big_lock(version="1.10", extra="colour: blue\n")  # an unquoted number and an unknown key, deep and shallow
+    fresh = yamlio.parse(raw, "environments/dev/platform.lock.yaml")
+    first = yamlio.parse(raw, "environments/dev/platform.lock.yaml", store)
+    [entry] = entries(tmp_path / "store")
+    second = yamlio.parse(raw, "environments/dev/platform.lock.yaml", store)
+    assert second == first == fresh  # data, positions of keys and values, number texts
+    found = located(schemas.validate(second, "lock"))
+    assert found == located(schemas.validate(fresh, "lock"))
+    assert ("schema.unquoted-number", 130, 14) in [(rule, line, column) for rule, _, line, column, _ in found]
+    assert ("schema.unknown-key", 4, 1) in [(rule, line, column) for rule, _, line, column, _ in found]
+
+    stored = json.loads(entry.read_text())  # the entry is what the second load read: changed, it is read changed
+    stored["value"]["data"]["environment"] = "stage"
+    entry.write_text(json.dumps(stored))
+    assert yamlio.parse(raw, "environments/dev/platform.lock.yaml", store).data["environment"] == "stage"
+
+
+def test_an_entry_stored_for_other_bytes_is_never_used(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    old, new = big_lock("0.1.0"), big_lock("0.2.0")
+    yamlio.parse(old, "lock.yaml", store)
+    [for_old] = entries(tmp_path / "store")
+    yamlio.parse(new, "lock.yaml", store)
+    [for_new] = [path for path in entries(tmp_path / "store") if path != for_old]
+    for_new.write_bytes(for_old.read_bytes())  # the new bytes' file now holds the old bytes' entry
+    assert yamlio.parse(new, "lock.yaml", store).data["services"]["svc-41"]["version"] == "0.2.0"
+
+
+def test_a_corrupt_or_foreign_entry_is_ignored(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    raw = big_lock(version="1.10")
+    fresh = yamlio.parse(raw, "lock.yaml")
+    yamlio.parse(raw, "lock.yaml", store)
+    [entry] = entries(tmp_path / "store")
+    for garbage in (b"", b"{", b"\xff\xfe not utf-8", b"[]", b'{"key": 1}', b"[" * 100_000, b'{"value": {}}'):
+        entry.write_bytes(garbage)
+        doc = yamlio.parse(raw, "lock.yaml", store)
+        assert doc == fresh
+        assert located(schemas.validate(doc, "lock")) == located(schemas.validate(fresh, "lock"))
+
+
+def test_a_document_with_problems_is_not_cached(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    raw = big_lock() + b"kind: Lock\n"  # a duplicate key
+    for _ in range(2):
+        assert [p.rule for p in yamlio.parse(raw, "lock.yaml", store).problems] == ["yaml.duplicate-key"]
+    assert entries(tmp_path / "store") == []
+
+
+def test_small_files_are_not_cached(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    yamlio.parse(b"replicas: 2\n", "values.yaml", store)
+    assert not (tmp_path / "store").exists()
+
+
+def test_each_path_keeps_a_few_entries_and_the_newest_are_read(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    versions = [f"0.{minor}.0" for minor in range(12)]
+    for version in versions:
+        yamlio.parse(big_lock(version), "lock.yaml", store)
+    yamlio.parse(big_lock(), "other.yaml", store)
+    assert len(entries(tmp_path / "store")) == cache.KEEP + 1
+    kept = entries(tmp_path / "store")
+    for version in versions[-cache.KEEP :]:  # read from the cache: nothing written, nothing pruned
+        assert yamlio.parse(big_lock(version), "lock.yaml", store) == yamlio.parse(big_lock(version), "lock.yaml")
+    assert entries(tmp_path / "store") == kept
+
+
+def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    documents = [big_lock(f"0.{minor}.0") for minor in range(6)]
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            store = cache.Store(folder)
+            for _ in range(5):
+                for raw in documents:
+                    assert yamlio.parse(raw, "lock.yaml", store).problems == []
+        except BaseException as error:  # pragma: no cover - what the test is about
+            failures.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(entries(folder)) <= cache.KEEP
+    assert not [path for path in folder.rglob("*") if path.name.endswith(".tmp")]
+    store = cache.Store(folder)
+    for raw in documents:
+        assert yamlio.parse(raw, "lock.yaml", store) == yamlio.parse(raw, "lock.yaml")
+
+
+def padded(repo: Path) -> None:
+    """platform.yaml over yamlio.CACHED_BYTES (a long comment), committed."""
+    text = (repo / "platform.yaml").read_text()
+    (repo / "platform.yaml").write_text("# padding\n" * 500 + text)
+    commit(repo)
+
+
+def test_validate_keeps_its_cache_in_the_git_directory_and_reports_the_same(default_repo: Path) -> None:
+    padded(default_repo)
+    edit(default_repo, "platform.yaml", "strategy: combined", "strategy: combined\ncolour: blue")
+    cold = validate(default_repo)
+    store = default_repo / ".git" / "lockstep"
+    assert entries(store)
+    warm = validate(default_repo)
+    assert (warm.code, warm.out) == (cold.code, cold.out)
+    assert f"platform.yaml:{line_of(default_repo, 'platform.yaml', 'colour')}:1" in warm.out
+    assert git(default_repo, "status", "--porcelain").strip() == "M platform.yaml"  # nothing in the working tree
+    based = validate(default_repo, "--base", "HEAD")
+    assert based.out == validate(default_repo, "--base", "HEAD").out
+
+
+def test_no_cache_outside_git(default_repo: Path, tmp_path: Path) -> None:
+    home_before = sorted(Path(os.environ["HOME"]).rglob("*"))
+    padded(default_repo)
+    plain = tmp_path / "plain"
+    os.rename(default_repo, plain)
+    os.rename(plain / ".git", tmp_path / "moved.git")
+    assert cache.git_dir(plain) is None
+    assert validate(plain).code == 0
+    assert validate(plain).code == 0
+    assert not [path for path in tmp_path.rglob("lockstep") if path.is_dir() and path.parent.name != "moved.git"]
+    assert not (tmp_path / "moved.git" / "lockstep").exists()
+    assert sorted(Path(os.environ["HOME"]).rglob("*")) == home_before
+
+
+def test_a_git_directory_that_cannot_be_written_means_no_cache(default_repo: Path) -> None:
+    padded(default_repo)
+    (default_repo / ".git" / "lockstep").write_text("not a folder")  # what a read-only .git does, even to root
+    first = validate(default_repo)
+    assert first.code == 0 and first.err == ""
+    assert validate(default_repo).out == first.out
+    assert (default_repo / ".git" / "lockstep").read_text() == "not a folder"
+
+
+def test_a_linked_worktree_keeps_its_cache_in_its_own_git_directory(default_repo: Path, tmp_path: Path) -> None:
+    padded(default_repo)
+    other = tmp_path / "other"
+    git(default_repo, "worktree", "add", "--quiet", str(other))
+    found = cache.git_dir(other)
+    assert found is not None and found.parent == (default_repo / ".git" / "worktrees").resolve()
+    assert run_lockstep("validate", "--repo", other).code == 0
+    assert entries(found / "lockstep")
+    assert not (other / "lockstep").exists()
