@@ -26,10 +26,9 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, TypeVar, cast
-
-import yaml
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from generator import __version__
 from generator.cache import Store, digest
@@ -37,10 +36,8 @@ from generator.errors import LoadError
 from generator.findings import Finding, Level, Rule, excerpt
 from generator.tree import MAX_LINES, TOO_LARGE, Tree, decode, named
 
-try:  # the C loader composes several times faster; marks are the same
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:  # PyYAML is imported when a file is parsed (some 20 ms): a run that reads the cache never does
+    import yaml
 
 Pointer = tuple[str | int, ...]
 V = TypeVar("V")
@@ -71,7 +68,21 @@ RULES: tuple[Rule, ...] = (
 
 _TAG = "tag:yaml.org,2002:"
 _YAML12_BOOLEANS = {"true", "false"}
-_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@cache
+def _loader() -> type:
+    """PyYAML's C loader, which composes several times faster (its marks are the same), else its Python one."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _scalars() -> Any:
+    import yaml
+
+    return yaml.constructor.SafeConstructor()
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,9 @@ class _Builder:
         self.keys: dict[Pointer, Position] = {}
         self.numbers: dict[Pointer, str] = {}
         doc.values, doc.keys, doc.numbers = self.values, self.keys, self.numbers
+        import yaml
+
+        self.nodes = (yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode)
 
     def problem(self, rule: Rule, node: yaml.Node, message: str) -> None:
         where = _position(node.start_mark)
@@ -152,11 +166,12 @@ class _Builder:
             self.aliases += 1  # placed at the alias itself by _alias_problems
             return None
         self.seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
+        mapping, sequence, _ = self.nodes
+        if isinstance(node, mapping):
             return self.mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, sequence):
             return [self.build(item, (*pointer, index)) for index, item in enumerate(node.value)]
-        return self.scalar(cast(yaml.ScalarNode, node), pointer)
+        return self.scalar(cast("yaml.ScalarNode", node), pointer)
 
     def mapping(self, node: yaml.MappingNode, pointer: Pointer) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -164,7 +179,7 @@ class _Builder:
             if key_node.tag == _TAG + "merge":
                 self.problem(ALIAS, key_node, "merge keys (`<<`) are not allowed; write the keys out")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, self.nodes[2]):
                 self.problem(KEY, key_node, "keys must be plain strings")
                 continue
             key = key_node.value
@@ -212,7 +227,8 @@ class _Builder:
             return node.value.lower() == "true"
         if node.tag in (_TAG + "int", _TAG + "float"):
             self.numbers[pointer] = node.value
-            constructor = _SCALARS.construct_yaml_int if node.tag.endswith("int") else _SCALARS.construct_yaml_float
+            scalars = _scalars()
+            constructor = scalars.construct_yaml_int if node.tag.endswith("int") else scalars.construct_yaml_float
             return constructor(node)
         return node.value  # timestamps and anything else stay as the text that was written
 
@@ -234,8 +250,10 @@ def loads(text: str, path: str) -> Document:
     if text.count("\n") + text.count(",") > MAX_LINES:  # the work is per node: bound it before composing
         doc.problems.append(TOO_LARGE.at(path, 1, 1, f"more than {MAX_LINES} lines and flow items"))
         return doc
+    import yaml
+
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=_loader()))
     except yaml.YAMLError as error:
         _loader_error(doc, error)
         return doc
@@ -263,7 +281,9 @@ def loads(text: str, path: str) -> Document:
 def _alias_problems(text: str, path: str) -> list[Finding]:
     """Composed nodes do not say where an alias was written; the event stream does."""
     found = []
-    for event in yaml.parse(text, Loader=_Loader):
+    import yaml
+
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
             where = _position(event.start_mark)
             found.append(
@@ -306,13 +326,15 @@ def parse(raw: bytes, relative: str, store: Store | None = None) -> Document:
 
 @cache
 def _parser_version() -> bytes:
-    """What a cached document depends on besides the file: lockstep's version, PyYAML's and its loader, and this
-    module's source (a build between two versions must not read what another build stored)."""
+    """What a cached document depends on besides the file: lockstep's version, this module's source (a build
+    between two versions must not read what another build stored) and PyYAML's (its `__init__.py` holds its
+    version; it is found, not imported)."""
+    found = find_spec("yaml")
+    sources = [Path(__file__), *([Path(found.origin)] if found is not None and found.origin else [])]
     try:
-        source = digest(Path(__file__).read_bytes())
+        return f"{__version__} {digest(*(path.read_bytes() for path in sources))}".encode()
     except OSError:  # pragma: no cover - a module without its source file
-        source = ""
-    return f"{__version__} {yaml.__version__} {_Loader.__name__} {source}".encode()
+        return __version__.encode()
 
 
 class _Reparsed:
@@ -370,18 +392,26 @@ def load(tree: Tree, relative: str) -> Document | None:
     return None if raw is None else parse(raw, relative)
 
 
-class _IndentedDumper(yaml.SafeDumper):
-    """Indent block sequences under their key, as yamllint's default `indent-sequences` expects."""
+@cache
+def _dumper() -> type:
+    import yaml
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+    class IndentedDumper(yaml.SafeDumper):
+        """Indent block sequences under their key, as yamllint's default `indent-sequences` expects."""
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    return IndentedDumper
 
 
 def dumps(data: Mapping[str, Any] | list[Any]) -> str:
     """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted."""
+    import yaml
+
     return yaml.dump(
         data if isinstance(data, list) else dict(data),
-        Dumper=_IndentedDumper,
+        Dumper=_dumper(),
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,

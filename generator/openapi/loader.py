@@ -14,9 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from generator import gitrefs
 from generator.errors import LoadError, UsageError
@@ -24,6 +22,9 @@ from generator.findings import Rule, excerpt
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.positions import Lines
 from generator.tree import Tree, named, read_text
+
+if TYPE_CHECKING:  # PyYAML is imported only when yaml-rs cannot read a contract (some 20 ms otherwise)
+    import yaml
 
 SYNTAX = Rule("api.syntax", "error", "An API contract is valid YAML or JSON.")
 NOT_OPENAPI = Rule(
@@ -33,7 +34,6 @@ RULES: tuple[Rule, ...] = (SYNTAX, NOT_OPENAPI)
 
 Pointer = tuple[str, ...]
 MAX_BYTES = 64 * 1024 * 1024
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A `$ref` whose value does not start with `#`: the text names another file (checked exactly on the data).
 _FILE_REF_TEXT = re.compile(r"""\$ref['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
 
@@ -88,6 +88,8 @@ def _fast_yaml(text: str, nodes: int) -> Any:
 
 def _expanded(node: yaml.Node, budget: int) -> bool:
     """True when `node` expands to at most `budget` values (an alias counts every time it is used)."""
+    import yaml
+
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(node, False)]
     while stack:
@@ -112,7 +114,9 @@ def _expanded(node: yaml.Node, budget: int) -> bool:
 
 
 def _slow_yaml(text: str, name: str, nodes: int) -> Any:
-    loader = _YAML_LOADER(text)
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -120,6 +124,8 @@ def _slow_yaml(text: str, name: str, nodes: int) -> Any:
         if not _expanded(node, nodes):
             raise LoadError(SYNTAX.at(name, 1, 1, f"expands to more than {nodes} values through YAML aliases"))
         return loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise _invalid(name, error) from None
     finally:
         loader.dispose()
 
@@ -132,11 +138,15 @@ def _parse(text: str, name: str, nodes: int = DEFAULT.nodes) -> Any:
         return fast if fast is not None else _slow_yaml(text, name, nodes)
     except RecursionError:
         raise LoadError(SYNTAX.at(name, 1, 1, "nested too deeply")) from None
-    except (ValueError, yaml.YAMLError) as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else getattr(error, "lineno", None) or 1
-        reason = getattr(error, "problem", None) or getattr(error, "msg", None) or str(error)
-        raise LoadError(SYNTAX.at(name, line, 1, f"not valid YAML or JSON: {excerpt(reason, 200)}")) from None
+    except ValueError as error:
+        raise _invalid(name, error) from None
+
+
+def _invalid(name: str, error: Exception) -> LoadError:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else getattr(error, "lineno", None) or 1
+    reason = getattr(error, "problem", None) or getattr(error, "msg", None) or str(error)
+    return LoadError(SYNTAX.at(name, line, 1, f"not valid YAML or JSON: {excerpt(reason, 200)}"))
 
 
 def refs_in(data: Any) -> Iterator[str]:
