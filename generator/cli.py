@@ -20,139 +20,160 @@ LEVELS = ("error", "warning", "info")
 SEMVER_PARTS = ("patch", "minor", "major")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With `only`, the one subcommand the arguments name is built with its options (the others
+    cost a pre-commit hook's startup some 10 ms and are not needed); without, every one (`--help`)."""
     parser = argparse.ArgumentParser(prog="lockstep", description="Scaffold and guard GitOps platform repositories.")
     parser.add_argument("--version", action="version", version=f"lockstep {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    new = commands.add_parser("new", help="scaffold a platform repository")
-    new.add_argument("directory", type=Path, metavar="DIR")
-    new.add_argument("--no-input", action="store_true", help="do not prompt; use options, --config, defaults")
-    new.add_argument("--name", help="platform name (default: logistics)")
-    new.add_argument(
-        "--services", help="NAME:LANGUAGE[:PORT],... (default: service-a:go,service-b:python,service-c:node)"
-    )
-    new.add_argument("--environments", help="the promotion path (default: dev,stage,prod)")
-    new.add_argument("--strategy", help="independent | monolith | combined (default: combined)")
-    new.add_argument("--registry", help="image registry (default: registry.example.com/NAME)")
-    new.add_argument(
-        "--lockstep-source",
-        metavar="SPEC",
-        help="where the repository installs lockstep (.lockstep/requirements.txt): a version, "
-        "git+URL@COMMIT, or a .whl file (default: this lockstep from the public index)",
-    )
-    new.add_argument("--hooks", choices=("local", "remote"), help="pre-commit hooks (default: local)")
-    new.add_argument("--hooks-repo", metavar="URL", help="remote hooks: the hook repository (this project's)")
-    new.add_argument("--hooks-rev", metavar="SHA", help="remote hooks: its full commit SHA")
-    new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
-    new.add_argument("--ci", help="the pull-request check: github | gitlab | both (default: github)")
-    new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
-    new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
-
-    add = commands.add_parser("add-service", help="add a service to an existing platform repository")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--language", required=True, help="go | python | node | java")
-    add.add_argument("--port", help="port the service listens on (default: 8080)")
-    _writer_options(add)
-
-    bump = commands.add_parser("bump", help="a new version of a service lands in the first environment")
-    bump.add_argument("service", metavar="SERVICE")
-    bump.add_argument(
-        "level",
-        nargs="?",
-        choices=SEMVER_PARTS,
-        help="the part that goes up (default: patch; on trunk minor once the version is released)",
-    )
-    bump.add_argument("--version", dest="to", metavar="X.Y.Z", help="this exact version instead")
-    _writer_options(bump)
-
-    release = commands.add_parser("release", help="cut a platform version from the release-source environment")
-    level = release.add_mutually_exclusive_group()
-    for choice in SEMVER_PARTS:
-        level.add_argument(
-            f"--{choice}",
-            dest="level",
-            action="store_const",
-            const=choice,
-            help=f"a new {choice} platform version" + (" (default)" if choice == "minor" else ""),
+    if only in (None, "new"):
+        new = commands.add_parser("new", help="scaffold a platform repository")
+        new.add_argument("directory", type=Path, metavar="DIR")
+        new.add_argument("--no-input", action="store_true", help="do not prompt; use options, --config, defaults")
+        new.add_argument("--name", help="platform name (default: logistics)")
+        new.add_argument(
+            "--services", help="NAME:LANGUAGE[:PORT],... (default: service-a:go,service-b:python,service-c:node)"
         )
-    _writer_options(release)
+        new.add_argument("--environments", help="the promotion path (default: dev,stage,prod)")
+        new.add_argument("--strategy", help="independent | monolith | combined (default: combined)")
+        new.add_argument("--registry", help="image registry (default: registry.example.com/NAME)")
+        new.add_argument(
+            "--lockstep-source",
+            metavar="SPEC",
+            help="where the repository installs lockstep (.lockstep/requirements.txt): a version, "
+            "git+URL@COMMIT, or a .whl file (default: this lockstep from the public index)",
+        )
+        new.add_argument("--hooks", choices=("local", "remote"), help="pre-commit hooks (default: local)")
+        new.add_argument("--hooks-repo", metavar="URL", help="remote hooks: the hook repository (this project's)")
+        new.add_argument("--hooks-rev", metavar="SHA", help="remote hooks: its full commit SHA")
+        new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
+        new.add_argument("--ci", help="the pull-request check: github | gitlab | both (default: github)")
+        new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
+        new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
 
-    stamp = commands.add_parser("stamp", help="a platform version for what the first environment runs")
-    _writer_options(stamp)
+    if only in (None, "add-service"):
+        add = commands.add_parser("add-service", help="add a service to an existing platform repository")
+        add.add_argument("name", metavar="NAME")
+        add.add_argument("--language", required=True, help="go | python | node | java")
+        add.add_argument("--port", help="port the service listens on (default: 8080)")
+        _writer_options(add)
 
-    tag = commands.add_parser("tag", help="the git tags and release branches of the released platform versions")
-    tag.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
-    tag.add_argument("--dry-run", action="store_true", help="say what would be made; make nothing")
+    if only in (None, "bump"):
+        bump = commands.add_parser("bump", help="a new version of a service lands in the first environment")
+        bump.add_argument("service", metavar="SERVICE")
+        bump.add_argument(
+            "level",
+            nargs="?",
+            choices=SEMVER_PARTS,
+            help="the part that goes up (default: patch; on trunk minor once the version is released)",
+        )
+        bump.add_argument("--version", dest="to", metavar="X.Y.Z", help="this exact version instead")
+        _writer_options(bump)
 
-    remove = commands.add_parser("remove-service", help="retire a service along the promotion path")
-    remove.add_argument("name", metavar="NAME")
-    _writer_options(remove)
+    if only in (None, "release"):
+        release = commands.add_parser("release", help="cut a platform version from the release-source environment")
+        level = release.add_mutually_exclusive_group()
+        for choice in SEMVER_PARTS:
+            level.add_argument(
+                f"--{choice}",
+                dest="level",
+                action="store_const",
+                const=choice,
+                help=f"a new {choice} platform version" + (" (default)" if choice == "minor" else ""),
+            )
+        _writer_options(release)
 
-    promote = commands.add_parser("promote", help="move into ENV what the environment before it runs")
-    promote.add_argument("environment", metavar="ENV")
-    promote.add_argument(
-        "--version",
-        metavar="X.Y.Z",
-        help="platform version (platform-mode ENV) or, with --service, the service version",
-    )
-    promote.add_argument("--service", metavar="SERVICE", help="one service (independent-mode ENV)")
-    _writer_options(promote)
+    if only in (None, "stamp"):
+        stamp = commands.add_parser("stamp", help="a platform version for what the first environment runs")
+        _writer_options(stamp)
 
-    rollback = commands.add_parser("rollback", help="go back to what ENV ran before, with what the rollback breaks")
-    rollback.add_argument("environment", metavar="ENV")
-    rollback.add_argument(
-        "--to", required=True, metavar="X.Y.Z", help="the platform (or, with --service, service) version"
-    )
-    rollback.add_argument("--service", metavar="SERVICE", help="roll back one service (independent-mode ENV)")
-    _writer_options(rollback)
+    if only in (None, "tag"):
+        tag = commands.add_parser("tag", help="the git tags and release branches of the released platform versions")
+        tag.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
+        tag.add_argument("--dry-run", action="store_true", help="say what would be made; make nothing")
 
-    status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
-    status.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
-    status.add_argument("--format", choices=report.STATUS, default="text")
+    if only in (None, "remove-service"):
+        remove = commands.add_parser("remove-service", help="retire a service along the promotion path")
+        remove.add_argument("name", metavar="NAME")
+        _writer_options(remove)
 
-    diff = commands.add_parser("diff-api", help="breaking changes between two OpenAPI documents")
-    diff.add_argument("base", nargs="?", metavar="BASE", help="a file (YAML or JSON) or REF:path from git")
-    diff.add_argument("head", nargs="?", metavar="HEAD", help="a file (YAML or JSON) or REF:path from git")
-    _report_options(diff)
-    diff.add_argument(
-        "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
-    )
-    diff.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="rule levels (default: .lockstep/config.yaml of the repository found from here upwards, if any)",
-    )
-    diff.add_argument(
-        "--changelog",
-        action="store_true",
-        help="every change, breaking or not, by operation (the non-breaking ones at level info)",
-    )
-    _list_rules_option(diff, "API rule catalogue")
+    if only in (None, "promote"):
+        promote = commands.add_parser("promote", help="move into ENV what the environment before it runs")
+        promote.add_argument("environment", metavar="ENV")
+        promote.add_argument(
+            "--version",
+            metavar="X.Y.Z",
+            help="platform version (platform-mode ENV) or, with --service, the service version",
+        )
+        promote.add_argument("--service", metavar="SERVICE", help="one service (independent-mode ENV)")
+        _writer_options(promote)
 
-    schema = commands.add_parser("schema", help="print a JSON Schema of lockstep's files, self-contained")
-    schema.add_argument("name", nargs="?", metavar="NAME", help="the kind of file (--list shows them)")
-    schema.add_argument("--list", action="store_true", help="list the schemas and the files they describe")
+    if only in (None, "rollback"):
+        rollback = commands.add_parser("rollback", help="go back to what ENV ran before, with what the rollback breaks")
+        rollback.add_argument("environment", metavar="ENV")
+        rollback.add_argument(
+            "--to", required=True, metavar="X.Y.Z", help="the platform (or, with --service, service) version"
+        )
+        rollback.add_argument("--service", metavar="SERVICE", help="roll back one service (independent-mode ENV)")
+        _writer_options(rollback)
 
-    validate = commands.add_parser("validate", help="check a platform repository against its rules")
-    validate.add_argument(
-        "files",
-        nargs="*",
-        metavar="FILE",
-        help="check only what a change of these files can affect (the pre-commit hooks pass the staged files)",
-    )
-    validate.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
-    _report_options(validate)
-    validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
-    validate.add_argument("--head", metavar="REF", help="with --base: validate this ref instead of the working tree")
-    validate.add_argument(
-        "--only",
-        action="append",
-        metavar="FAMILY",
-        help="run only this rule family (repeatable; --list-rules shows them): schema, consistency, promotion, ...",
-    )
-    _list_rules_option(validate, "rule catalogue")
+    if only in (None, "status"):
+        status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
+        status.add_argument(
+            "--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)"
+        )
+        status.add_argument("--format", choices=report.STATUS, default="text")
+
+    if only in (None, "diff-api"):
+        diff = commands.add_parser("diff-api", help="breaking changes between two OpenAPI documents")
+        diff.add_argument("base", nargs="?", metavar="BASE", help="a file (YAML or JSON) or REF:path from git")
+        diff.add_argument("head", nargs="?", metavar="HEAD", help="a file (YAML or JSON) or REF:path from git")
+        _report_options(diff)
+        diff.add_argument(
+            "--exceptions", type=Path, metavar="FILE", help="accepted changes (.lockstep/api-exceptions.yaml)"
+        )
+        diff.add_argument(
+            "--config",
+            type=Path,
+            metavar="FILE",
+            help="rule levels (default: .lockstep/config.yaml of the repository found from here upwards, if any)",
+        )
+        diff.add_argument(
+            "--changelog",
+            action="store_true",
+            help="every change, breaking or not, by operation (the non-breaking ones at level info)",
+        )
+        _list_rules_option(diff, "API rule catalogue")
+
+    if only in (None, "schema"):
+        schema = commands.add_parser("schema", help="print a JSON Schema of lockstep's files, self-contained")
+        schema.add_argument("name", nargs="?", metavar="NAME", help="the kind of file (--list shows them)")
+        schema.add_argument("--list", action="store_true", help="list the schemas and the files they describe")
+
+    if only in (None, "validate"):
+        validate = commands.add_parser("validate", help="check a platform repository against its rules")
+        validate.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="check only what a change of these files can affect (the pre-commit hooks pass the staged files)",
+        )
+        validate.add_argument(
+            "--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)"
+        )
+        _report_options(validate)
+        validate.add_argument("--base", metavar="REF", help="pull-request mode: compare with this git ref")
+        validate.add_argument(
+            "--head", metavar="REF", help="with --base: validate this ref instead of the working tree"
+        )
+        validate.add_argument(
+            "--only",
+            action="append",
+            metavar="FAMILY",
+            help="run only this rule family (repeatable; --list-rules shows them): schema, consistency, promotion, ...",
+        )
+        _list_rules_option(validate, "rule catalogue")
     return parser
 
 
@@ -349,7 +370,8 @@ def _say(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(given[0] if given and given[0] in COMMANDS else None).parse_args(given)
     try:
         return COMMANDS[args.command](args)
     except (UsageError, LoadError) as error:

@@ -58,14 +58,15 @@ class Memo:
         self._parsed: dict[tuple[str, ...], tuple[bytes | str, Any]] = {}
         self.hadolint: dict[tuple[str, str, str], list[hadolint.Report]] = {}
         self.shipped: dict[tuple[str, str], Spec | None] = {}  # (service, version) -> its contract then
-        self._stores: dict[Path, cache.Store | None] = {}
+        self._stores: dict[tuple[Path, str], cache.Store | None] = {}
 
-    def store(self, root: Path) -> cache.Store | None:
-        """Where large YAML files that parsed cleanly are kept across runs: the git directory of `root`'s
-        repository (see cache.py); None outside git."""
-        if root not in self._stores:
-            self._stores[root] = cache.for_repository(root, "yaml")
-        return self._stores[root]
+    def store(self, root: Path, kind: str = "yaml") -> cache.Store | None:
+        """Where what large YAML files gave is kept across runs (`yaml`: their data when they parsed cleanly;
+        `valid`: that they passed their schema): the git directory of `root`'s repository (see cache.py); None
+        outside git."""
+        if (root, kind) not in self._stores:
+            self._stores[(root, kind)] = cache.for_repository(root, kind)
+        return self._stores[(root, kind)]
 
     def parsed(self, key: tuple[str, ...], content: bytes | str, make: Callable[[], T]) -> T:
         """`make()`, or what it gave the last time `key` had this `content`."""
@@ -292,8 +293,8 @@ def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Doc
     else:
         if raw is None:
             return None
-        store = repo.memo.store(repo.root)
-        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, store))
+        stores = (repo.memo.store(repo.root), repo.memo.store(repo.root, "valid"))
+        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, stores))
     if implied:
         repo.present.add(relative)
     repo.documents[relative] = doc
@@ -301,9 +302,11 @@ def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Doc
     return doc
 
 
-def _parse_yaml(raw: bytes, relative: str, kind: str, store: cache.Store | None) -> Document:
-    doc = yamlio.parse(raw, relative, store)
-    found = schemas.validate(doc, kind)
+def _parse_yaml(
+    raw: bytes, relative: str, kind: str, stores: tuple[cache.Store | None, cache.Store | None]
+) -> Document:
+    doc = yamlio.parse(raw, relative, stores[0])
+    found = schemas.validate(doc, kind, stores[1], raw)
     if any(f.level == "error" for f in found):
         doc.data = None
     doc.problems = _at_most(doc.problems + found, relative)

@@ -39,8 +39,10 @@ def is_semver(text: str) -> bool:
     return semver.Version.is_valid(text)
 
 
+@lru_cache(maxsize=16384)
 def newer(a: str, b: str) -> bool:
-    """True when version `a` is greater than `b` (SemVer precedence)."""
+    """True when version `a` is greater than `b` (SemVer precedence; remembered: the promotion rules ask the same
+    few pairs thousands of times on a large platform, and semver's comparison is slow)."""
     return parse(a) > parse(b)
 
 

@@ -8,6 +8,8 @@ import os
 import threading
 from pathlib import Path
 
+import pytest
+
 from generator import cache, schemas, yamlio
 from tests.conftest import commit, edit, git, line_of, run_lockstep, validate
 
@@ -183,3 +185,26 @@ def test_a_linked_worktree_keeps_its_cache_in_its_own_git_directory(default_repo
     assert run_lockstep("validate", "--repo", other).code == 0
     assert entries(found / "lockstep")
     assert not (other / "lockstep").exists()
+
+
+def test_a_file_valid_before_is_valid_again_without_the_validator_and_other_bytes_are_checked(
+    tmp_path: Path,
+) -> None:
+    store = cache.Store(tmp_path / "valid")
+    good = big_lock("0.2.0")
+    doc = yamlio.parse(good, "lock.yaml")
+    assert schemas.validate(doc, "lock", store, good) == []
+    [remembered] = entries(tmp_path / "valid")
+
+    def asked(kind: str, data: object) -> bool:
+        raise AssertionError(f"the validator was asked about {kind}")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schemas, "_valid", asked)
+        assert schemas.validate(doc, "lock", store, good) == []  # the same bytes, the same kind: remembered
+        with pytest.raises(AssertionError, match="release"):  # the same bytes as another kind: asked
+            schemas.validate(doc, "release", store, good)
+    bad = big_lock("0.2.0", extra="colour: blue\n")
+    found = schemas.validate(yamlio.parse(bad, "lock.yaml"), "lock", store, bad)
+    assert [f.rule for f in found] == ["schema.unknown-key"]  # other bytes: checked, and not remembered as valid
+    assert entries(tmp_path / "valid") == [remembered]
