@@ -38,19 +38,6 @@ def checked(
     return repo, sort_findings(rule_levels.apply(findings, levels, defaults))
 
 
-def run(
-    root: Path,
-    families: Iterable[str] = validators.FAMILIES,
-    *,
-    base: str | None = None,
-    head: str | None = None,
-    limits: Limits = DEFAULT,
-    paths: Iterable[str] | None = None,
-) -> list[Finding]:
-    """The findings only (see `checked`)."""
-    return checked(root, families, base=base, head=head, limits=limits, paths=paths)[1]
-
-
 def _base_levels(repo: Repo) -> rule_levels.RuleLevels | None:
     """Pull-request mode: the base ref's rule levels (none where the base has no config, or no lockstep at all)."""
     return repo.base.rule_levels if repo.base is not None else None

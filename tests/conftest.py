@@ -162,7 +162,7 @@ def findings(repo: Path, base: str | None = None) -> list[Finding]:
     """The findings of `lockstep validate [--base REF]`, in process (same code path as the CLI)."""
     from generator import validation
 
-    return validation.run(repo, base=base)
+    return validation.checked(repo, base=base)[1]
 
 
 def git(repo: Path, *args: str) -> str:
