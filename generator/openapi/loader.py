@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from generator import gitrefs
 from generator.errors import LoadError, UsageError
@@ -165,7 +166,7 @@ def refs_in(data: Any) -> Iterator[str]:
 
 def _file_refs(data: Any) -> Iterator[str]:
     """The file part of every `$ref` that names another file."""
-    return (ref.partition("#")[0] for ref in refs_in(data) if not ref.startswith("#") and not is_remote(ref))
+    return (unquote(ref.partition("#")[0]) for ref in refs_in(data) if not ref.startswith("#") and not is_remote(ref))
 
 
 def _read(tree: Tree, path: str, name: str) -> str | None:
@@ -254,7 +255,8 @@ def is_remote(ref: str) -> bool:
 
 def split_ref(ref: str, current: Source) -> tuple[str, Pointer]:
     """`other.yaml#/a/b` seen from `current` -> (path of other.yaml relative to the root's folder, ("a", "b"))."""
-    file_part, _, fragment = ref.partition("#")
+    # a $ref is a URI: its parts may be percent-encoded (`#/paths/~1items~1%7Bid%7D`, RFC 6901 section 6)
+    file_part, _, fragment = (unquote(part) for part in ref.partition("#"))
     pointer = tuple(unescape(token) for token in fragment.split("/")[1:]) if fragment else ()
     if not file_part:
         return current.relative, pointer

@@ -14,6 +14,7 @@ import yaml
 
 from generator.errors import LoadError, UsageError
 from generator.openapi import loader
+from generator.openapi.api import diff_files
 from generator.tree import DiskTree, OverlayTree
 from tests.openapi.documents import edited, pets, write
 
@@ -314,3 +315,20 @@ def test_refs_stay_as_written(tmp_path: Path) -> None:
         "items": {"$ref": "#/components/schemas/Pet"},
     }
     assert spec.root.data["components"]["schemas"]["Pet"]["description"] == "a pet"
+
+
+def test_a_percent_encoded_ref_resolves_as_the_pointer_it_encodes(tmp_path: Path) -> None:
+    """A $ref is a URI (RFC 6901 section 6): APIs.guru's descriptions (benchmarks/corpus.py) point into paths with
+    `{` written `%7B`, and a file name may hold `%20`."""
+    document = contract("space%20dir/schemas.json#/Pet")
+    document["paths"]["/pets/{id}"] = {"get": {"responses": {"200": {"$ref": "#/paths/~1pets/get/responses/200"}}}}
+    document["paths"]["/owners/{id}"] = {"$ref": "#/paths/~1pets~1%7Bid%7D"}
+    base, head = tmp_path / "base" / "openapi.json", tmp_path / "head" / "openapi.json"
+    for root, pet in ((base, PET), (head, {**PET, "required": []})):
+        (root.parent / "space dir").mkdir(parents=True)
+        (root.parent / "space dir" / "schemas.json").write_text(json.dumps({"Pet": pet}))
+        root.write_text(json.dumps(document))
+    assert set(loader.load(str(base)).sources) == {"", "space dir/schemas.json"}
+    assert diff_files(str(base), str(base)) == []
+    found = {(f.rule, f.operation) for f in diff_files(str(base), str(head))}
+    assert ("api.response-property-became-optional", "GET /owners/{id}") in found  # reached through %7Bid%7D
