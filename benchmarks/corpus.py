@@ -137,7 +137,7 @@ def main() -> None:
         print(
             f"findings: {levels['error']} error(s), {levels['warning']} warning(s), {levels['info']} info; "
             f"per pair median {statistics.median(seconds) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms "
-            f"({max(zip(seconds, changed))[1]})"
+            f"({max(zip(seconds, changed, strict=True))[1]})"
         )
         print("most frequent breaking rules: " + ", ".join(f"{rule} {count}" for rule, count in rules.most_common(8)))
     if os.environ.get("CORPUS_STRICT") and (self_found or order_found or crashes or pair_crashes):
