@@ -6,6 +6,9 @@ for at the indentation of its parent's children (block YAML and pretty-printed J
 each array index by counting items, with regular expressions over the text (no per-line Python loop). A
 node written in flow style (`{a: 1}`, minified JSON) gets the line of its nearest located ancestor.
 
+A key's column is its indentation (a key after `- ` is indented two past the dash), an item's is that of its value
+(after its `- `).
+
 Each block is indexed once (every key and item at its children's indentation), and lines are counted with a
 table of line starts, so that locating N findings costs about N lookups, not N scans of the text.
 """
@@ -77,14 +80,20 @@ class Lines:
         self._blocks: dict[tuple[int, int, bool], _Block | None] = {}
         self._starts: list[int] | None = None  # offsets of the newlines, made when a first line is asked for
 
-    def locate(self, pointer: _PointerT, data: object) -> int:
-        """1-based line of the node at `pointer` in `data` (the parsed text), or of its nearest located ancestor."""
-        if not pointer:
-            return 1
-        offset = self._find(tuple(pointer), data)[0]
+    def locate(self, pointer: _PointerT, data: object) -> tuple[int, int]:
+        """1-based line and column of the key (or list item) at `pointer` in `data` (the parsed text), or of its
+        nearest located ancestor."""
+        pointer = tuple(pointer)
+        offset, indent = self._find(pointer, data)
+        while indent == _NOT_FOUND and pointer:  # the nearest located ancestor, with its own column
+            pointer = pointer[:-1]
+            offset, indent = self._find(pointer, data)
+        if not pointer or indent < 0:
+            return 1, 1
         if self._starts is None:
             self._starts = [match.start() for match in re.finditer("\n", self.text)]
-        return max(bisect_right(self._starts, offset), 1)
+        item = self.text.startswith("- ", offset + 1 + indent)  # a list item: its value, after the dash
+        return max(bisect_right(self._starts, offset), 1), indent + (3 if item else 1)
 
     def _root(self) -> tuple[int, int]:
         first = _CONTENT.search(self.text)
