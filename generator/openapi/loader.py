@@ -23,6 +23,7 @@ from generator.findings import Rule, excerpt
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.positions import Lines
 from generator.tree import Tree, named, read_text
+from generator.yamlio import DUPLICATE_KEY, to_json_pointer
 
 if TYPE_CHECKING:  # PyYAML is imported only when yaml-rs cannot read a contract (some 20 ms otherwise)
     import yaml
@@ -31,7 +32,13 @@ SYNTAX = Rule("api.syntax", "error", "An API contract is valid YAML or JSON.")
 NOT_OPENAPI = Rule(
     "api.not-openapi", "error", "An API contract is an OpenAPI 3.x document (`openapi: 3.x` at the top)."
 )
-RULES: tuple[Rule, ...] = (SYNTAX, NOT_OPENAPI)
+SHAPE = Rule(
+    "api.shape",
+    "error",
+    "An API contract has OpenAPI's shape: paths, operations, parameters, bodies, responses and schemas are "
+    "mappings or lists where OpenAPI says so.",
+)
+RULES: tuple[Rule, ...] = (SYNTAX, NOT_OPENAPI, SHAPE)  # and yaml.duplicate-key, as in every YAML file
 
 Pointer = tuple[str, ...]
 MAX_BYTES = 64 * 1024 * 1024
@@ -52,6 +59,10 @@ class Source:
         self.lines = Lines(self.text)
 
     def line(self, pointer: Pointer) -> int:
+        return self.lines.locate(pointer, self.data)[0]
+
+    def position(self, pointer: Pointer) -> tuple[int, int]:
+        """Line and column of the key (or list item) at `pointer`, or of its nearest located ancestor."""
         return self.lines.locate(pointer, self.data)
 
 
@@ -82,7 +93,11 @@ def _fast_yaml(text: str, nodes: int) -> Any:
     except ImportError:
         return None
     try:
-        return yaml_rs.loads(text, alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=nodes))
+        return yaml_rs.loads(
+            text,
+            alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=nodes),
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+        )
     except Exception:  # any failure: PyYAML reads the text, within the same budget, and reports the error
         return None
 
@@ -124,6 +139,7 @@ def _slow_yaml(text: str, name: str, nodes: int) -> Any:
             return None
         if not _expanded(node, nodes):
             raise LoadError(SYNTAX.at(name, 1, 1, f"expands to more than {nodes} values through YAML aliases"))
+        _no_duplicates(node, name)
         return loader.construct_document(node)
     except yaml.YAMLError as error:
         raise _invalid(name, error) from None
@@ -131,10 +147,66 @@ def _slow_yaml(text: str, name: str, nodes: int) -> Any:
         loader.dispose()
 
 
+def _no_duplicates(root: yaml.Node, name: str) -> None:
+    """LoadError at the second of two equal keys in one mapping (YAML and JSON both keep only the last)."""
+    import yaml
+
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Pointer]] = [(root, ())]
+    while stack:
+        node, pointer = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*pointer, str(index))) for index, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in first:
+                        mark = key.start_mark
+                        where = to_json_pointer((*pointer, key.value))
+                        message = (
+                            f"{where}: duplicate key `{excerpt(key.value)}` (first defined on line "
+                            f"{first[key.value].start_mark.line + 1}); only the last would be read"
+                        )
+                        raise LoadError(
+                            replace(DUPLICATE_KEY.at(name, mark.line + 1, mark.column + 1, message), pointer=where)
+                        )
+                    first[key.value] = key
+                stack.append((value, (*pointer, str(key.value))))
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _Duplicate
+    return found
+
+
+def _duplicate_in_json(text: str, name: str, nodes: int) -> None:
+    """LoadError for a JSON text with a duplicate key: where it is when PyYAML reads the text (JSON is YAML but
+    for a few escapes and tabs), the first line otherwise."""
+    try:
+        _slow_yaml(text, name, nodes)
+    except LoadError as error:
+        if error.finding.rule == DUPLICATE_KEY.id:
+            raise
+    raise LoadError(DUPLICATE_KEY.at(name, 1, 1, "a key appears twice in one object; only the last would be read"))
+
+
 def _parse(text: str, name: str, nodes: int = DEFAULT.nodes) -> Any:
     try:
         if text.lstrip().startswith(("{", "[")):
-            return json.loads(text)
+            try:
+                return json.loads(text, object_pairs_hook=_unique)
+            except _Duplicate:
+                _duplicate_in_json(text, name, nodes)
         fast = _fast_yaml(text, nodes)
         return fast if fast is not None else _slow_yaml(text, name, nodes)
     except RecursionError:
@@ -187,9 +259,29 @@ def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "", 
     data = _parse(text, name, limits.nodes)
     if not isinstance(data, dict) or not str(data.get("openapi", "")).startswith("3."):
         raise LoadError(NOT_OPENAPI.at(name, 1, 1, "not an OpenAPI 3.x document (no `openapi: 3.x` at the top)"))
-    folder = PurePosixPath(path).parent
     # The root is "" in both specs of a diff, so that `#/...` refs of base and head name the same place.
     spec = Spec(Source("", name, data, text), root_file=PurePosixPath(path).name)
+    _read_references(tree, spec, path, name, prefix, limits)
+    _check_shape(spec)
+    return spec
+
+
+def _check_shape(spec: Spec) -> None:
+    """LoadError at the first node that is not shaped as OpenAPI says (structure.py)."""
+    from generator.openapi import structure  # it reads the loader's records
+
+    problem = structure.check(spec)
+    if problem is not None:
+        line, column = problem.source.position(problem.pointer)
+        where = to_json_pointer(problem.pointer) or "/"
+        finding = SHAPE.at(problem.source.name, line, column, f"{where}: {problem.message}")
+        raise LoadError(replace(finding, pointer=where))
+
+
+def _read_references(tree: Tree, spec: Spec, path: str, name: str, prefix: str, limits: Limits) -> None:
+    """Every file the contract's relative `$ref`s reach, inside the tree, into `spec.sources`."""
+    folder = PurePosixPath(path).parent
+    text = spec.root.text
     pending = [spec.root] if _FILE_REF_TEXT.search(text) else []
     while pending:
         current = pending.pop()
@@ -203,7 +295,6 @@ def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "", 
             if other is not None:
                 spec.sources[relative] = other
                 pending.append(other)
-    return spec
 
 
 def _other_source(tree: Tree, inside: str, relative: str, name: str, nodes: int) -> Source | None:

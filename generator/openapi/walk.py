@@ -113,13 +113,14 @@ class Context:
         elif len(self.findings) - self.notes >= self.max_findings:
             self.dropped += 1
             return
+        line, column = node.source.position(node.pointer)
         self.findings.append(
             Finding(
                 rule.id,
                 rule.level,
                 node.source.name,
-                node.source.line(node.pointer),
-                1,
+                line,
+                column,
                 message,
                 operation=operation,
                 pointer=to_json_pointer(node.pointer) or "/",

@@ -101,7 +101,7 @@ def test_markdown_and_the_findings_formats(tmp_path: Path) -> None:
     assert "### PUT /pets\n\n- **info** PUT /pets was added (`api.operation-added`, " in markdown
     github = run_lockstep("diff-api", base, head, "--changelog", "--format", "github").out  # each change a finding
     put = at_line(head, "put:")
-    assert f"::notice file={head},line={put},col=1,title=api.operation-added (PUT /pets)::PUT /pets was added" in github
+    assert f"::notice file={head},line={put},col=5,title=api.operation-added (PUT /pets)::PUT /pets was added" in github
 
 
 def test_the_accept_list_applies(tmp_path: Path) -> None:

@@ -78,6 +78,7 @@ CASES = [
     ),
     Case("api.syntax", CONTRACT_C, "info: x: y", _write(CONTRACT_C, b"openapi: 3.1.0\ninfo: x: y\n")),
     Case("api.not-openapi", CONTRACT_C, None, _write(CONTRACT_C, b"swagger: '2.0'\n")),
+    Case("api.shape", CONTRACT_C, "paths:", _write(CONTRACT_C, b"openapi: 3.1.0\npaths:\n  - /items\n")),
     Case(
         "schema.unknown-key",
         PLATFORM,
