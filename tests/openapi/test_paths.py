@@ -380,15 +380,20 @@ def test_key_order_never_changes_the_findings(index: int, seed: int, tmp_path: P
     assert _seen(_pair(tmp_path, _shuffled(base, rng), _shuffled(head, rng), ".json")) == _seen(plain), name
 
 
-def _refs(value: Any) -> Iterator[dict[str, Any]]:
+def _mappings(value: Any, key: str, kind: type) -> Iterator[dict[str, Any]]:
+    """Every mapping in `value` whose `key` holds a `kind` (`$ref` strings, `properties` mappings)."""
     if isinstance(value, dict):
-        if isinstance(value.get("$ref"), str):
+        if isinstance(value.get(key), kind):
             yield value
         for item in value.values():
-            yield from _refs(item)
+            yield from _mappings(item, key, kind)
     elif isinstance(value, list):
         for item in value:
-            yield from _refs(item)
+            yield from _mappings(item, key, kind)
+
+
+def _refs(value: Any) -> Iterator[dict[str, Any]]:
+    return _mappings(value, "$ref", str)
 
 
 def _renamed(doc: Doc, old: str, new: str) -> Doc:
@@ -447,15 +452,7 @@ def test_inlining_a_ref_never_changes_the_findings(index: int, which: int, side:
 
 
 def _objects(value: Any) -> Iterator[dict[str, Any]]:
-    """Every object schema with properties."""
-    if isinstance(value, dict):
-        if isinstance(value.get("properties"), dict):
-            yield value
-        for item in value.values():
-            yield from _objects(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _objects(item)
+    return _mappings(value, "properties", dict)
 
 
 def _operations(doc: Doc) -> list[dict[str, Any]]:
