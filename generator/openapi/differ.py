@@ -1,8 +1,15 @@
 """Walk two OpenAPI documents once, side by side, and judge every changed node with the rules of its kind.
 
-Paths are matched by shape (`/vehicles/{id}` and `/vehicles/{vehicleId}` are the same path), operations by
-method, parameters by location and name (path parameters by position), responses by status, bodies by
-media type. Identical subtrees are skipped by equality before anything descends into them.
+Paths are matched as OpenAPI defines them: templates equal up to parameter names are the same path
+(`/vehicles/{id}` and `/vehicles/{vehicleId}`); two of them in one document are ambiguous, a finding of their
+own, and are paired by name first, then in sorted order, so that no result depends on the order of keys.
+Operations are matched by method, parameters by location and name (path parameters by position), responses by
+status, bodies by media type, webhooks by name, callbacks by name and expression. Identical subtrees are
+skipped by equality before anything descends into them. Every mapping is walked in sorted order.
+
+Webhooks and callbacks are walked with the roles reversed: there the API is the client. The request it sends
+is judged by the response rules (receivers must understand it), the responses it receives by the request
+rules (it must still accept them).
 
 With `changelog`, the same walk also notes every change that breaks nothing (rules.CHANGES, level info):
 what was added, relaxed, deprecated. Without it, none of that is looked at, so a plain comparison costs
@@ -13,7 +20,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from generator.findings import Finding, Rule, excerpt, sort_findings
 from generator.openapi import notes, rules
@@ -30,17 +39,107 @@ def shape(template: str) -> str:
     return _TEMPLATE.sub("{}", template)
 
 
-def _paths(ctx: Context, side: str, spec: Spec) -> dict[str, tuple[str, Node]]:
-    root = Node(spec.root.data, spec.root, ())
-    paths = root.child("paths")
-    found: dict[str, tuple[str, Node]] = {}
-    if paths is None or not isinstance(paths.value, dict):
+_MISSING = object()
+
+
+class Item(NamedTuple):
+    """A path item (or webhook, or callback expression) under the key it is written at."""
+
+    key: str
+    node: Node
+
+
+def _items(ctx: Context, side: str, owner: Node | None) -> dict[str, list[Item]]:
+    """The path items of a `paths`-like mapping, grouped by shape, each group in document order."""
+    found: dict[str, list[Item]] = {}
+    if owner is None or not isinstance(owner.value, dict):
         return found
-    for template in paths.value:
-        item = ctx.resolve(side, paths.child(template))
+    for key in owner.value:
+        item = ctx.resolve(side, owner.child(key))
         if item is not None and isinstance(item.value, dict):
-            found.setdefault(shape(str(template)), (str(template), item))
+            found.setdefault(shape(str(key)), []).append(Item(str(key), item))
     return found
+
+
+def _pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iterator[tuple[Item | None, Item | None]]:
+    """Base and head items that are the same path, by shape in sorted order: within a shape, equal templates
+    pair first, the rest in sorted order; what is left over was removed (head None) or added (base None)."""
+    for group in sorted(old.keys() | new.keys()):
+        before = {item.key: item for item in old.get(group, ())}
+        after = {item.key: item for item in new.get(group, ())}
+        for key in sorted(before.keys() & after.keys()):
+            yield before[key], after[key]
+        rest_old = [before[key] for key in sorted(before.keys() - after.keys())]
+        rest_new = [after[key] for key in sorted(after.keys() - before.keys())]
+        for index in range(max(len(rest_old), len(rest_new))):
+            yield (
+                rest_old[index] if index < len(rest_old) else None,
+                rest_new[index] if index < len(rest_new) else None,
+            )
+
+
+def _exact_pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iterator[tuple[Item | None, Item | None]]:
+    """Items paired by their exact key (webhook names, callback expressions), in sorted order."""
+    before = {item.key: item for items in old.values() for item in items}
+    after = {item.key: item for items in new.values() for item in items}
+    for key in sorted(before.keys() | after.keys()):
+        yield before.get(key), after.get(key)
+
+
+Labeller = Callable[[str, Item], str]  # (method, item) -> the operation's label in findings
+
+
+def _callback_label(name: str, owner: str) -> Labeller:
+    return lambda method, item: f"{method.upper()} {item.key} (callback `{name}` of {owner})"
+
+
+def _requirements(value: Any) -> list[dict[str, frozenset[str]]]:
+    """The alternatives of a `security` list, each scheme -> scopes; none at all is one empty alternative."""
+    found = [
+        {str(scheme): frozenset(map(str, scopes if isinstance(scopes, list) else ())) for scheme, scopes in r.items()}
+        for r in (value if isinstance(value, list) else ())
+        if isinstance(r, dict)
+    ]
+    return found or [{}]
+
+
+def _refused(old: Any, new: Any) -> list[dict[str, frozenset[str]]]:
+    """The old alternatives that meet no new one: clients authenticating only that way are now refused."""
+    after = _requirements(new)
+
+    def met(alternative: dict[str, frozenset[str]], by: dict[str, frozenset[str]]) -> bool:
+        return all(scheme in by and scopes <= by[scheme] for scheme, scopes in alternative.items())
+
+    return [a for a in _requirements(old) if not any(met(b, a) for b in after)]
+
+
+def _shown_security(alternative: dict[str, frozenset[str]]) -> str:
+    if not alternative:
+        return "no authentication"
+    return " + ".join(
+        f"`{scheme}`" + (f" ({', '.join(sorted(scopes))})" if scopes else "")
+        for scheme, scopes in sorted(alternative.items())
+    )
+
+
+def _base_paths(root: Any) -> set[str]:
+    """The base path of every server (variables at their defaults); no servers is the one server `/`."""
+    servers = root.get("servers") if isinstance(root, dict) else None
+    found: set[str] = set()
+    for server in servers if isinstance(servers, list) else ():
+        url = server.get("url") if isinstance(server, dict) else None
+        if not isinstance(url, str):
+            continue
+        variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+
+        def default(match: re.Match[str], variables: dict[str, Any] = variables) -> str:
+            variable = variables.get(match.group(0)[1:-1])
+            return str(variable.get("default", "")) if isinstance(variable, dict) else match.group(0)
+
+        url = _TEMPLATE.sub(default, url)
+        path = urlsplit(url).path if "://" in url or url.startswith("//") else url.split("?")[0].split("#")[0]
+        found.add("/" + path.strip("/"))
+    return found or {"/"}
 
 
 def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | str | None:
@@ -88,38 +187,111 @@ class Differ:
     def _walk(self) -> None:
         if self.ctx.changelog:
             notes.document(self.ctx)
-        base_paths = _paths(self.ctx, "base", self.ctx.base)
-        head_paths = _paths(self.ctx, "head", self.ctx.head)
-        for key, (template, item) in base_paths.items():
-            if key not in head_paths:
-                for method in METHODS:
-                    operation = item.child(method)
-                    if operation is not None:
-                        self._removed(f"{method.upper()} {template}", operation, item)
-                continue
-            head_template, head_item = head_paths[key]
-            if self.ctx.same(item, head_item):
-                continue
+        base = Node(self.ctx.base.root.data, self.ctx.base.root, ())
+        head = Node(self.ctx.head.root.data, self.ctx.head.root, ())
+        base_paths = _items(self.ctx, "base", base.child("paths"))
+        head_paths = _items(self.ctx, "head", head.child("paths"))
+        self._ambiguous(base_paths, head_paths)
+        self._servers(base, head)
+        self._default_security(base, head, head_paths)
+        for old, new in _pairs(base_paths, head_paths):
+            self._path(old, new, lambda method, item: f"{method.upper()} {item.key}", reverse=False)
+        webhooks = _items(self.ctx, "base", base.child("webhooks")), _items(self.ctx, "head", head.child("webhooks"))
+        for old, new in _exact_pairs(*webhooks):
+            self._path(old, new, lambda method, item: f"{method.upper()} webhook `{item.key}`", reverse=True)
+
+    def _path(self, old: Item | None, new: Item | None, label: Labeller, *, reverse: bool) -> None:
+        """One path item (or webhook, or callback expression) on either side or both."""
+        if new is None:
+            assert old is not None
             for method in METHODS:
-                old = item.child(method)
-                if old is None:
-                    added = head_item.child(method) if self.ctx.changelog else None
-                    if added is not None:
-                        notes.operation_added(self.ctx, f"{method.upper()} {head_template}", added)
-                    continue
-                new = head_item.child(method)
-                if new is None:
-                    self._removed(f"{method.upper()} {template}", old, item)
-                elif not (self.ctx.same(old, new) and self._same_path_parameters(item, head_item)):
-                    self._operation(
-                        f"{method.upper()} {head_template}", template, head_template, item, old, head_item, new
-                    )
-        for key, (template, item) in head_paths.items() if self.ctx.changelog else ():
-            if key not in base_paths:
-                for method in METHODS:
-                    operation = item.child(method)
-                    if operation is not None:
-                        notes.operation_added(self.ctx, f"{method.upper()} {template}", operation)
+                operation = old.node.child(method)
+                if operation is not None:
+                    self._removed(label(method, old), operation, old.node)
+            return
+        if old is None:
+            for method in METHODS if self.ctx.changelog else ():
+                operation = new.node.child(method)
+                if operation is not None:
+                    notes.operation_added(self.ctx, label(method, new), operation)
+            return
+        if self.ctx.same(old.node, new.node):
+            return
+        for method in METHODS:
+            before, after = old.node.child(method), new.node.child(method)
+            if before is None:
+                if after is not None and self.ctx.changelog:
+                    notes.operation_added(self.ctx, label(method, new), after)
+            elif after is None:
+                self._removed(label(method, old), before, old.node)
+            elif not (self.ctx.same(before, after) and self._same_path_parameters(old.node, new.node)):
+                self._operation(label(method, new), old, before, new, after, reverse=reverse)
+
+    def _ambiguous(self, base: dict[str, list[Item]], head: dict[str, list[Item]]) -> None:
+        """Head templates equal up to parameter names to another one, unless the base had them already."""
+        for group, items in head.items():
+            if len(items) < 2:
+                continue
+            known = {item.key for item in base.get(group, ())}
+            new = [item for item in items if item.key not in known]
+            others = ", ".join(f"`{item.key}`" for item in sorted(items) if item not in new)
+            for item in new if len(new) < len(items) else new[1:]:
+                same = others or f"`{items[0].key}`"
+                node = Node(item.node.value, self.ctx.head.root, ("paths", item.key))
+                self.ctx.emit(
+                    rules.AMBIGUOUS_PATH,
+                    f"path `{item.key}` is the same path as {same} (templates equal up to parameter names)",
+                    node,
+                    None,
+                )
+
+    def _servers(self, base: Node, head: Node) -> None:
+        before, after = _base_paths(base.value), _base_paths(head.value)
+        gone = sorted(before - after)
+        if not gone:
+            return
+        now = ", ".join(f"`{path}`" for path in sorted(after))
+        if before & after:
+            message = f"server base path {', '.join(f'`{p}`' for p in gone)} is gone (servers now at {now})"
+            self.ctx.emit(rules.SERVER_PATH_CHANGED, message, head.child("servers") or head, None)
+        else:
+            was = ", ".join(f"`{path}`" for path in sorted(before))
+            message = f"every server's base path changed: {was} is now {now}"
+            self.ctx.emit(rules.SERVERS_PATH_CHANGED, message, head.child("servers") or head, None)
+
+    def _default_security(self, base: Node, head: Node, paths: dict[str, list[Item]]) -> None:
+        """The document's security requirements, once, when some head operation is under them."""
+        old, new = base.value.get("security"), head.value.get("security")
+        if old == new:
+            return
+        refused = _refused(old, new)
+        inherited = any(
+            isinstance(operation, dict) and "security" not in operation
+            for items in paths.values()
+            for item in items
+            for operation in (item.node.value.get(method) for method in METHODS)
+        )
+        if refused and inherited:
+            self._security_refused(refused, new, head.child("security") or head, None, "default security")
+
+    def _security(self, label: str, old: Node, new: Node) -> None:
+        if "security" not in old.value and "security" not in new.value:
+            return  # the document's default applies on both sides: judged once, in _default_security
+        before = old.value["security"] if "security" in old.value else self.ctx.base.root.data.get("security")
+        after = new.value["security"] if "security" in new.value else self.ctx.head.root.data.get("security")
+        refused = _refused(before, after)
+        if refused:
+            head = Node(self.ctx.head.root.data, self.ctx.head.root, ())
+            node = new.child("security") or head.child("security") or new
+            self._security_refused(refused, after, node, label, "security")
+
+    def _security_refused(
+        self, refused: list[dict[str, frozenset[str]]], now: Any, node: Node, label: str | None, where: str
+    ) -> None:
+        required = " or ".join(sorted(_shown_security(a) for a in _requirements(now)))
+        for alternative in sorted(refused, key=_shown_security):
+            message = f"{where} now requires {required}; clients using {_shown_security(alternative)} are refused"
+            self.ctx.emit(rules.SECURITY_REQUIREMENT_ADDED, message, node, label)
 
     def _same_path_parameters(self, old: Node, new: Node) -> bool:
         a, b = old.child("parameters"), new.child("parameters")
@@ -146,24 +318,43 @@ class Differ:
         else:
             self.ctx.emit(rules.OPERATION_REMOVED, f"{label} was removed", operation, label)
 
-    def _operation(
-        self, label: str, old_template: str, new_template: str, old_item: Node, old: Node, new_item: Node, new: Node
-    ) -> None:
+    def _operation(self, label: str, old_item: Item, old: Node, new_item: Item, new: Node, *, reverse: bool) -> None:
+        """`reverse`: a webhook or callback operation (the API sends the request and receives the responses)."""
         schemas = (notes.SchemaNotes if self.ctx.changelog else SchemaDiff)(self.ctx, label)
         old_id, new_id = old.value.get("operationId"), new.value.get("operationId")
         if old_id and new_id and old_id != new_id:
             self.ctx.emit(rules.OPERATION_ID_CHANGED, f"operationId `{old_id}` is now `{new_id}`", new, label)
         if self.ctx.changelog:
             notes.operation(self.ctx, label, old, new)
-        self._parameters(
-            label,
-            schemas,
-            self._parameter_map("base", old_template, old_item, old),
-            self._parameter_map("head", new_template, new_item, new),
-            new,
+        if not reverse:
+            self._security(label, old, new)
+        parameters = (
+            self._parameter_map("base", old_item.key, old_item.node, old),
+            self._parameter_map("head", new_item.key, new_item.node, new),
         )
-        self._request_body(label, schemas, old, new)
-        self._responses(label, schemas, old, new)
+        if reverse:
+            self._sent_parameters(label, schemas, *parameters)
+        else:
+            self._parameters(label, schemas, *parameters, new)
+        self._request_body(label, schemas, old, new, reverse=reverse)
+        self._responses(label, schemas, old, new, reverse=reverse)
+        self._callbacks(label, old, new, reverse=reverse)
+
+    def _callbacks(self, label: str, old: Node, new: Node, *, reverse: bool) -> None:
+        before, after = old.child("callbacks"), new.child("callbacks")
+        if before is None or not isinstance(before.value, dict):
+            return
+        after_names = after.value if after is not None and isinstance(after.value, dict) else {}
+        for name in sorted(before.value, key=str):
+            old_callback = self.ctx.resolve("base", before.child(name))
+            new_callback = self.ctx.resolve("head", after.child(name)) if after and name in after_names else None
+            if old_callback is None:
+                continue
+            pairs = _exact_pairs(
+                _items(self.ctx, "base", old_callback), _items(self.ctx, "head", new_callback) if new_callback else {}
+            )
+            for old_path, new_path in pairs:
+                self._path(old_path, new_path, _callback_label(str(name), label), reverse=not reverse)
 
     # --- parameters ------------------------------------------------------------------------------
     def _parameter_map(self, side: str, template: str, item: Node, operation: Node) -> dict[tuple[str, str], Node]:
@@ -204,8 +395,10 @@ class Differ:
                 self.ctx.emit(
                     rules.PARAMETER_BECAME_REQUIRED, f"{key[0]} parameter `{name}` is now required", head, label
                 )
-            elif self.ctx.changelog:
-                notes.parameter(self.ctx, label, f"{key[0]} parameter `{head.value.get('name')}`", parameter, head)
+            else:
+                self._default(label, f"{key[0]} parameter `{head.value.get('name')}`", parameter, head)
+                if self.ctx.changelog:
+                    notes.parameter(self.ctx, label, f"{key[0]} parameter `{head.value.get('name')}`", parameter, head)
             schemas.compare(
                 self._parameter_schema(parameter),
                 self._parameter_schema(head),
@@ -223,6 +416,42 @@ class Differ:
             elif key not in old and self.ctx.changelog:
                 notes.parameter_added(self.ctx, label, key[0], parameter.value.get("name"), parameter)
 
+    def _default(self, label: str, where: str, old: Node, new: Node) -> None:
+        """An optional parameter's default: what the server assumes when a client leaves the parameter out."""
+        before = self.ctx.resolve("base", self._parameter_schema(old))
+        after = self.ctx.resolve("head", self._parameter_schema(new))
+        if before is None or not isinstance(before.value, dict) or "default" not in before.value:
+            return
+        now = after.value.get("default", _MISSING) if after is not None and isinstance(after.value, dict) else _MISSING
+        if now is _MISSING:
+            message = f"{where}: its default `{excerpt(before.value['default'])}` was removed"
+        elif now != before.value["default"] or type(now) is not type(before.value["default"]):
+            message = f"{where}: its default `{excerpt(before.value['default'])}` is now `{excerpt(now)}`"
+        else:
+            return
+        node = (after.child("default") if after is not None else None) or new
+        self.ctx.emit(rules.PARAMETER_DEFAULT_CHANGED, message, node, label)
+
+    def _sent_parameters(
+        self, label: str, schemas: SchemaDiff, old: dict[tuple[str, str], Node], new: dict[tuple[str, str], Node]
+    ) -> None:
+        """A webhook's or callback's parameters: what the API sends, judged as a response (adding is harmless)."""
+        for key, parameter in old.items():
+            name = parameter.value.get("name")
+            head = new.get(key)
+            always = parameter.value.get("required") is True
+            if head is None or (always and head.value.get("required") is not True):
+                what = "was removed" if head is None else "is no longer required (not always sent)"
+                rule = rules.CALLBACK_PARAMETER_REMOVED if always else rules.CALLBACK_OPTIONAL_PARAMETER_REMOVED
+                self.ctx.emit(rule, f"{key[0]} parameter `{name}` {what}", head or parameter, label)
+            if head is not None:
+                schemas.compare(
+                    self._parameter_schema(parameter),
+                    self._parameter_schema(head),
+                    "response",
+                    f"{key[0]} parameter `{name}`",
+                )
+
     @staticmethod
     def _parameter_schema(parameter: Node) -> Node | None:
         schema = parameter.child("schema")
@@ -230,26 +459,34 @@ class Differ:
             return schema
         content = parameter.value.get("content")
         if isinstance(content, dict) and content:
-            return parameter.child("content", next(iter(content)), "schema")
+            return parameter.child("content", min(content, key=str), "schema")
         return None
 
     # --- request bodies --------------------------------------------------------------------------
-    def _request_body(self, label: str, schemas: SchemaDiff, old: Node, new: Node) -> None:
+    def _request_body(self, label: str, schemas: SchemaDiff, old: Node, new: Node, *, reverse: bool) -> None:
         before = self.ctx.resolve("base", old.child("requestBody"))
         after = self.ctx.resolve("head", new.child("requestBody"))
+        had = before is not None and isinstance(before.value, dict)
         if after is None or not isinstance(after.value, dict):
-            if self.ctx.changelog and before is not None and isinstance(before.value, dict):
-                notes.request_body_removed(self.ctx, label, before)
+            if had and before is not None:
+                rule = rules.CALLBACK_BODY_REMOVED if reverse else rules.BODY_REMOVED
+                self.ctx.emit(rule, "request body was removed", before, label)
             return
-        was_required = before is not None and before.value.get("required") is True
-        if after.value.get("required") is True and not was_required:
+        was_required = had and before is not None and before.value.get("required") is True
+        if reverse:
+            if was_required and after.value.get("required") is not True:
+                self.ctx.emit(rules.CALLBACK_BODY_REMOVED, "request body is no longer always sent", after, label)
+        elif after.value.get("required") is True and not was_required:
             what = "became required" if before is not None else "is new and required"
             self.ctx.emit(rules.BODY_BECAME_REQUIRED, f"request body {what}", after, label)
         elif self.ctx.changelog:
             notes.request_body(self.ctx, label, before, after)
-        if before is None or not isinstance(before.value, dict):
+        if before is None or not had:
             return
-        self._media(label, schemas, before, after, "request", "request body", rules.REQUEST_MEDIA_TYPE_REMOVED)
+        if reverse:  # what the API sends: receivers must understand it
+            self._media(label, schemas, before, after, "response", "request body", rules.RESPONSE_MEDIA_TYPE_REMOVED)
+        else:
+            self._media(label, schemas, before, after, "request", "request body", rules.REQUEST_MEDIA_TYPE_REMOVED)
 
     def _media(
         self,
@@ -266,7 +503,7 @@ class Differ:
             return
         if self.ctx.changelog:
             notes.media_added(self.ctx, label, after, [media for media in new if media not in old], direction, where)
-        for media in old:
+        for media in sorted(old, key=str):
             if media not in new:
                 node = before.child("content", media)
                 assert node is not None
@@ -280,7 +517,8 @@ class Differ:
                 )
 
     # --- responses -------------------------------------------------------------------------------
-    def _responses(self, label: str, schemas: SchemaDiff, old: Node, new: Node) -> None:
+    def _responses(self, label: str, schemas: SchemaDiff, old: Node, new: Node, *, reverse: bool) -> None:
+        """`reverse`: responses the API receives (from a webhook's or callback's receiver), judged as requests."""
         before, after = old.child("responses"), new.child("responses")
         if before is None or after is None or not isinstance(before.value, dict):
             return
@@ -288,7 +526,7 @@ class Differ:
             notes.statuses_added(
                 self.ctx, label, after, [status for status in after.value if status not in before.value]
             )
-        for status in before.value:
+        for status in sorted(before.value, key=str):
             old_response = self.ctx.resolve("base", before.child(status))
             new_response = self.ctx.resolve("head", after.child(status)) if status in after.value else None
             if old_response is None:
@@ -302,15 +540,16 @@ class Differ:
                     notes.status_removed(self.ctx, label, status, old_response)
                 continue
             if isinstance(old_response.value, dict) and isinstance(new_response.value, dict):
-                self._headers(label, old_response, new_response, status)
+                if not reverse:
+                    self._headers(label, old_response, new_response, status)
                 self._media(
                     label,
                     schemas,
                     old_response,
                     new_response,
-                    "response",
+                    "request" if reverse else "response",
                     f"response {status}",
-                    rules.RESPONSE_MEDIA_TYPE_REMOVED,
+                    rules.REQUEST_MEDIA_TYPE_REMOVED if reverse else rules.RESPONSE_MEDIA_TYPE_REMOVED,
                 )
 
     def _headers(self, label: str, old: Node, new: Node, status: str) -> None:

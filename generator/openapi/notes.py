@@ -131,10 +131,6 @@ def request_body(ctx: Context, label: str, before: Node | None, after: Node) -> 
         ctx.emit(rules.BODY_BECAME_OPTIONAL, "request body is now optional", after, label)
 
 
-def request_body_removed(ctx: Context, label: str, before: Node) -> None:
-    ctx.emit(rules.BODY_REMOVED, "request body was removed", before, label)
-
-
 def media_added(ctx: Context, label: str, after: Node, media: list[str], direction: str, where: str) -> None:
     rule = rules.REQUEST_MEDIA_TYPE_ADDED if direction == "request" else rules.RESPONSE_MEDIA_TYPE_ADDED
     for name in media:

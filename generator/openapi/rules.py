@@ -1,7 +1,8 @@
 """The catalogue of contract rules: one id, level and line each, grouped by the part of the API they judge.
 
 Direction matters: a request rule fires when the server stops accepting what clients send; a response rule
-fires when clients may receive what they do not expect.
+fires when clients may receive what they do not expect. In webhooks and callbacks the API is the client: the
+request it sends is judged by the response rules, the responses it receives by the request rules.
 
 RULES are what every comparison judges (breaking and risky changes). CHANGES are the changelog's notes: every
 other change clients may notice, all at level info, reported only when the comparison is asked for a
@@ -127,6 +128,53 @@ EXCEPTION_EXPIRED = Rule(
     "api.exception-expired", "error", "An entry of .lockstep/api-exceptions.yaml is past its expiry date."
 )
 
+# paths, webhooks, security, servers (issue 18)
+AMBIGUOUS_PATH = Rule(
+    "api.ambiguous-path",
+    "error",
+    "Two paths of one document are equal up to parameter names (`/things/{id}`, `/things/{digest}`): OpenAPI "
+    "calls them the same path, and which one a request reaches is undefined.",
+)
+BODY_REMOVED = Rule(
+    "api.request-body-removed",
+    "warning",
+    "The request body was removed: clients still send it, and what it said is ignored (or refused).",
+)
+PARAMETER_DEFAULT_CHANGED = Rule(
+    "api.request-parameter-default-changed",
+    "warning",
+    "An optional parameter's default changed or was removed: clients that leave it out get other behaviour.",
+)
+SECURITY_REQUIREMENT_ADDED = Rule(
+    "api.security-requirement-added",
+    "error",
+    "A security requirement (of the document or an operation) refuses clients that met the old one: a scheme "
+    "or scope added, or security where there was none.",
+)
+SERVERS_PATH_CHANGED = Rule(
+    "api.servers-base-path-changed", "error", "Every server's base path changed: every client's URL is wrong."
+)
+SERVER_PATH_CHANGED = Rule(
+    "api.server-base-path-removed",
+    "warning",
+    "A server base path is gone while others remain: clients configured with it get the wrong URL.",
+)
+CALLBACK_PARAMETER_REMOVED = Rule(
+    "api.callback-parameter-removed",
+    "error",
+    "A webhook or callback request no longer always carries a parameter it always carried (required).",
+)
+CALLBACK_OPTIONAL_PARAMETER_REMOVED = Rule(
+    "api.callback-optional-parameter-removed",
+    "warning",
+    "A webhook or callback request no longer carries an optional parameter it could carry.",
+)
+CALLBACK_BODY_REMOVED = Rule(
+    "api.callback-body-removed",
+    "error",
+    "A webhook or callback request no longer (always) carries the body it always carried.",
+)
+
 # The changelog's notes (only with --changelog): what changed without breaking clients.
 # Operations
 OPERATION_ADDED = Rule("api.operation-added", "info", "An operation (or a whole path) was added.")
@@ -153,7 +201,6 @@ PARAMETER_REACTIVATED = Rule(
 
 # Request bodies
 BODY_ADDED = Rule("api.request-body-added", "info", "An optional request body was added.")
-BODY_REMOVED = Rule("api.request-body-removed", "info", "The request body was removed (clients still send it).")
 BODY_BECAME_OPTIONAL = Rule("api.request-body-became-optional", "info", "A required request body became optional.")
 REQUEST_MEDIA_TYPE_ADDED = Rule("api.request-media-type-added", "info", "A request media type is now accepted.")
 
@@ -255,6 +302,15 @@ RULES: tuple[Rule, ...] = (
     UNRESOLVED_REF,
     LIMIT,
     EXCEPTION_EXPIRED,
+    AMBIGUOUS_PATH,
+    BODY_REMOVED,
+    PARAMETER_DEFAULT_CHANGED,
+    SECURITY_REQUIREMENT_ADDED,
+    SERVERS_PATH_CHANGED,
+    SERVER_PATH_CHANGED,
+    CALLBACK_PARAMETER_REMOVED,
+    CALLBACK_OPTIONAL_PARAMETER_REMOVED,
+    CALLBACK_BODY_REMOVED,
 )
 
 CHANGES: tuple[Rule, ...] = (
@@ -272,7 +328,6 @@ CHANGES: tuple[Rule, ...] = (
     PARAMETER_DEPRECATED,
     PARAMETER_REACTIVATED,
     BODY_ADDED,
-    BODY_REMOVED,
     BODY_BECAME_OPTIONAL,
     REQUEST_MEDIA_TYPE_ADDED,
     REQUEST_PROPERTY_ADDED,

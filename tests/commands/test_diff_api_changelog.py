@@ -137,6 +137,16 @@ def test_a_public_document(tmp_path: Path) -> None:
         *{("api.request-property-added", op) for op in ("POST /planets", "PUT /planets/{planetId}")},
         ("api.request-property-added", "POST /celestial-bodies"),  # a oneOf of Planet and Satellite
         ("api.response-property-added", "POST /celestial-bodies"),
+        # the webhook and callbacks send a Planet: judged as what the API returns (their receivers get `moons`)
+        ("api.response-property-added", "POST webhook `newPlanet`"),
+        *{
+            ("api.response-property-added", f"POST {{$request.body#/{url}}} (callback `{name}` of POST /planets)")
+            for url, name in (
+                ("successCallbackUrl", "planetCreated"),
+                ("failureCallbackUrl", "planetCreationFailed"),
+                ("successCallbackUrl", "planetExploded"),
+            )
+        },
     }
     assert {line(new, c["line"]) for c in changes} == {"moons:", "deprecated: true"}
 
