@@ -301,8 +301,15 @@ HEADER_CASES = [("X-Rate", "api.response-header-removed"), ("x-hint", "api.respo
 
 
 def covered_rules() -> set[str]:
-    """The rules the table, the header test and test_limits.py make fire."""
-    return set().union(*(case.expected for case in CASES)) | {rule for _, rule in HEADER_CASES} | {"api.limit"}
+    """The rules the table, the header test, test_limits.py and test_keywords.py make fire."""
+    from tests.openapi import test_keywords  # the JSON Schema keywords' own table
+
+    return (
+        set().union(*(case.expected for case in CASES))
+        | {rule for _, rule in HEADER_CASES}
+        | {"api.limit"}
+        | test_keywords.covered_rules()
+    )
 
 
 def test_every_rule_but_the_accept_list_has_a_case() -> None:
