@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from generator.findings import excerpt
+from generator.findings import Rule, excerpt
 from generator.openapi import rules
 
 if TYPE_CHECKING:
@@ -64,6 +64,47 @@ def _relaxed(diff: SchemaDiff, new: View, message: str, keyword: str | None = No
     diff._emit(rules.RESPONSE_CONSTRAINT_RELAXED, message, new.node, keyword)
 
 
+def _schema(
+    diff: SchemaDiff, old: View, new: View, direction: str, keyword: str, label: str, added: tuple[Rule, str], gone: str
+) -> None:
+    """A keyword that holds one schema: compared as a pair at `label`; added to a request, `added` (rule and
+    message); gone from a response, the `gone` message."""
+    before, after = old.keywords.get(keyword), new.keywords.get(keyword)
+    if before is not None and after is not None:
+        diff.compare(before, after, direction, label)
+    elif direction == "request" and after is not None and not _trivial(after.value):
+        diff._emit(added[0], added[1], new.node, keyword)
+    elif direction == "response" and before is not None and after is None and not _trivial(before.value):
+        _relaxed(diff, new, gone)
+
+
+def _schemas(
+    diff: SchemaDiff, old: View, new: View, direction: str, keyword: str, where: str, texts: tuple[str, str, str]
+) -> None:
+    """A keyword that holds a schema per name, name by name. `texts`: the place of a pair below `where`, the
+    message of one added to a request, of one gone from a response; `{name}` in each is the name."""
+    before_node, after_node = old.keywords.get(keyword), new.keywords.get(keyword)
+    before, after = (n.value if n is not None else {} for n in (before_node, after_node))
+    if not isinstance(before, dict) or not isinstance(after, dict) or before == after:
+        return
+    label, added, gone = (where + text for text in texts)
+    for name in after:
+        if name in before:
+            assert before_node is not None and after_node is not None  # both hold `name`
+            place = label.replace("{name}", str(name))
+            diff.compare(before_node.child(name), after_node.child(name), direction, place)
+        elif direction == "request" and not _trivial(after[name]):
+            rule = (
+                rules.REQUEST_DEPENDENCY_ADDED
+                if keyword == "dependentSchemas"
+                else rules.REQUEST_PATTERN_PROPERTY_ADDED
+            )
+            diff._emit(rule, added.replace("{name}", excerpt(name)), new.node, keyword)
+    for name in before:
+        if name not in after and direction == "response" and not _trivial(before[name]):
+            _relaxed(diff, new, gone.replace("{name}", excerpt(name)))
+
+
 def _default(diff: SchemaDiff, old: View, new: View, where: str) -> None:
     if "default" in old.keywords and "default" in new.keywords:
         was, now = _value(old, "default"), _value(new, "default")
@@ -76,18 +117,18 @@ def _format(diff: SchemaDiff, old: View, new: View, request: bool, where: str) -
     was, now = _value(old, "format"), _value(new, "format")
     if was == now:
         return
-    message = f"{where}: format `{excerpt(was) if was is not None else 'none'}` -> `{excerpt(now) if now else 'none'}`"
+    message = f"{where}: format {_shown(was)} -> {_shown(now)}"
     if request and now is not None and (was, now) not in WIDER_FORMATS:
-        diff._emit(rules.REQUEST_FORMAT_CHANGED, message.replace("`none`", "none"), new.node, "format")
+        diff._emit(rules.REQUEST_FORMAT_CHANGED, message, new.node, "format")
     elif not request and was is not None and (now, was) not in WIDER_FORMATS:
-        diff._emit(rules.RESPONSE_FORMAT_CHANGED, message.replace("`none`", "none"), new.node, "format")
+        diff._emit(rules.RESPONSE_FORMAT_CHANGED, message, new.node, "format")
 
 
 def _multiple_of(diff: SchemaDiff, old: View, new: View, request: bool, where: str) -> None:
     was, now = _value(old, "multipleOf"), _value(new, "multipleOf")
     if was == now:
         return
-    message = f"{where}: multipleOf {excerpt(was) if was is not None else 'none'} -> {excerpt(now) if now else 'none'}"
+    message = f"{where}: multipleOf {_shown(was)} -> {_shown(now)}"
     if request and now is not None and (was is None or _multiple(was, now) is False):
         diff._emit(rules.REQUEST_MULTIPLE_OF_CHANGED, message, new.node, "multipleOf")
     elif not request and was is not None and (now is None or _multiple(now, was) is False):
@@ -103,16 +144,19 @@ def _unique_items(diff: SchemaDiff, old: View, new: View, request: bool, where: 
 
 
 def _contains(diff: SchemaDiff, old: View, new: View, direction: str, where: str) -> None:
-    before, after = old.keywords.get("contains"), new.keywords.get("contains")
-    request = direction == "request"
-    if before is None or after is None:
-        if request and after is not None and not _trivial(after.value):
-            message = f"{where}: must now contain an item that matches a schema (contains)"
-            diff._emit(rules.REQUEST_CONTAINS_NARROWED, message, new.node, "contains")
-        elif not request and before is not None and after is None:
-            _relaxed(diff, new, f"{where}: no longer promises an item that matches a schema (contains removed)")
+    _schema(
+        diff,
+        old,
+        new,
+        direction,
+        "contains",
+        f"{where} (contains)",
+        (rules.REQUEST_CONTAINS_NARROWED, f"{where}: must now contain an item that matches a schema (contains)"),
+        f"{where}: no longer promises an item that matches a schema (contains removed)",
+    )
+    if "contains" not in old.keywords or "contains" not in new.keywords:
         return
-    diff.compare(before, after, direction, f"{where} (contains)")
+    request = direction == "request"
     for keyword, default, tighter in (("minContains", 1, 1), ("maxContains", None, -1)):
         was, now = _value(old, keyword, default), _value(new, keyword, default)
         if was == now or not all(isinstance(v, (int, float)) or v is None for v in (was, now)):
@@ -161,19 +205,12 @@ def _dependencies(diff: SchemaDiff, old: View, new: View, direction: str, where:
             elif gained:
                 message = f"{where}: when `{name}` is present, {_names(gained)} may now be missing"
                 _relaxed(diff, new, message, "dependentRequired" if "dependentRequired" in new.keywords else None)
-    before_node, after_node = old.keywords.get("dependentSchemas"), new.keywords.get("dependentSchemas")
-    before, after = (n.value if n is not None else {} for n in (before_node, after_node))
-    if not (isinstance(before, dict) and isinstance(after, dict)):
-        return
-    for name in after:
-        if name in before:
-            diff.compare(before_node.child(name), after_node.child(name), direction, f"{where} (if `{name}`)")  # type: ignore[union-attr]
-        elif request and not _trivial(after[name]):
-            message = f"{where}: when `{name}` is sent, the object must now match a schema (dependentSchemas)"
-            diff._emit(rules.REQUEST_DEPENDENCY_ADDED, message, new.node, "dependentSchemas")
-    for name in before:
-        if name not in after and not request:
-            _relaxed(diff, new, f"{where}: when `{name}` is present, the object may no longer match its schema")
+    texts = (
+        " (if `{name}`)",
+        ": when `{name}` is sent, the object must now match a schema (dependentSchemas)",
+        ": when `{name}` is present, the object may no longer match its schema",
+    )
+    _schemas(diff, old, new, direction, "dependentSchemas", where, texts)
 
 
 def _names(names: list[Any]) -> str:
@@ -183,26 +220,22 @@ def _names(names: list[Any]) -> str:
 def _schemas_by_name(diff: SchemaDiff, old: View, new: View, direction: str, where: str) -> None:
     """patternProperties, propertyNames and unevaluatedProperties: schemas on property names or values."""
     request = direction == "request"
-    before_node, after_node = old.keywords.get("patternProperties"), new.keywords.get("patternProperties")
-    before, after = (n.value if n is not None else {} for n in (before_node, after_node))
-    if isinstance(before, dict) and isinstance(after, dict) and before != after:
-        for regex in after:
-            if regex in before:
-                diff.compare(before_node.child(regex), after_node.child(regex), direction, f"{where}./{regex}/")  # type: ignore[union-attr]
-            elif request and not _trivial(after[regex]):
-                message = f"{where}: properties matching `{excerpt(regex)}` must now match a schema"
-                diff._emit(rules.REQUEST_PATTERN_PROPERTY_ADDED, message, new.node, "patternProperties")
-        for regex in before:
-            if regex not in after and not request:
-                _relaxed(diff, new, f"{where}: properties matching `{excerpt(regex)}` are no longer constrained")
-    names_before, names_after = old.keywords.get("propertyNames"), new.keywords.get("propertyNames")
-    if names_before is not None and names_after is not None:
-        diff.compare(names_before, names_after, direction, f"{where} (property names)")
-    elif request and names_after is not None and not _trivial(names_after.value):
-        message = f"{where}: property names must now match a schema (propertyNames)"
-        diff._emit(rules.REQUEST_PROPERTY_NAMES_RESTRICTED, message, new.node, "propertyNames")
-    elif not request and names_before is not None and names_after is None:
-        _relaxed(diff, new, f"{where}: property names are no longer constrained (propertyNames removed)")
+    texts = (
+        "./{name}/",
+        ": properties matching `{name}` must now match a schema",
+        ": properties matching `{name}` are no longer constrained",
+    )
+    _schemas(diff, old, new, direction, "patternProperties", where, texts)
+    _schema(
+        diff,
+        old,
+        new,
+        direction,
+        "propertyNames",
+        f"{where} (property names)",
+        (rules.REQUEST_PROPERTY_NAMES_RESTRICTED, f"{where}: property names must now match a schema (propertyNames)"),
+        f"{where}: property names are no longer constrained (propertyNames removed)",
+    )
     rest_before, rest_after = old.keywords.get("unevaluatedProperties"), new.keywords.get("unevaluatedProperties")
     if (
         rest_before is not None
@@ -228,14 +261,16 @@ def _content(diff: SchemaDiff, old: View, new: View, direction: str, where: str)
             diff._emit(rules.REQUEST_CONTENT_CHANGED, message, new.node, keyword)
         elif not request and was is not None:
             _relaxed(diff, new, message, keyword if now is not None else None)
-    before, after = old.keywords.get("contentSchema"), new.keywords.get("contentSchema")
-    if before is not None and after is not None:
-        diff.compare(before, after, direction, f"{where} (content)")
-    elif request and after is not None and not _trivial(after.value):
-        message = f"{where}: the encoded content must now match a schema (contentSchema)"
-        diff._emit(rules.REQUEST_CONTENT_CHANGED, message, new.node, "contentSchema")
-    elif not request and before is not None and after is None:
-        _relaxed(diff, new, f"{where}: the encoded content is no longer described (contentSchema removed)")
+    _schema(
+        diff,
+        old,
+        new,
+        direction,
+        "contentSchema",
+        f"{where} (content)",
+        (rules.REQUEST_CONTENT_CHANGED, f"{where}: the encoded content must now match a schema (contentSchema)"),
+        f"{where}: the encoded content is no longer described (contentSchema removed)",
+    )
 
 
 def _shown(value: Any) -> str:
