@@ -404,6 +404,7 @@ class Differ:
                 self._parameter_schema(head),
                 "request",
                 f"{key[0]} parameter `{head.value.get('name')}`",
+                null=head.child("schema") is None,  # a parameter written as text never carries null
             )
         for key, parameter in new.items():
             if key not in old and parameter.value.get("required") is True:

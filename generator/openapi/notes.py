@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.findings import Rule, excerpt
-from generator.openapi import rules
+from generator.openapi import patterns, rules
 from generator.openapi.schema_diff import MAXIMA, MINIMA, SchemaDiff, View, _covered, _show
 from generator.openapi.walk import Context, Node
 
@@ -187,7 +187,7 @@ class SchemaNotes(SchemaDiff):
         """What the schema itself says in either direction: its default value and deprecation."""
         before, after = old.node.value, new.node.value
         was, now = before.get("default", _MISSING), after.get("default", _MISSING)
-        if was != now:
+        if was != now and _MISSING in (was, now):  # replaced: rules.DEFAULT_REPLACED, a warning
             at = new.node if now is not _MISSING else old.node
             message = f"{where}: default {_shown(was)} -> {_shown(now)}"
             self._note(rules.DEFAULT_CHANGED, message, at, "default" if now is not _MISSING else None)
@@ -198,12 +198,11 @@ class SchemaNotes(SchemaDiff):
             self._note(rules.PROPERTY_REACTIVATED, f"{where} is no longer deprecated", new.node)
 
     def _variants(self, old: View, new: View, direction: str, where: str) -> None:
-        before = len(old.variants) if old.variants is not None else 1
-        after = len(new.variants) if new.variants is not None else 1
-        if direction == "request" and after > before:
-            self._note(rules.REQUEST_VARIANT_ADDED, f"{where}: {after - before} alternative(s) added", new.node)
-        if direction == "response" and after < before:
-            message = f"{where}: {before - after} of its alternatives were removed"
+        _, removed, added = self.pair(old, new)
+        if direction == "request" and added:
+            self._note(rules.REQUEST_VARIANT_ADDED, f"{where}: {len(added)} alternative(s) added", new.node)
+        if direction == "response" and removed:
+            message = f"{where}: {len(removed)} of its alternatives were removed"
             self._note(rules.RESPONSE_VARIANT_REMOVED, message, new.node)
 
     def _nullable(self, old: View, new: View, direction: str, where: str) -> None:
@@ -268,12 +267,15 @@ class SchemaNotes(SchemaDiff):
                 )
             elif removed:
                 self._note(rules.RESPONSE_ENUM_VALUE_REMOVED, f"{where} can no longer be {_show(removed)}", at, "enum")
-        for key in (*MAXIMA, *MINIMA):
-            if old.limits.get(key, _MISSING) != new.limits.get(key, _MISSING):
+        for key in MAXIMA:  # tightened only: a widened range is rules.RESPONSE_RANGE_WIDENED, a warning
+            if key in new.limits and (key not in old.limits or _above(old.limits[key], new.limits[key])):
                 self._limit(rules.RESPONSE_CONSTRAINT_CHANGED, old, new, key, where)
-        if old.pattern != new.pattern:
-            message = f"{where}: pattern {_shown(old.pattern or _MISSING)} -> {_shown(new.pattern or _MISSING)}"
-            self._note(rules.RESPONSE_CONSTRAINT_CHANGED, message, at, "pattern" if new.pattern else None)
+        for key in MINIMA:
+            if key in new.limits and (key not in old.limits or _above(new.limits[key], old.limits[key])):
+                self._limit(rules.RESPONSE_CONSTRAINT_CHANGED, old, new, key, where)
+        if new.pattern is not None and old.pattern != new.pattern and patterns.covers(new.pattern, old.pattern):
+            message = f"{where}: pattern {_shown(old.pattern or _MISSING)} -> {_shown(new.pattern)}"
+            self._note(rules.RESPONSE_CONSTRAINT_CHANGED, message, at, "pattern")
         for name, node in new.properties.items():
             if self._write_only(node):
                 continue

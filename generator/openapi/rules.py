@@ -113,6 +113,109 @@ RESPONSE_VARIANT_ADDED = Rule(
     "api.response-variant-added", "error", "A oneOf/anyOf alternative was added to a response schema."
 )
 
+# JSON Schema keywords (issue 18)
+REQUEST_MULTIPLE_OF_CHANGED = Rule(
+    "api.request-multiple-of-changed",
+    "error",
+    "A request number must now be a multiple of a value (multipleOf added, or changed to one the old is not a "
+    "multiple of).",
+)
+REQUEST_UNIQUE_ITEMS_ADDED = Rule(
+    "api.request-unique-items-added", "error", "A request array must now have unique items (uniqueItems)."
+)
+REQUEST_CONTAINS_NARROWED = Rule(
+    "api.request-contains-narrowed",
+    "error",
+    "A request array must now contain matching items (contains added, minContains raised, maxContains lowered).",
+)
+REQUEST_ITEMS_NARROWED = Rule(
+    "api.request-items-narrowed",
+    "error",
+    "A request array's items are newly constrained: a prefixItems position where any value was accepted, or no "
+    "more items accepted after the tuple (items or unevaluatedItems false).",
+)
+REQUEST_DEPENDENCY_ADDED = Rule(
+    "api.request-dependency-added",
+    "error",
+    "A request object gained a dependency: a property now requires others (dependentRequired) or a schema "
+    "(dependentSchemas).",
+)
+REQUEST_PATTERN_PROPERTY_ADDED = Rule(
+    "api.request-pattern-property-added",
+    "error",
+    "Request properties whose names match a pattern must now match a schema (patternProperties).",
+)
+REQUEST_PROPERTY_NAMES_RESTRICTED = Rule(
+    "api.request-property-names-restricted",
+    "error",
+    "A request object's property names must now match a schema (propertyNames added).",
+)
+REQUEST_CONDITION_ADDED = Rule(
+    "api.request-condition-added",
+    "error",
+    "A request schema gained a condition (if/then/else): values that match `if` must now match `then`, the others "
+    "`else`.",
+)
+REQUEST_CONTENT_CHANGED = Rule(
+    "api.request-content-changed",
+    "error",
+    "A request string's encoded content changed: contentMediaType or contentEncoding added or changed, or "
+    "contentSchema added.",
+)
+REQUEST_FORMAT_CHANGED = Rule(
+    "api.request-format-changed",
+    "error",
+    "A request value gained a format or its format changed (other than widened: int32 -> int64, float -> double).",
+)
+REQUEST_DISCRIMINATOR_CHANGED = Rule(
+    "api.request-discriminator-changed",
+    "error",
+    "A request discriminator changed its property, or a mapping value clients send was removed or re-targeted.",
+)
+REQUEST_VARIANTS_OVERLAP = Rule(
+    "api.request-variants-overlap",
+    "error",
+    "Two alternatives of a request oneOf newly overlap: a value that matches both matches not exactly one, and is "
+    "rejected.",
+)
+PATTERN_UNDECIDED = Rule(
+    "api.pattern-undecided",
+    "warning",
+    "A pattern changed and lockstep could not decide whether the change rejects values sent before (request) or "
+    "returns values not promised before (response): check it by hand.",
+)
+CONDITION_UNDECIDED = Rule(
+    "api.condition-undecided",
+    "warning",
+    "The `if` of an if/then/else changed: lockstep could not decide which values now fall on which side.",
+)
+RESPONSE_RANGE_WIDENED = Rule(
+    "api.response-range-widened",
+    "warning",
+    "A response maximum, minimum, length, item or property count was raised, lowered or removed: clients may "
+    "receive values outside the range they were promised.",
+)
+RESPONSE_CONSTRAINT_RELAXED = Rule(
+    "api.response-constraint-relaxed",
+    "warning",
+    "A response constraint was relaxed or removed (pattern, multipleOf, uniqueItems, contains, dependencies, "
+    "propertyNames, patternProperties, if/then/else, content*): clients may receive values it excluded.",
+)
+RESPONSE_FORMAT_CHANGED = Rule(
+    "api.response-format-changed",
+    "warning",
+    "A response value's format was removed or changed (other than narrowed: int64 -> int32, double -> float).",
+)
+RESPONSE_CONST_CHANGED = Rule(
+    "api.response-const-changed", "error", "A response const was replaced or removed: clients match on it."
+)
+DEFAULT_REPLACED = Rule(
+    "api.default-replaced",
+    "warning",
+    "A default value was replaced by another: clients that omit the value (request) or rely on it (response) see "
+    "a different one.",
+)
+
 # The document itself
 REMOTE_REF = Rule("api.remote-ref", "error", "`$ref`s point inside the contract's files, never to the network.")
 UNRESOLVED_REF = Rule("api.unresolved-ref", "error", "Every `$ref` resolves to a node that exists.")
@@ -256,14 +359,14 @@ RESPONSE_ENUM_VALUE_REMOVED = Rule(
 RESPONSE_CONSTRAINT_CHANGED = Rule(
     "api.response-constraint-changed",
     "info",
-    "A response maximum, minimum, length, item count or pattern changed.",
+    "A response maximum, minimum, length, item count or pattern was added or tightened.",
 )
 RESPONSE_VARIANT_REMOVED = Rule(
     "api.response-variant-removed", "info", "A oneOf/anyOf alternative of a response schema was removed."
 )
 
 # Schemas in either direction
-DEFAULT_CHANGED = Rule("api.default-changed", "info", "A default value was set, changed or removed.")
+DEFAULT_CHANGED = Rule("api.default-changed", "info", "A default value was set or removed.")
 PROPERTY_DEPRECATED = Rule("api.property-deprecated", "info", "A property or schema was marked `deprecated`.")
 PROPERTY_REACTIVATED = Rule("api.property-reactivated", "info", "A property or schema is no longer `deprecated`.")
 
@@ -298,6 +401,25 @@ RULES: tuple[Rule, ...] = (
     RESPONSE_BECAME_NULLABLE,
     RESPONSE_ENUM_VALUE_ADDED,
     RESPONSE_VARIANT_ADDED,
+    REQUEST_MULTIPLE_OF_CHANGED,
+    REQUEST_UNIQUE_ITEMS_ADDED,
+    REQUEST_CONTAINS_NARROWED,
+    REQUEST_ITEMS_NARROWED,
+    REQUEST_DEPENDENCY_ADDED,
+    REQUEST_PATTERN_PROPERTY_ADDED,
+    REQUEST_PROPERTY_NAMES_RESTRICTED,
+    REQUEST_CONDITION_ADDED,
+    REQUEST_CONTENT_CHANGED,
+    REQUEST_FORMAT_CHANGED,
+    REQUEST_DISCRIMINATOR_CHANGED,
+    REQUEST_VARIANTS_OVERLAP,
+    PATTERN_UNDECIDED,
+    CONDITION_UNDECIDED,
+    RESPONSE_RANGE_WIDENED,
+    RESPONSE_CONSTRAINT_RELAXED,
+    RESPONSE_FORMAT_CHANGED,
+    RESPONSE_CONST_CHANGED,
+    DEFAULT_REPLACED,
     REMOTE_REF,
     UNRESOLVED_REF,
     LIMIT,

@@ -1,150 +1,24 @@
 """Compare two JSON Schemas (OpenAPI 3.0 or 3.1) in one direction: request (what the server accepts) or
 response (what clients receive).
 
-Each schema is first reduced to its effective view: `$ref`s followed, `allOf` merged (so restructuring that
-accepts the same values is not a change), 3.0 `nullable` and 3.1 `type: [X, "null"]` read alike,
-`oneOf: [{type: "null"}, X]` read as "X or null" (one composite change, reported once), 3.0 boolean
-`exclusiveMaximum` read as 3.1's number. A pair already being compared further up (a `$ref` cycle) stops.
+Each schema is first reduced to its effective view (views.py). Types, nullability, enums, ranges, patterns
+(patterns.py decides what it can), properties and alternatives are judged here; alternatives are paired by
+shape, and a request `oneOf` whose alternatives newly overlap is judged with overlap.py; the other keywords of
+JSON Schema 2020-12 in keywords.py. A pair already being compared further up (a `$ref` cycle) stops.
 Each schema pair is compared once per direction: other operations that reach the same pair (a shared
 component) get the recorded findings, re-labelled with their operation and place.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from generator.findings import Rule, excerpt
-from generator.openapi import rules
+from generator.openapi import keywords, overlap, patterns, rules
+from generator.openapi.views import MAXIMA, MINIMA, View, view
 from generator.openapi.walk import Context, Node
 
-MAXIMA = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
-MINIMA = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
-
-
-@dataclass
-class View:
-    node: Node
-    types: frozenset[str] | None = None  # None: any type
-    nullable: bool = False
-    properties: dict[str, Node] = field(default_factory=dict)
-    required: frozenset[str] = frozenset()
-    additional: Any = True  # True, False or a Node
-    items: Node | None = None
-    enum: tuple[Any, ...] | None = None
-    limits: dict[str, Any] = field(default_factory=dict)
-    pattern: str | None = None
-    variants: list[Node] | None = None
-    read_only: bool = False
-    write_only: bool = False
-
-
-def _is_null(value: Any) -> bool:
-    return isinstance(value, dict) and (value.get("type") == "null" or value.get("enum") == [None]) and len(value) == 1
-
-
-def view(ctx: Context, side: str, node: Node | None, depth: int = 0) -> View | None:
-    """The effective schema at `node`, computed once per schema object (or `$ref` to it) and side."""
-    if node is None:
-        return None
-    written = (side, id(node.value))
-    if written in ctx.views:
-        return ctx.views[written]
-    resolved = ctx.resolve(side, node)
-    if resolved is None or not isinstance(resolved.value, dict) or depth > 32:
-        return None
-    key = (side, id(resolved.value))
-    if key not in ctx.views:
-        ctx.views[key] = None  # a schema that is its own allOf part stops here
-        ctx.views[key] = _build(ctx, side, resolved, depth)
-    ctx.views[written] = ctx.views[key]
-    return ctx.views[key]
-
-
-def _build(ctx: Context, side: str, node: Node, depth: int) -> View:
-    value = node.value
-    result = View(node)
-    for index, _ in enumerate(value.get("allOf") or []):
-        part = view(ctx, side, node.child("allOf", index), depth + 1)
-        if part is not None:
-            _merge(result, part)
-    _own(ctx, side, result, node, value, depth)
-    return result
-
-
-def _own(ctx: Context, side: str, result: View, node: Node, value: dict[str, Any], depth: int) -> None:
-    types = value.get("type")
-    if isinstance(types, str):
-        types = [types]
-    if isinstance(types, list):
-        result.nullable = result.nullable or "null" in types or value.get("nullable") is True
-        mine = frozenset(t for t in types if t != "null")
-        result.types = mine if result.types is None else result.types & mine
-    elif value.get("nullable") is True:
-        result.nullable = True
-    for name in value.get("properties") or {}:
-        result.properties.setdefault(name, node.child("properties", name))  # type: ignore[arg-type]
-    result.required = result.required | frozenset(r for r in value.get("required") or [] if isinstance(r, str))
-    if "additionalProperties" in value:
-        extra = value["additionalProperties"]
-        result.additional = extra if isinstance(extra, bool) else node.child("additionalProperties")
-    if "items" in value and isinstance(value["items"], dict):
-        result.items = node.child("items")
-    enum = value.get("enum") if "enum" in value else ([value["const"]] if "const" in value else None)
-    if isinstance(enum, list):
-        result.nullable = result.nullable or None in enum
-        values = tuple(v for v in enum if v is not None)
-        result.enum = values if result.enum is None else tuple(v for v in result.enum if v in values)
-    for key in (*MAXIMA, *MINIMA):
-        if key in value and not isinstance(value[key], bool):
-            result.limits[key] = value[key]
-    for flag, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
-        if value.get(flag) is True and bound in value:  # OpenAPI 3.0's boolean form
-            result.limits[flag] = result.limits.pop(bound)
-    if isinstance(value.get("pattern"), str):
-        result.pattern = value["pattern"]
-    result.read_only = result.read_only or value.get("readOnly") is True
-    result.write_only = result.write_only or value.get("writeOnly") is True
-    for keyword in ("oneOf", "anyOf"):
-        branches = value.get(keyword)
-        if not isinstance(branches, list):
-            continue
-        kept: list[Node] = []
-        for index in range(len(branches)):
-            branch = node.child(keyword, index)
-            resolved = ctx.resolve(side, branch)
-            if branch is not None and not (resolved is not None and _is_null(resolved.value)):
-                kept.append(branch)
-        if len(kept) < len(branches):
-            result.nullable = True
-        if len(kept) == 1 and len(branches) > 1:  # `X or null`: X itself, nullable
-            inner = view(ctx, side, kept[0], depth + 1)
-            if inner is not None:
-                _merge(result, inner)
-        else:
-            result.variants = kept
-
-
-def _merge(into: View, part: View) -> None:
-    """allOf: every part's constraints hold at once."""
-    if part.types is not None:
-        into.types = part.types if into.types is None else into.types & part.types
-    into.nullable = into.nullable or part.nullable
-    for name, node in part.properties.items():
-        into.properties.setdefault(name, node)
-    into.required = into.required | part.required
-    if part.additional is not True:
-        into.additional = part.additional
-    into.items = into.items or part.items
-    if part.enum is not None:
-        into.enum = part.enum if into.enum is None else tuple(v for v in into.enum if v in part.enum)
-    for key, limit in part.limits.items():
-        mine = into.limits.get(key)
-        into.limits[key] = limit if mine is None else (min(mine, limit) if key in MAXIMA else max(mine, limit))
-    into.pattern = into.pattern or part.pattern
-    into.variants = into.variants or part.variants
-    into.read_only = into.read_only or part.read_only
-    into.write_only = into.write_only or part.write_only
+__all__ = ["MAXIMA", "MINIMA", "SchemaDiff", "View", "view"]
 
 
 def _covered(types: frozenset[str], by: frozenset[str] | None) -> frozenset[str]:
@@ -152,6 +26,36 @@ def _covered(types: frozenset[str], by: frozenset[str] | None) -> frozenset[str]
     if by is None:
         return frozenset()
     return frozenset(t for t in types if t not in by and not (t == "integer" and "number" in by))
+
+
+def _enum_keyword(node: Node) -> str:
+    """The keyword a schema writes its values in (for the finding's line)."""
+    return next((k for k in ("enum", "const", "x-extensible-enum") if k in node.value), "enum")
+
+
+def _beyond(new: Any, old: Any, key: str) -> bool:
+    """A response limit that lets more values through: a maximum raised, a minimum lowered."""
+    try:
+        return bool(new > old) if key in MAXIMA else bool(new < old)
+    except TypeError:
+        return False
+
+
+def _likeness(a: View | None, b: View | None) -> int | None:
+    """How alike two alternatives are (higher is more), None when they cannot be one alternative changed."""
+    if a is None or b is None:
+        return 0
+    if (
+        a.types is not None
+        and b.types is not None
+        and _covered(a.types, b.types) == a.types
+        and _covered(b.types, a.types) == b.types
+    ):
+        return None  # no type in common
+    shared = len(a.properties.keys() & b.properties.keys())
+    if a.properties and b.properties and not shared:
+        return None
+    return 1 + shared + (a.types == b.types)
 
 
 def _show(values: Any) -> str:
@@ -167,14 +71,26 @@ class SchemaDiff:
         self.active: set[tuple[int, int, str]] = set()  # pairs being compared, to stop at $ref cycles
         self.done: set[tuple[int, int, str]] = set()  # pairs this operation reported: once, at their first place
         self.frames: list[tuple[str, list[tuple[Rule, Node, str]]]] = []  # findings of the pairs in progress
+        self.null = True  # whether the values compared can be null (not in a parameter written as a string)
 
-    def compare(self, base: Node | None, head: Node | None, direction: str, where: str) -> None:
+    def compare(
+        self, base: Node | None, head: Node | None, direction: str, where: str, *, null: bool | None = None
+    ) -> None:
+        """Compare a schema pair; `null=False` for a parameter's `schema` (its value is a string in the URL or a
+        header, never JSON null), which holds for everything below it."""
+        if null is not None and null != self.null:
+            self.null = null
+            try:
+                self.compare(base, head, direction, where)
+            finally:
+                self.null = not null
+            return
         if base is None or head is None or self.ctx.same(base, head):
             return
         old, new = view(self.ctx, "base", base), view(self.ctx, "head", head)
         if old is None or new is None:
             return
-        key = (id(old.node.value), id(new.node.value), direction)
+        key = (id(old.node.value), id(new.node.value), direction if self.null else direction + " (no null)")
         if key in self.done:
             return  # a finding per schema pair, not per path to it (a shared component, a diamond of $refs)
         self.done.add(key)
@@ -200,10 +116,12 @@ class SchemaDiff:
             self._alternatives(old, new, direction, where)
             if old.variants is None or new.variants is None:
                 self._noted(old, new, direction, where, retyped=True)
+                keywords.compare(self, old, new, direction, where)
                 return  # a plain schema became alternatives (or back): compared as alternatives only
         retyped = self._request(old, new, where) if direction == "request" else self._response(old, new, where)
         self._noted(old, new, direction, where, retyped)
         if not retyped:  # below a changed type, differences are consequences, not news
+            keywords.compare(self, old, new, direction, where)
             self._children(old, new, direction, where)
 
     def _noted(self, old: View, new: View, direction: str, where: str, retyped: bool) -> None:
@@ -229,10 +147,11 @@ class SchemaDiff:
         self._nullability(old, new, "request", where)
         if new.enum is not None:
             removed = [v for v in old.enum if v not in new.enum] if old.enum is not None else None
-            if removed is None:
+            if removed is None and not new.extensible:
                 self._emit(rules.REQUEST_ENUM_VALUE_REMOVED, f"{where} now accepts only {_show(new.enum)}", at, "enum")
             elif removed:
-                self._emit(rules.REQUEST_ENUM_VALUE_REMOVED, f"{where} no longer accepts {_show(removed)}", at, "enum")
+                message = f"{where} no longer accepts {_show(removed)}"
+                self._emit(rules.REQUEST_ENUM_VALUE_REMOVED, message, at, _enum_keyword(at))
         for key in MAXIMA:
             if key in new.limits and (key not in old.limits or new.limits[key] < old.limits[key]):
                 before = old.limits.get(key, "none")
@@ -241,8 +160,16 @@ class SchemaDiff:
             if key in new.limits and (key not in old.limits or new.limits[key] > old.limits[key]):
                 before = old.limits.get(key, "none")
                 self._emit(rules.REQUEST_MIN_INCREASED, f"{where}: {key} {before} -> {new.limits[key]}", at, key)
-        if new.pattern is not None and new.pattern != old.pattern:
-            self._emit(rules.REQUEST_PATTERN_CHANGED, f"{where} must now match `{new.pattern}`", at, "pattern")
+        if new.pattern != old.pattern:
+            accepted = patterns.covers(old.pattern, new.pattern)
+            if accepted is False:
+                self._emit(rules.REQUEST_PATTERN_CHANGED, f"{where} must now match `{new.pattern}`", at, "pattern")
+            elif accepted is None:
+                message = (
+                    f"{where}: pattern `{excerpt(old.pattern)}` -> `{excerpt(new.pattern)}`: could not decide whether "
+                    "every value it accepted still matches"
+                )
+                self._emit(rules.PATTERN_UNDECIDED, message, at, "pattern")
         if new.additional is False and old.additional is not False:
             self._emit(rules.REQUEST_ADDITIONAL_PROPERTIES_CLOSED, f"{where} no longer accepts other properties", at)
         for name, node in new.properties.items():
@@ -271,10 +198,27 @@ class SchemaDiff:
         self._nullability(old, new, "response", where)
         if old.enum is not None:
             added = [v for v in new.enum if v not in old.enum] if new.enum is not None else None
-            if added:
+            if old.const and (added or added is None):
+                now = f"is now {_show(added)}" if added else "is no longer a constant"
+                self._emit(rules.RESPONSE_CONST_CHANGED, f"{where} was `{excerpt(old.enum[0])}`, {now}", at, "const")
+            elif added and not old.extensible:
                 self._emit(rules.RESPONSE_ENUM_VALUE_ADDED, f"{where} may now be {_show(added)}", at, "enum")
-            elif added is None:
+            elif added is None and not old.extensible:
                 self._emit(rules.RESPONSE_ENUM_VALUE_ADDED, f"{where} is no longer limited to {_show(old.enum)}", at)
+        for key in (*MAXIMA, *MINIMA):
+            if key in old.limits and (key not in new.limits or _beyond(new.limits[key], old.limits[key], key)):
+                message = f"{where}: {key} {old.limits[key]} -> {new.limits.get(key, 'none')}"
+                self._emit(rules.RESPONSE_RANGE_WIDENED, message, at, key if key in new.limits else None)
+        if old.pattern is not None and new.pattern != old.pattern:
+            narrowed = patterns.covers(new.pattern, old.pattern)
+            message = f"{where}: pattern `{excerpt(old.pattern)}` -> " + (
+                f"`{excerpt(new.pattern)}`" if new.pattern is not None else "none"
+            )
+            if narrowed is False:
+                self._emit(rules.RESPONSE_CONSTRAINT_RELAXED, message, at, "pattern" if new.pattern else None)
+            elif narrowed is None:
+                message += ": could not decide whether it may now return values the old pattern excluded"
+                self._emit(rules.PATTERN_UNDECIDED, message, at, "pattern")
         for name, node in old.properties.items():
             if self._write_only(node):
                 continue
@@ -305,30 +249,19 @@ class SchemaDiff:
         return seen is not None and seen.write_only
 
     def _alternatives(self, old: View, new: View, direction: str, where: str) -> None:
-        """oneOf/anyOf on either side (a plain schema is one alternative): pair alternatives that are the same
-        `$ref` or the same data, then the rest in order, and compare each pair. A request that lost an
-        alternative rejects what it accepted; a response that gained one may send what clients do not know."""
-        before = old.variants if old.variants is not None else [old.node]
-        after = new.variants if new.variants is not None else [new.node]
-        pairs: list[tuple[Node, Node]] = []
-        unmatched = list(after)
-        for alternative in before:
-            twin = next((n for n in unmatched if n.value == alternative.value), None)
-            if twin is not None:
-                unmatched.remove(twin)
-                pairs.append((alternative, twin))
-        rest = [a for a in before if all(a is not p[0] for p in pairs)]
-        pairs += list(zip(rest, unmatched, strict=False))
-        if direction == "request" and len(after) < len(before):
+        """oneOf/anyOf on either side (a plain schema is one alternative), paired by `_pair` and each pair
+        compared. A request that lost an alternative rejects what it accepted, and one whose oneOf alternatives
+        newly overlap rejects the values that match both; a response that gained one may send what clients do
+        not know."""
+        pairs, removed, added = self.pair(old, new)
+        if direction == "request" and removed:
             self._emit(
-                rules.REQUEST_VARIANT_REMOVED,
-                f"{where}: {len(before) - len(after)} of its alternatives were removed",
-                new.node,
+                rules.REQUEST_VARIANT_REMOVED, f"{where}: {len(removed)} of its alternatives were removed", new.node
             )
-        if direction == "response" and len(after) > len(before):
-            self._emit(
-                rules.RESPONSE_VARIANT_ADDED, f"{where}: {len(after) - len(before)} alternative(s) added", new.node
-            )
+        if direction == "response" and added:
+            self._emit(rules.RESPONSE_VARIANT_ADDED, f"{where}: {len(added)} alternative(s) added", new.node)
+        if direction == "request" and new.exclusive and new.variants and "discriminator" not in new.keywords:
+            self._overlaps(old, new, where)
         if old.nullable != new.nullable:
             self._nullability(old, new, direction, where)
         for index, (a, b) in enumerate(pairs):
@@ -337,8 +270,49 @@ class SchemaDiff:
             label = where if len(pairs) == 1 else f"{where} (alternative {index + 1})"
             self.compare(a, b, direction, label)
 
+    def pair(self, old: View, new: View) -> tuple[list[tuple[Node, Node]], list[Node], list[Node]]:
+        """(pairs, old alternatives with no partner, new ones with no partner): alternatives with the same data
+        first, then each other one with the most alike of the new ones left (types in common, then the most
+        property names in common); two objects with no property name in common, or two schemas with no type
+        in common, are different alternatives, not one changed."""
+        before = old.variants if old.variants is not None else [old.node]
+        after = new.variants if new.variants is not None else [new.node]
+        pairs: list[tuple[Node, Node]] = []
+        unmatched, rest = list(after), []
+        for alternative in before:
+            twin = next((n for n in unmatched if n.value == alternative.value), None)
+            if twin is None:
+                rest.append(alternative)
+            else:
+                unmatched.remove(twin)
+                pairs.append((alternative, twin))
+        removed = []
+        for alternative in rest:
+            mine = view(self.ctx, "base", alternative)
+            scores = [(_likeness(mine, view(self.ctx, "head", n)), -i) for i, n in enumerate(unmatched)]
+            best = max(((s, i) for s, i in scores if s is not None), default=None)
+            if best is None:
+                removed.append(alternative)
+            else:
+                pairs.append((alternative, unmatched.pop(-best[1])))
+        return pairs, removed, unmatched
+
+    def _overlaps(self, old: View, new: View, where: str) -> None:
+        after = new.variants or []
+        found = overlap.overlaps(self.ctx, "head", after)
+        if not found:
+            return
+        before = old.variants if old.exclusive and old.variants else []
+        known = [(before[i].value, before[j].value) for i, j in overlap.overlaps(self.ctx, "base", before)]
+        for i, j in found:
+            if (after[i].value, after[j].value) not in known:
+                message = (
+                    f"{where}: alternatives {i + 1} and {j + 1} of its oneOf overlap; a value matching both is rejected"
+                )
+                self._emit(rules.REQUEST_VARIANTS_OVERLAP, message, new.node, "oneOf")
+
     def _nullability(self, old: View, new: View, direction: str, where: str) -> None:
-        if direction == "request" and old.nullable and not new.nullable:
+        if direction == "request" and old.nullable and not new.nullable and self.null:
             self._emit(rules.REQUEST_BECAME_NON_NULLABLE, f"{where} no longer accepts null", new.node)
         if direction == "response" and new.nullable and not old.nullable:
             self._emit(rules.RESPONSE_BECAME_NULLABLE, f"{where} may now be null", new.node)

@@ -301,11 +301,16 @@ HEADER_CASES = [("X-Rate", "api.response-header-removed"), ("x-hint", "api.respo
 
 
 def covered_rules() -> set[str]:
-    """The rules the table, the header test, test_paths.py and test_limits.py make fire."""
-    from tests.openapi import test_paths  # it builds on this table
+    """The rules the table, the header test, test_paths.py, test_keywords.py and test_limits.py make fire."""
+    from tests.openapi import test_keywords, test_paths  # they build on this table
 
-    table = set().union(*(case.expected for case in CASES)) | test_paths.covered()
-    return table | {rule for _, rule in HEADER_CASES} | {"api.limit"}
+    return (
+        set().union(*(case.expected for case in CASES))
+        | {rule for _, rule in HEADER_CASES}
+        | {"api.limit"}
+        | test_paths.covered()
+        | test_keywords.covered_rules()
+    )
 
 
 def test_every_rule_but_the_accept_list_has_a_case() -> None:

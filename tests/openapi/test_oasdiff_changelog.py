@@ -79,8 +79,19 @@ MATCHES: list[tuple[str, set[str]]] = [
     ),
     (r"response-(body|property)-(one|any)-of-removed", {"api.response-variant-removed"}),
     (r"response-(body|property|mediatype)-enum-value-removed", {"api.response-enum-value-removed"}),
-    (r"response-(body|property)-(pattern-(added|changed|removed)|(max|min).*)", {"api.response-constraint-changed"}),
-    (r"(request|response)-(body|parameter|property)-default-value-(added|changed|removed)", {"api.default-changed"}),
+    (
+        r"response-(body|property)-(pattern-(added|changed|removed)|(max|min).*)",
+        {
+            "api.response-constraint-changed",
+            "api.response-range-widened",
+            "api.response-constraint-relaxed",
+            "api.pattern-undecided",
+        },
+    ),
+    (
+        r"(request|response)-(body|parameter|property)-default-value-(added|changed|removed)",
+        {"api.default-changed", "api.default-replaced"},
+    ),
     (r"(request|response)-property-deprecated(-with-sunset)?", {"api.property-deprecated"}),
     (r"(request|response)-property-reactivated", {"api.property-reactivated"}),
 ]
