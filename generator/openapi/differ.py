@@ -418,20 +418,17 @@ class Differ:
                 notes.parameter_added(self.ctx, label, key[0], parameter.value.get("name"), parameter)
 
     def _default(self, label: str, where: str, old: Node, new: Node) -> None:
-        """An optional parameter's default: what the server assumes when a client leaves the parameter out."""
+        """An optional parameter's default removed: the server no longer says what it assumes when a client leaves
+        the parameter out."""
         before = self.ctx.resolve("base", self._parameter_schema(old))
         after = self.ctx.resolve("head", self._parameter_schema(new))
         if before is None or not isinstance(before.value, dict) or "default" not in before.value:
             return
         now = after.value.get("default", _MISSING) if after is not None and isinstance(after.value, dict) else _MISSING
-        if now is _MISSING:
-            message = f"{where}: its default `{excerpt(before.value['default'])}` was removed"
-        elif now != before.value["default"] or type(now) is not type(before.value["default"]):
-            message = f"{where}: its default `{excerpt(before.value['default'])}` is now `{excerpt(now)}`"
-        else:
-            return
-        node = (after.child("default") if after is not None else None) or new
-        self.ctx.emit(rules.PARAMETER_DEFAULT_CHANGED, message, node, label)
+        if now is not _MISSING:
+            return  # kept, or replaced: the schema comparison says so (api.default-replaced)
+        message = f"{where}: its default `{excerpt(before.value['default'])}` was removed"
+        self.ctx.emit(rules.PARAMETER_DEFAULT_REMOVED, message, new, label)
 
     def _sent_parameters(
         self, label: str, schemas: SchemaDiff, old: dict[tuple[str, str], Node], new: dict[tuple[str, str], Node]

@@ -243,10 +243,11 @@ BODY_REMOVED = Rule(
     "warning",
     "The request body was removed: clients still send it, and what it said is ignored (or refused).",
 )
-PARAMETER_DEFAULT_CHANGED = Rule(
-    "api.request-parameter-default-changed",
+PARAMETER_DEFAULT_REMOVED = Rule(
+    "api.request-parameter-default-removed",
     "warning",
-    "An optional parameter's default changed or was removed: clients that leave it out get other behaviour.",
+    "An optional parameter's default was removed: clients that leave it out get other behaviour (a default "
+    "replaced by another is `api.default-replaced`).",
 )
 SECURITY_REQUIREMENT_ADDED = Rule(
     "api.security-requirement-added",
@@ -426,7 +427,7 @@ RULES: tuple[Rule, ...] = (
     EXCEPTION_EXPIRED,
     AMBIGUOUS_PATH,
     BODY_REMOVED,
-    PARAMETER_DEFAULT_CHANGED,
+    PARAMETER_DEFAULT_REMOVED,
     SECURITY_REQUIREMENT_ADDED,
     SERVERS_PATH_CHANGED,
     SERVER_PATH_CHANGED,

@@ -31,13 +31,13 @@ CASES = [
     Case(
         "parameter default changed",
         _set([*LIMIT, "default"], 50),
-        {"api.request-parameter-default-changed"},
+        {"api.default-replaced"},
         base=_set([*LIMIT, "default"], 20),
     ),
     Case(
         "parameter default removed",
         _del([*LIMIT, "default"]),
-        {"api.request-parameter-default-changed"},
+        {"api.request-parameter-default-removed"},
         base=_set([*LIMIT, "default"], 20),
     ),
     Case("parameter default set", _set([*LIMIT, "default"], 20), set()),
