@@ -86,11 +86,14 @@ class _Checker:
             if key in value:
                 self.child(key, value[key], check)
 
-    def mapping_of(self, noun: str, check: Callable[[Any], None]) -> Callable[[Any], None]:
+    def mapping_of(self, noun: str, check: Callable[[Any], None], *, extensions: bool = False) -> Callable[[Any], None]:
+        """`extensions`: an OpenAPI object whose `x-` keys are extensions (Paths, Responses, Callback), not entries."""
+
         def each(value: Any) -> None:
             self.expect(value, dict, noun)
             for key, item in value.items():
-                self.child(key, item, check)
+                if not (extensions and isinstance(key, str) and key.startswith("x-")):
+                    self.child(key, item, check)
 
         return each
 
@@ -132,7 +135,7 @@ class _Checker:
         self.fields(
             value,
             {
-                "paths": self.mapping_of("`paths`", self.path_item),
+                "paths": self.mapping_of("`paths`", self.path_item, extensions=True),
                 "webhooks": self.mapping_of("`webhooks`", self.path_item),
                 "components": self.components,
             },
@@ -163,7 +166,7 @@ class _Checker:
 
     def callback(self, value: Any) -> None:
         if not self.referenced(value, "callback", "a callback"):
-            self.mapping_of("a callback", self.path_item)(value)
+            self.mapping_of("a callback", self.path_item, extensions=True)(value)
 
     def operation(self, value: Any) -> None:
         self.expect(value, dict, "an operation")
@@ -172,7 +175,7 @@ class _Checker:
             {
                 "parameters": self.list_of("`parameters`", self.parameter),
                 "requestBody": self.request_body,
-                "responses": self.mapping_of("`responses`", self.response),
+                "responses": self.mapping_of("`responses`", self.response, extensions=True),
                 "callbacks": self.mapping_of("`callbacks`", self.callback),
             },
         )
@@ -262,8 +265,9 @@ def _ref_or(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _map(target: str) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": {"$ref": f"#/$defs/{target}"}}
+def _map(target: str, *, extensions: bool = False) -> dict[str, Any]:
+    shape: dict[str, Any] = {"type": "object", "additionalProperties": {"$ref": f"#/$defs/{target}"}}
+    return {**shape, "patternProperties": {"^x-": True}} if extensions else shape
 
 
 def _list(target: str) -> dict[str, Any]:
@@ -279,7 +283,7 @@ SHAPE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "properties": {
-        "paths": _map("pathItem"),
+        "paths": _map("pathItem", extensions=True),
         "webhooks": _map("pathItem"),
         "components": {
             "type": "object",
@@ -301,13 +305,13 @@ SHAPE_SCHEMA: dict[str, Any] = {
                 "parameters": _list("parameter"),
             }
         ),
-        "callback": _ref_or({}) | {"else": _map("pathItem")},
+        "callback": _ref_or({}) | {"else": _map("pathItem", extensions=True)},
         "operation": {
             "type": "object",
             "properties": {
                 "parameters": _list("parameter"),
                 "requestBody": {"$ref": "#/$defs/requestBody"},
-                "responses": _map("response"),
+                "responses": _map("response", extensions=True),
                 "callbacks": _map("callback"),
             },
         },

@@ -215,3 +215,23 @@ def test_no_corruption_crashes_diff_api(where: tuple[Any, ...], replacement: Any
         assert result.code != 2 or len(result.err.splitlines()) == 1, result
     spec = loader.Spec(loader.Source("", "bad", corrupt, ""))
     assert structure.well_shaped(corrupt) == (structure.check(spec) is None)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["walked", "schema-checked"])
+def test_extensions_where_openapi_allows_them_are_not_entries(large: bool, tmp_path: Path) -> None:
+    """`x-` keys of Paths, Responses and Callback objects are extensions (APIs.guru's apicurio registry has
+    `paths: {x-codegen-contextRoot: /apis/registry/v2}`): never read as a path, a status or an expression."""
+    operation = {
+        "responses": {"200": {"description": "ok"}, "x-note": "text"},
+        "callbacks": {"done": {"x-owner": "team", "{$request.body#/url}": {"post": {"responses": {}}}}},
+    }
+    paths: dict[str, Any] = {"x-codegen-contextRoot": "/apis/registry/v2", "/a": {"get": operation}}
+    if large:  # over structure.LARGE: the JSON Schema decides first
+        paths.update({f"/p{i}": {"get": {"description": "d" * 1000, "responses": {}}} for i in range(300)})
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(document))
+    assert large == (len(path.read_text()) >= structure.LARGE)
+    assert structure.check(loader.load(str(path))) is None
+    result = run_lockstep("diff-api", path, path)
+    assert (result.code, result.out.splitlines()[-1]) == (0, "no findings")
