@@ -195,6 +195,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def prefix(root: Path) -> str:
+    """`root`'s folder inside its git repository ("" at the top, else ending in "/"), as refs name its files."""
+    return git(root, "rev-parse", "--show-prefix").strip()
+
+
 def file_history(root: Path, relative: str) -> list[tuple[str, str]]:
     """Every committed version of `relative` with its commit (newest first), read in one `git cat-file --batch`;
     empty outside git. Used by `rollback` and the rollback check of pull-request mode to learn which versions an
@@ -202,9 +207,9 @@ def file_history(root: Path, relative: str) -> list[tuple[str, str]]:
     listing = _run(root, ("log", "--format=%H", "--", relative))
     if listing.returncode != 0 or not listing.stdout.strip():
         return []
-    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    folder = prefix(root)
     commits = str(listing.stdout).split()
-    requests = "".join(f"{sha}:{prefix}{relative}\n" for sha in commits)
+    requests = "".join(f"{sha}:{folder}{relative}\n" for sha in commits)
     result = _run(root, ("cat-file", "--batch"), binary=True, stdin=requests.encode())
     versions, data = [], bytes(result.stdout)
     for sha in commits:

@@ -381,7 +381,7 @@ def load_at(
     """The repository as it was at git `ref`, read from git (nothing is written to disk); None where lockstep did
     not manage it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts).
     Where `root` is a folder of a larger repository, that folder of the ref is read."""
-    folder = gitrefs.git(root, "rev-parse", "--show-prefix").strip()
+    folder = gitrefs.prefix(root)
     tree = gitrefs.RefTree(root, ref, folder)
     try:
         try:
@@ -472,7 +472,7 @@ def shipped_contract(repo: Repo, service: str, version: str) -> Spec | None:
             break
     spec: Spec | None = None
     if made is not None and api:
-        folder = gitrefs.git(repo.root, "rev-parse", "--show-prefix").strip()
+        folder = gitrefs.prefix(repo.root)
         tree = gitrefs.RefTree(repo.root, made, folder)
         try:
             spec = loader.load_tree(tree, api, f"{made[:12]}:{api}", limits=repo.limits)

@@ -85,7 +85,7 @@ def commit_of(root: Path, ref: str = "HEAD") -> tuple[str, str] | None:
     """The commit `ref` names in the git repository around `root`, and `root`'s folder in it; None outside git."""
     try:
         sha = gitrefs.git(root, "rev-parse", "--verify", "--end-of-options", f"{gitrefs.check_ref(ref)}^{{commit}}")
-        return sha.strip(), gitrefs.git(root, "rev-parse", "--show-prefix").strip()
+        return sha.strip(), gitrefs.prefix(root)
     except UsageError:
         return None
 

@@ -31,7 +31,7 @@ def release_lines(repo: Repo) -> tuple[tuple[str, str], ...]:
     """Every release branch `X.Y-release` beside this one, with the newest platform version of its own ledger (a
     fix made there shows here, on trunk)."""
     found = []
-    folder = gitrefs.git(repo.root, "rev-parse", "--show-prefix").strip() if gitrefs.release_branches(repo.root) else ""
+    folder = gitrefs.prefix(repo.root) if gitrefs.release_branches(repo.root) else ""
     for branch in gitrefs.release_branches(repo.root):
         tree = gitrefs.RefTree(repo.root, branch, folder)
         try:
