@@ -189,6 +189,8 @@ class Differ:
             notes.document(self.ctx)
         base = Node(self.ctx.base.root.data, self.ctx.base.root, ())
         head = Node(self.ctx.head.root.data, self.ctx.head.root, ())
+        for source, pointer, value in self.ctx.head.broken:  # also where nothing old is compared (a body added)
+            self.ctx.resolve("head", Node(value, source, pointer))
         base_paths = _items(self.ctx, "base", base.child("paths"))
         head_paths = _items(self.ctx, "head", head.child("paths"))
         self._ambiguous(base_paths, head_paths)
@@ -565,6 +567,14 @@ class Differ:
             required = header is not None and isinstance(header.value, dict) and header.value.get("required") is True
             rule = rules.RESPONSE_HEADER_REMOVED if required else rules.RESPONSE_OPTIONAL_HEADER_REMOVED
             self.ctx.emit(rule, f"response {status}: header `{name}` is no longer sent", header or old, label)
+
+
+def ref_findings(spec: Spec) -> list[Finding]:
+    """Every `$ref` of `spec` that the engine would read and cannot follow (remote, or naming nothing)."""
+    ctx = Context(spec, spec)
+    for source, pointer, value in spec.broken:
+        ctx.resolve("head", Node(value, source, pointer))
+    return ctx.findings
 
 
 def diff(

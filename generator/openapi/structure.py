@@ -6,11 +6,13 @@ loaded, from the root through every `$ref` it reaches (in any file of the contra
 Only structure is checked (mapping, list, schema, string list), never what OpenAPI merely recommends (a response
 `description`), so real documents that other tools accept load here too. The first problem found is the one
 reported (rule `api.shape`, declared in the loader): the user fixes it and runs again, as with a syntax error.
+The walk also notes every `$ref` it meets that is remote or names nothing (`Spec.broken`): the differ reports
+them wherever they are, also in parts of the contract it has no old side to compare with (a request body added).
 """
 
 from __future__ import annotations
 
-import contextlib
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -114,12 +116,11 @@ class _Checker:
         if not isinstance(ref, str):
             self.at.append("$ref")
             raise self.fail(f"$ref must be a string, not {_kind(ref)}")
-        if not is_remote(ref):  # remote and unresolved refs are the differ's findings, where they are used
-            relative, pointer = split_ref(ref, self.source)
-            other = self.spec.source(relative)
-            if other is not None:
-                with contextlib.suppress(KeyError, IndexError, ValueError, TypeError):
-                    self.pending.append((other, pointer, walk(other.data, pointer), kind))
+        found = None if is_remote(ref) else _target(self.spec, self.source, ref)
+        if found is None:  # reported by the differ (api.remote-ref, api.unresolved-ref)
+            self.spec.broken.append((self.source, tuple(self.at), value))
+        else:
+            self.pending.append((*found, kind))
         return True
 
     def visit(self, value: Any, kind: str) -> bool:
@@ -253,6 +254,32 @@ class _Checker:
             checks[kind](value)
 
 
+def _target(spec: Spec, source: Source, ref: str) -> tuple[Source, Pointer, Any] | None:
+    """Where the local `ref`, written in `source`, leads; None when it names nothing."""
+    relative, pointer = split_ref(ref, source)
+    other = spec.source(relative)
+    if other is None:
+        return None
+    try:
+        return other, pointer, walk(other.data, pointer)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+
+
+# Every `"$ref": "..."` of a JSON text, for the fast path: when all of them resolve, no walk is needed to find
+# the broken ones.
+_JSON_REF = re.compile(r'"\$ref"\s*:\s*"([^"\\]*)"')
+
+
+def _refs_resolve(spec: Spec) -> bool:
+    """True when every `$ref` written in the (single-file, JSON) root is local and resolves."""
+    text = spec.root.text
+    found = _JSON_REF.findall(text)
+    if len(found) != text.count("$ref"):
+        return False  # written otherwise (YAML, escapes): the walk decides
+    return all(not is_remote(ref) and _target(spec, spec.root, ref) is not None for ref in set(found))
+
+
 # The same shape as a JSON Schema, for the root document alone: jsonschema-rs reads Python values in place and
 # says "well shaped" about 50 times faster than the walk above, which then runs only to say where a problem is
 # (and for contracts of several files, whose `$ref`s it follows). test_structure holds the two in agreement.
@@ -351,7 +378,7 @@ def well_shaped(data: Any) -> bool:
 def check(spec: Spec) -> Malformed | None:
     """The first place where `spec` is not shaped as OpenAPI says (None when it is, or when it is nested too
     deeply to check: the differ then stops at its own limit)."""
-    if len(spec.sources) == 1 and len(spec.root.text) >= LARGE and well_shaped(spec.root.data):
+    if len(spec.sources) == 1 and len(spec.root.text) >= LARGE and well_shaped(spec.root.data) and _refs_resolve(spec):
         return None
     checker = _Checker(spec)
     try:

@@ -495,7 +495,8 @@ def test_an_optional_property_or_parameter_is_never_breaking(
 
 def test_a_document_against_itself_is_empty_in_any_order(templates: Callable[[str], Path], tmp_path: Path) -> None:
     rng = random.Random(18)
-    broken = {"remote ref", "unresolved ref"}  # a broken document stays broken against itself
+    refs = {"api.remote-ref", "api.unresolved-ref"}  # a broken document stays broken against itself
+    broken = {case.id for case in test_differ.CASES if case.expected and case.expected <= refs}
     for doc in [*_contracts(templates), *(head for name, _, head in TABLE if name not in broken)]:
         path = str(write(doc, tmp_path / "same.yaml"))
         assert diff(loader.load(path), loader.load(path), TODAY) == []
