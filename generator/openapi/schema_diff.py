@@ -314,7 +314,7 @@ class SchemaDiff:
     def _nullability(self, old: View, new: View, direction: str, where: str) -> None:
         if direction == "request" and old.nullable and not new.nullable and self.null:
             self._emit(rules.REQUEST_BECAME_NON_NULLABLE, f"{where} no longer accepts null", new.node)
-        if direction == "response" and new.nullable and not old.nullable:
+        if direction == "response" and new.nullable and not old.nullable and self.null:
             self._emit(rules.RESPONSE_BECAME_NULLABLE, f"{where} may now be null", new.node)
 
     def _children(self, old: View, new: View, direction: str, where: str) -> None:

@@ -8,7 +8,7 @@ that are equal in base and head, cannot differ; they are skipped without descend
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.findings import Finding, Rule
 from generator.openapi import rules
@@ -38,6 +38,17 @@ class Node:
                 return None
             value = value[token]
         return Node(value, self.source, (*self.pointer, *map(str, tokens)))
+
+
+class Operation(NamedTuple):
+    """An operation on both sides of a comparison, with the path items it is written in; `label` names it in
+    findings (`GET /pets/{petId}`, as written in head)."""
+
+    label: str
+    old_item: Node
+    old: Node
+    new_item: Node
+    new: Node
 
 
 RefKey = tuple[str, Pointer]

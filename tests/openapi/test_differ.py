@@ -319,8 +319,9 @@ HEADER_CASES = [("X-Rate", "api.response-header-removed"), ("x-hint", "api.respo
 
 
 def covered_rules() -> set[str]:
-    """The rules the table, the header test, test_paths.py, test_keywords.py and test_limits.py make fire."""
-    from tests.openapi import test_keywords, test_paths  # they build on this table
+    """The rules the table, the header test, test_paths.py, test_keywords.py, test_limits.py, test_headers.py,
+    test_servers.py and test_access.py make fire."""
+    from tests.openapi import test_access, test_headers, test_keywords, test_paths, test_servers  # they build on it
 
     return (
         set().union(*(case.expected for case in CASES))
@@ -328,6 +329,9 @@ def covered_rules() -> set[str]:
         | {"api.limit"}
         | test_paths.covered()
         | test_keywords.covered_rules()
+        | test_headers.covered()
+        | test_servers.covered()
+        | test_access.covered()
     )
 
 
