@@ -2,7 +2,9 @@
 
 Paths are matched as OpenAPI defines them: templates equal up to parameter names are the same path
 (`/vehicles/{id}` and `/vehicles/{vehicleId}`); two of them in one document are ambiguous, a finding of their
-own, and are paired by name first, then in sorted order, so that no result depends on the order of keys.
+own, and are paired by name first, then in sorted order, so that no result depends on the order of keys. When
+the document's base path changed, the paths left over are paired again by URL (base path and path): a base path
+that moved into the paths (`/v1` + `/users` -> `/` + `/v1/users`) moved no operation.
 Operations are matched by method, parameters by location and name (path parameters by position), responses by
 status, bodies by media type, webhooks by name, callbacks by name and expression. Identical subtrees are
 skipped by equality before anything descends into them. Every mapping is walked in sorted order.
@@ -81,6 +83,27 @@ def _pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iterator[t
             )
 
 
+def _by_url(items: Iterable[Item], base_path: str) -> dict[str, list[Item]]:
+    found: dict[str, list[Item]] = {}
+    for item in items:
+        found.setdefault(shape(base_path.rstrip("/") + item.key), []).append(item)
+    return found
+
+
+def _path_pairs(
+    old: dict[str, list[Item]], new: dict[str, list[Item]], base_paths: tuple[str, str] | None
+) -> list[tuple[Item | None, Item | None]]:
+    """`_pairs`; and when the document's base path changed (`base_paths`, old and new), the paths left over
+    paired again by URL: `/v1` + `/users` moved to `/` + `/v1/users` is the same operation at the same URL."""
+    pairs = list(_pairs(old, new))
+    if base_paths is None:
+        return pairs
+    gone = [a for a, b in pairs if b is None and a is not None]
+    added = [b for a, b in pairs if a is None and b is not None]
+    kept = [(a, b) for a, b in pairs if a is not None and b is not None]
+    return kept + list(_pairs(_by_url(gone, base_paths[0]), _by_url(added, base_paths[1])))
+
+
 def _exact_pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iterator[tuple[Item | None, Item | None]]:
     """Items paired by their exact key (webhook names, callback expressions), in sorted order."""
     before = {item.key: item for items in old.values() for item in items}
@@ -108,7 +131,8 @@ def _operations(pairs: Iterable[tuple[Item | None, Item | None]]) -> Iterator[Op
         for method in METHODS:
             before, after = old.node.child(method), new.node.child(method)
             if before is not None and after is not None:
-                yield Operation(_label(method, new), old.node, before, new.node, after)
+                moved = shape(old.key) != shape(new.key)  # paired by URL: the base path moved into the path
+                yield Operation(_label(method, new), old.node, before, new.node, after, moved)
 
 
 def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | str | None:
@@ -161,7 +185,7 @@ class Differ:
         base_paths = _items(self.ctx, "base", base.child("paths"))
         head_paths = _items(self.ctx, "head", head.child("paths"))
         self._ambiguous(base_paths, head_paths)
-        pairs = list(_pairs(base_paths, head_paths))
+        pairs = _path_pairs(base_paths, head_paths, servers.moved(base, head))
         operations = list(_operations(pairs))
         servers.compare(self.ctx, base, head, operations)
         access.document(self.ctx, base, head, operations)

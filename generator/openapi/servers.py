@@ -2,9 +2,10 @@
 operation's override both; each operation's effective servers are compared by their base paths (server
 variables at their defaults), the part of the URL clients build every request on.
 
-A change of the document's servers is one finding for every operation that is under them on both sides; an
-operation (or path item) that declares servers of its own on either side is judged apart, under its own
-label. Webhooks and callbacks have no servers: the API calls the receiver's URL.
+A change of the document's servers is one finding for all the operations under them on both sides at the same
+path (an operation the differ paired by URL, its base path moved into its path, kept its URL); an operation (or
+path item) that declares servers of its own on either side is judged apart, under its own label. Webhooks and
+callbacks have no servers: the API calls the receiver's URL.
 
 This module imports the walk's types only for annotations, so that rules.py can list its rules.
 """
@@ -68,13 +69,23 @@ def _declared(operation: Node, item: Node) -> Node | None:
     return None
 
 
+def moved(base: Node, head: Node) -> tuple[str, str] | None:
+    """The document's base path in base and in head, when each has one and they differ (a path may have moved
+    into it or out of it); else None."""
+    before, after = base_paths(base.value.get("servers")), base_paths(head.value.get("servers"))
+    if len(before) == 1 and len(after) == 1 and before != after:
+        return next(iter(before)), next(iter(after))
+    return None
+
+
 def compare(ctx: Context, base: Node, head: Node, operations: Iterable[Operation]) -> None:
-    """The document's servers once, and every operation under servers of its own (or of its path)."""
+    """The document's servers once, for the operations under them on both sides at the same path, and every
+    operation under servers of its own (or of its path)."""
     inherited = False
     for operation in operations:
         before, after = _declared(operation.old, operation.old_item), _declared(operation.new, operation.new_item)
         if before is None and after is None:
-            inherited = True
+            inherited = inherited or not operation.moved  # moved: the same URL, written another way
             continue
         old = before.value if before is not None else base.value.get("servers")
         new = after.value if after is not None else head.value.get("servers")

@@ -49,6 +49,7 @@ class Operation(NamedTuple):
     old: Node
     new_item: Node
     new: Node
+    moved: bool = False  # paired by URL: the document's base path moved into the path, or out of it
 
 
 RefKey = tuple[str, Pointer]

@@ -26,6 +26,20 @@ def _every_path(servers: list[Doc]) -> Any:
     return edit
 
 
+def _moved(new: str, prefix: str, *, out: bool = False) -> Any:
+    """The document's base path now `new`, every path written under `prefix` (or no longer, `out`)."""
+
+    def edit(d: Doc, v: str) -> None:
+        d["servers"] = [{"url": f"https://api.example.com{new}"}]
+        d["paths"] = {(key.removeprefix(prefix) if out else prefix + key): item for key, item in d["paths"].items()}
+
+    return edit
+
+
+def _on_v1(d: Doc, v: str) -> None:
+    d["servers"] = V1
+
+
 CASES = [
     Case("operation's servers: base path changed", _set(GET, V2), {"api.servers-base-path-changed"}, _set(GET, V1)),
     Case("path's servers: base path changed", _set(ITEM, V2), {"api.servers-base-path-changed"}, _set(ITEM, V1)),
@@ -81,6 +95,23 @@ CASES = [
         lambda d, v: (d.update(servers=V1), _every_path([{"url": "/pets-api"}])(d, v)),
     ),
     Case("an empty operation servers list declares none", _set(GET, []), set(), _set(["servers"], V1)),
+    Case("base path moved into the paths (the same URLs)", _moved("/", "/v1"), set(), _on_v1),
+    Case("base path moved out of the paths (the same URLs)", _moved("/v1", "/v1", out=True), set(), _moved("/", "/v1")),
+    Case(
+        "base path moved into the paths, and a response property removed",
+        lambda d, v: (
+            _moved("", "/v1")(d, v),
+            _del(["components", "schemas", "Pet", "properties", "name"])(d, v),
+        ),
+        {"api.response-property-removed"},
+        _on_v1,
+    ),
+    Case(
+        "base path changed and the paths moved (other URLs)",
+        _moved("/v2", "/v1"),
+        {"api.operation-removed", "api.deprecated-operation-removed"},
+        _on_v1,
+    ),
     Case(
         "a callback's servers changed (the API calls the receiver's URL)",
         _set([*CB[:-1], "servers"], V2),
@@ -138,3 +169,13 @@ def test_a_change_of_the_document_servers_is_one_finding_whatever_overrides_it(t
         "warning",
         "server base path `/legacy` is gone (servers now at `/v2`)",
     )
+
+
+def test_operations_whose_base_path_moved_into_their_paths_are_compared_under_their_new_path(tmp_path: Path) -> None:
+    found = run(tmp_path, _case("base path moved into the paths, and a response property removed"), "3.1.0", ".yaml")
+    assert sorted(f.operation or "" for f in found) == [
+        "GET /v1/pets",
+        "GET /v1/pets/{petId}",
+        "PATCH /v1/pets/{petId}",
+        "POST /v1/pets",
+    ]
