@@ -123,9 +123,9 @@ def _shown(alternative: Requirement) -> str:
     )
 
 
-def _effective(operation: Node, root: Node) -> Any:
+def _effective(operation: dict[str, Any], root: Node) -> Any:
     """The `security` that applies to an operation: its own, or the document's default."""
-    return operation.value["security"] if "security" in operation.value else root.value.get("security")
+    return operation["security"] if "security" in operation else root.value.get("security")
 
 
 def _judge(ctx: Context, old: Node, new: Node, node: Node, label: str | None, where: str) -> None:
@@ -180,7 +180,7 @@ def document(ctx: Context, base: Node, head: Node, operations: Iterable[Operatio
     schemes of components/securitySchemes."""
     operations = list(operations)
     if base.value.get("security") != head.value.get("security") and any(
-        "security" not in op.old.value and "security" not in op.new.value for op in operations
+        "security" not in op.before and "security" not in op.after for op in operations
     ):
         _judge(ctx, base, head, head.child("security") or head, None, "default security")
     before, after = base.child("components", "securitySchemes"), head.child("components", "securitySchemes")
@@ -213,8 +213,8 @@ class _Schemes:
 
     def compare(self, operations: Iterable[Operation]) -> None:
         for op in operations:
-            was = requirements(_effective(op.old, self.base))
-            now = requirements(_effective(op.new, self.head))
+            was = requirements(_effective(op.before, self.base))
+            now = requirements(_effective(op.after, self.head))
             for scheme in {s for a in was for s in a} & {s for a in now for s in a}:
                 self.users[scheme].add(op.label)
                 for scope in {scope for a in (*was, *now) for scope in a.get(scheme, ())}:

@@ -123,16 +123,15 @@ def _callback_label(name: str, owner: str) -> Labeller:
     return lambda method, item: f"{method.upper()} {item.key} (callback `{name}` of {owner})"
 
 
-def _operations(pairs: Iterable[tuple[Item | None, Item | None]]) -> Iterator[Operation]:
-    """The operations of paired path items that both sides have, labelled as written in head."""
+def _operations(pairs: Iterable[tuple[Item | None, Item | None]], moved: bool) -> Iterator[Operation]:
+    """The operations of paired path items that both sides have (`moved`: some were paired by URL)."""
     for old, new in pairs:
         if old is None or new is None:
             continue
+        by_url = moved and shape(old.key) != shape(new.key)
         for method in METHODS:
-            before, after = old.node.child(method), new.node.child(method)
-            if before is not None and after is not None:
-                moved = shape(old.key) != shape(new.key)  # paired by URL: the base path moved into the path
-                yield Operation(_label(method, new), old.node, before, new.node, after, moved)
+            if method in old.node.value and method in new.node.value:
+                yield Operation(method, new.key, old.node, new.node, by_url)
 
 
 def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | str | None:
@@ -185,8 +184,9 @@ class Differ:
         base_paths = _items(self.ctx, "base", base.child("paths"))
         head_paths = _items(self.ctx, "head", head.child("paths"))
         self._ambiguous(base_paths, head_paths)
-        pairs = _path_pairs(base_paths, head_paths, servers.moved(base, head))
-        operations = list(_operations(pairs))
+        moved = servers.moved(base, head)
+        pairs = _path_pairs(base_paths, head_paths, moved)
+        operations = list(_operations(pairs, moved is not None))
         servers.compare(self.ctx, base, head, operations)
         access.document(self.ctx, base, head, operations)
         for old, new in pairs:

@@ -59,13 +59,14 @@ def base_paths(servers: Any) -> frozenset[str]:
     return frozenset(found or {"/"})
 
 
-def _declared(operation: Node, item: Node) -> Node | None:
+def _declared(item: Node, method: str) -> Node | None:
     """The `servers` that apply to an operation when it or its path item declares some (an empty list declares
     none), else None: the document's apply."""
-    for owner in (operation, item):
-        servers = owner.child("servers")
-        if servers is not None and isinstance(servers.value, list) and servers.value:
-            return servers
+    operation = item.value[method]
+    if "servers" in operation and isinstance(operation["servers"], list) and operation["servers"]:
+        return item.child(method, "servers")
+    if "servers" in item.value and isinstance(item.value["servers"], list) and item.value["servers"]:
+        return item.child("servers")
     return None
 
 
@@ -83,13 +84,14 @@ def compare(ctx: Context, base: Node, head: Node, operations: Iterable[Operation
     operation under servers of its own (or of its path)."""
     inherited = False
     for operation in operations:
-        before, after = _declared(operation.old, operation.old_item), _declared(operation.new, operation.new_item)
+        before = _declared(operation.old_item, operation.method)
+        after = _declared(operation.new_item, operation.method)
         if before is None and after is None:
             inherited = inherited or not operation.moved  # moved: the same URL, written another way
             continue
         old = before.value if before is not None else base.value.get("servers")
         new = after.value if after is not None else head.value.get("servers")
-        _judge(ctx, old, new, after or head.child("servers") or operation.new, operation.label)
+        _judge(ctx, old, new, after or head.child("servers") or operation.new_item, operation.label)
     if inherited:
         _judge(ctx, base.value.get("servers"), head.value.get("servers"), head.child("servers") or head, None)
 

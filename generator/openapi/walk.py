@@ -41,15 +41,26 @@ class Node:
 
 
 class Operation(NamedTuple):
-    """An operation on both sides of a comparison, with the path items it is written in; `label` names it in
-    findings (`GET /pets/{petId}`, as written in head)."""
+    """An operation on both sides of a comparison: `method` of the path items `old_item` and `new_item`; `path`
+    as written in head. Its data are read as they are (`before`, `after`); nodes are made only for a finding."""
 
-    label: str
+    method: str
+    path: str
     old_item: Node
-    old: Node
     new_item: Node
-    new: Node
     moved: bool = False  # paired by URL: the document's base path moved into the path, or out of it
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def before(self) -> dict[str, Any]:
+        return self.old_item.value[self.method]  # type: ignore[no-any-return]
+
+    @property
+    def after(self) -> dict[str, Any]:
+        return self.new_item.value[self.method]  # type: ignore[no-any-return]
 
 
 RefKey = tuple[str, Pointer]
