@@ -6,15 +6,15 @@ OpenAPI 3.0 and 3.1, YAML and JSON."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from generator.openapi import loader
 from generator.openapi.differ import diff
 from tests.openapi.documents import Doc, edited, pets, write
-from tests.openapi.test_differ import ID, Case, P, _del, _set, run
+from tests.openapi.test_differ import FORMATS, ID, VERSIONS, Case, P, _del, _set, expect, run
 
 SCHEMES = ["components", "securitySchemes"]
 OAUTH = [*SCHEMES, "oauth", "flows"]
@@ -48,97 +48,75 @@ def secured(d: Doc, v: str) -> None:
     d["paths"][P]["post"]["security"] = [{"oauth": ["write"]}, {"oidc": []}]
 
 
-def _scheme(name: str, value: Doc) -> Any:
+Edit = Callable[[Doc, str], None]
+
+
+def _scheme(name: str, value: Doc) -> Edit:
     return _set([*SCHEMES, name], value)
 
 
+def S(id: str, edit: Edit, *rules: str, base: Edit = secured) -> Case:
+    """A case on the `secured` document (or on `base`), expecting exactly `rules`."""
+    return Case(id, edit, set(rules), base)
+
+
+KEY_CHANGED, URL_CHANGED = "api.security-scheme-api-key-changed", "api.security-scheme-url-changed"
+OIDC = [*SCHEMES, "oidc", "openIdConnectUrl"]
+
+
+def _refreshing(d: Doc, v: str) -> None:
+    secured(d, v)
+    _set([*CODE, "refreshUrl"], "/refresh")(d, v)
+
+
+POST_SECURITY = ["paths", P, "post", "security"]
+BY_REF = {"$ref": "#/components/x-schemes/key"}
+
 CASES = [
-    Case(
-        "scheme type changed",
-        _scheme("key", {"type": "http", "scheme": "bearer"}),
-        {"api.security-scheme-type-changed"},
-        secured,
-    ),
-    Case(
-        "API key renamed",
-        _set([*SCHEMES, "key", "name"], "X-Api-Key"),
-        {"api.security-scheme-api-key-changed"},
-        secured,
-    ),
-    Case(
-        "API key moved to the query",
-        _set([*SCHEMES, "key", "in"], "query"),
-        {"api.security-scheme-api-key-changed"},
-        secured,
-    ),
-    Case("API key header name in another case", _set([*SCHEMES, "key", "name"], "x-key"), set(), secured),
-    Case(
-        "http scheme basic -> bearer",
-        _set([*SCHEMES, "basic", "scheme"], "bearer"),
-        {"api.security-scheme-http-changed"},
-        secured,
-    ),
-    Case("http scheme in another case", _set([*SCHEMES, "basic", "scheme"], "Basic"), set(), secured),
-    Case("OAuth2 flow removed", _del([*OAUTH, "clientCredentials"]), {"api.security-scheme-flow-removed"}, secured),
-    Case("OAuth2 flow added", _set([*OAUTH, "password"], {"tokenUrl": "/token", "scopes": {}}), set(), secured),
-    Case(
-        "token URL changed",
-        _set([*CODE, "tokenUrl"], "https://login.example.com/token"),
-        {"api.security-scheme-url-changed"},
-        secured,
-    ),
-    Case(
-        "refresh URL removed",
-        _del([*CODE, "refreshUrl"]),
-        {"api.security-scheme-url-changed"},
-        lambda d, v: (secured(d, v), _set([*CODE, "refreshUrl"], "/refresh")(d, v)),
-    ),
-    Case("scope an operation uses removed", _del([*CODE, "scopes", "write"]), {"api.security-scope-removed"}, secured),
-    Case("scope no operation uses removed", _del([*CODE, "scopes", "admin"]), set(), secured),
-    Case("scope added", _set([*CODE, "scopes", "delete"], "delete pets"), set(), secured),
-    Case(
-        "OpenID Connect URL changed",
-        _set([*SCHEMES, "oidc", "openIdConnectUrl"], "https://id.example.com/.well-known/openid"),
-        {"api.security-scheme-url-changed"},
-        secured,
-    ),
-    Case("scheme still required removed", _del([*SCHEMES, "oidc"]), {"api.security-scheme-removed"}, secured),
-    Case(  # the requirement says it already: clients using it are refused
+    S("scheme type changed", _scheme("key", {"type": "http", "scheme": "bearer"}), "api.security-scheme-type-changed"),
+    S("API key renamed", _set([*SCHEMES, "key", "name"], "X-Api-Key"), KEY_CHANGED),
+    S("API key moved to the query", _set([*SCHEMES, "key", "in"], "query"), KEY_CHANGED),
+    S("API key header name in another case", _set([*SCHEMES, "key", "name"], "x-key")),
+    S("http scheme basic -> bearer", _set([*SCHEMES, "basic", "scheme"], "bearer"), "api.security-scheme-http-changed"),
+    S("http scheme in another case", _set([*SCHEMES, "basic", "scheme"], "Basic")),
+    S("OAuth2 flow removed", _del([*OAUTH, "clientCredentials"]), "api.security-scheme-flow-removed"),
+    S("OAuth2 flow added", _set([*OAUTH, "password"], {"tokenUrl": "/token", "scopes": {}})),
+    S("token URL changed", _set([*CODE, "tokenUrl"], "https://login.example.com/token"), URL_CHANGED),
+    S("refresh URL removed", _del([*CODE, "refreshUrl"]), URL_CHANGED, base=_refreshing),
+    S("scope an operation uses removed", _del([*CODE, "scopes", "write"]), "api.security-scope-removed"),
+    S("scope no operation uses removed", _del([*CODE, "scopes", "admin"])),
+    S("scope added", _set([*CODE, "scopes", "delete"], "delete pets")),
+    S("OpenID Connect URL changed", _set(OIDC, "https://id.example.com/"), URL_CHANGED),
+    S("scheme still required removed", _del([*SCHEMES, "oidc"]), "api.security-scheme-removed"),
+    S(  # the requirement says it already: clients using it are refused
         "scheme removed with its requirement",
-        lambda d, v: (
-            _del([*SCHEMES, "oidc"])(d, v),
-            _set(["paths", P, "post", "security"], [{"oauth": ["write"]}])(d, v),
-        ),
-        {"api.security-requirement-added"},
-        secured,
+        lambda d, v: (_del([*SCHEMES, "oidc"])(d, v), _set(POST_SECURITY, [{"oauth": ["write"]}])(d, v)),
+        "api.security-requirement-added",
     ),
-    Case("scheme nobody requires changed", _set([*SCHEMES, "unused", "in"], "header"), set(), secured),
-    Case("scheme description added", _set([*SCHEMES, "key", "description"], "the key"), set(), secured),
-    Case(
+    S("scheme nobody requires changed", _set([*SCHEMES, "unused", "in"], "header")),
+    S("scheme description added", _set([*SCHEMES, "key", "description"], "the key")),
+    S(
         "scheme defined through a $ref changed",
         _set(["components", "x-schemes", "key", "in"], "cookie"),
-        {"api.security-scheme-api-key-changed"},
-        lambda d, v: (
+        KEY_CHANGED,
+        base=lambda d, v: (
             secured(d, v),
             d["components"].update({"x-schemes": {"key": d["components"]["securitySchemes"]["key"]}}),
-            _scheme("key", {"$ref": "#/components/x-schemes/key"})(d, v),
+            _scheme("key", BY_REF)(d, v),
         ),
     ),
 ]
 
 
-@pytest.mark.parametrize("suffix", [".yaml", ".json"])
-@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@FORMATS
+@VERSIONS
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_scheme_table(case: Case, version: str, suffix: str, tmp_path: Path) -> None:
-    found = run(tmp_path, case, version, suffix)
-    assert {f.rule for f in found} == case.expected, [(f.rule, f.operation, f.message) for f in found]
+    expect(tmp_path, case, version, suffix)
 
 
 def test_mutual_tls_in_31(tmp_path: Path) -> None:
-    case = Case(
-        "API key -> mutual TLS", _scheme("key", {"type": "mutualTLS"}), {"api.security-scheme-type-changed"}, secured
-    )
+    case = S("API key -> mutual TLS", _scheme("key", {"type": "mutualTLS"}), "api.security-scheme-type-changed")
     [found] = run(tmp_path, case, "3.1.0", ".yaml")
     assert found.message.startswith("security scheme `key`: type `apiKey` -> `mutualTLS`")
 
