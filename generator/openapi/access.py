@@ -178,13 +178,15 @@ def operation(ctx: Context, label: str, old: Node, new: Node, base: Node, head: 
 def document(ctx: Context, base: Node, head: Node, operations: Iterable[Operation]) -> None:
     """The document's default requirements, once, when some operation is under them on both sides; and the
     schemes of components/securitySchemes."""
-    operations = list(operations)
-    if base.value.get("security") != head.value.get("security") and any(
-        "security" not in op.before and "security" not in op.after for op in operations
-    ):
-        _judge(ctx, base, head, head.child("security") or head, None, "default security")
+    default = base.value.get("security") != head.value.get("security")
     before, after = base.child("components", "securitySchemes"), head.child("components", "securitySchemes")
-    if before is not None and not (after is not None and ctx.same(before, after)):
+    schemes = before is not None and not (after is not None and ctx.same(before, after))
+    if not (default or schemes):
+        return  # the common case: nothing the operations share changed
+    operations = list(operations)
+    if default and any("security" not in op.before and "security" not in op.after for op in operations):
+        _judge(ctx, base, head, head.child("security") or head, None, "default security")
+    if before is not None and schemes:
         _Schemes(ctx, base, head, before, after).compare(operations)
 
 

@@ -186,9 +186,8 @@ class Differ:
         self._ambiguous(base_paths, head_paths)
         moved = servers.moved(base, head)
         pairs = _path_pairs(base_paths, head_paths, moved)
-        operations = list(_operations(pairs, moved is not None))
-        servers.compare(self.ctx, base, head, operations)
-        access.document(self.ctx, base, head, operations)
+        servers.compare(self.ctx, base, head, _operations(pairs, moved is not None))  # streamed: a large
+        access.document(self.ctx, base, head, _operations(pairs, moved is not None))  # document holds no more
         for old, new in pairs:
             self._path(old, new, _label, reverse=False)
         webhooks = _items(self.ctx, "base", base.child("webhooks")), _items(self.ctx, "head", head.child("webhooks"))
