@@ -3,7 +3,9 @@
 Nothing is fetched over the network: a remote `$ref` stays unresolved (the differ reports it). Relative file refs
 (`schemas.yaml#/Pet`) are read beside the referring file, from the same tree (a folder, a repository, a git ref),
 and never from outside it. Every file a contract reaches is read when it is loaded, so nothing reads a file later;
-`$ref`s themselves are followed lazily by the differ, so cycles cost nothing.
+`$ref`s themselves are followed lazily by the differ, so cycles cost nothing. A ref's fragment is a JSON pointer
+(`#/components/schemas/Pet`, read from the file's root) or a plain name (`#pet`): the schema that defines it with
+`$anchor` or `$dynamicAnchor`, in the schema resource (`$id`) the ref is written in (`locate`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from generator import gitrefs
@@ -42,8 +44,27 @@ RULES: tuple[Rule, ...] = (SYNTAX, NOT_OPENAPI, SHAPE)  # and yaml.duplicate-key
 
 Pointer = tuple[str, ...]
 MAX_BYTES = 64 * 1024 * 1024
-# A `$ref` whose value does not start with `#`: the text names another file (checked exactly on the data).
-_FILE_REF_TEXT = re.compile(r"""\$ref['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
+# A `$ref` (or `$dynamicRef`) whose value does not start with `#`: the text names another file (checked exactly on
+# the data).
+_FILE_REF_TEXT = re.compile(r"""\$(?:dynamicR|r)ef['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
+REF_KEYWORDS = ("$ref", "$dynamicRef")
+# Where the anchors of a file are looked for: not inside values (an `example` may hold any keys), but in every
+# mapping of names (a property may be called `example`).
+_VALUES = frozenset(("example", "examples", "enum", "const", "default"))
+_NAMES = frozenset(
+    (
+        "properties", "patternProperties", "dependentSchemas", "$defs", "definitions", "schemas", "responses", "paths",
+        "webhooks", "callbacks", "headers", "content", "parameters", "requestBodies",
+    )
+)  # fmt: skip
+
+
+class Anchor(NamedTuple):
+    """A plain-name fragment a schema defines (`$anchor: node`, or `$dynamicAnchor: node`)."""
+
+    pointer: Pointer
+    resource: Pointer  # the schema resource it belongs to: its nearest enclosing `$id` (() for the file itself)
+    dynamic: bool
 
 
 @dataclass
@@ -57,6 +78,13 @@ class Source:
 
     def __post_init__(self) -> None:
         self.lines = Lines(self.text)
+        self._anchors: dict[str, list[Anchor]] | None = None  # read when a `#name` ref first needs them
+
+    def anchors(self, name: str) -> list[Anchor]:
+        """Where the file defines the plain-name fragment `name`, in document order."""
+        if self._anchors is None:
+            self._anchors = _anchors_in(self.data)
+        return self._anchors.get(name, [])
 
     def line(self, pointer: Pointer) -> int:
         return self.lines.locate(pointer, self.data)[0]
@@ -223,14 +251,15 @@ def _invalid(name: str, error: Exception) -> LoadError:
 
 
 def refs_in(data: Any) -> Iterator[str]:
-    """Every `$ref` string in `data`, at any depth."""
+    """Every `$ref` and `$dynamicRef` string in `data`, at any depth."""
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                yield ref
+            for keyword in REF_KEYWORDS:
+                ref = item.get(keyword)
+                if isinstance(ref, str):
+                    yield ref
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
@@ -342,6 +371,69 @@ def walk(data: Any, pointer: Pointer) -> Any:
 
 def is_remote(ref: str) -> bool:
     return ref.lower().startswith(("http://", "https://", "//", "ftp://", "file:"))
+
+
+def anchor_name(ref: str) -> str | None:
+    """The plain-name fragment of a ref (`#node`, `other.yaml#node`); None for a JSON pointer or none."""
+    fragment = unquote(ref.partition("#")[2])
+    return fragment if fragment and not fragment.startswith("/") else None
+
+
+def _anchors_in(data: Any) -> dict[str, list[Anchor]]:
+    found: dict[str, list[Anchor]] = {}
+    stack: list[tuple[Any, Pointer, Pointer, bool]] = [(data, (), (), False)]  # value, pointer, resource, names
+    while stack:
+        value, pointer, resource, names = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, (*pointer, str(i)), resource, False) for i, item in reversed(list(enumerate(value))))
+            continue
+        if not isinstance(value, dict):
+            continue
+        if not names:
+            if isinstance(value.get("$id"), str) and pointer:
+                resource = pointer
+            for keyword, dynamic in (("$anchor", False), ("$dynamicAnchor", True)):
+                if isinstance(value.get(keyword), str):
+                    found.setdefault(value[keyword], []).append(Anchor(pointer, resource, dynamic))
+        for key, item in reversed(list(value.items())):
+            if isinstance(item, (dict, list)) and (names or key not in _VALUES):
+                stack.append((item, (*pointer, str(key)), resource, not names and key in _NAMES))
+    return found
+
+
+def _resource_of(data: Any, pointer: Pointer) -> Pointer:
+    """The schema resource the node at `pointer` belongs to: its nearest ancestor (or itself) with an `$id`."""
+    resource: Pointer = ()
+    for depth, token in enumerate(pointer):
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            break
+        if isinstance(data, dict) and isinstance(data.get("$id"), str):
+            resource = pointer[: depth + 1]
+    return resource
+
+
+def locate(spec: Spec, current: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer] | None:
+    """The file and pointer a local ref names, seen from the node at `at` in `current`; None when the file was not
+    read, or a plain-name fragment is defined nowhere (or more than once) in the schema resource it is read in."""
+    relative, pointer = split_ref(ref, current)
+    other = spec.source(relative)
+    name = anchor_name(ref)
+    if other is None or name is None:
+        return None if other is None else (other, pointer)
+    candidates = other.anchors(name)
+    if len(candidates) > 1:  # one per schema resource: the one of the resource the ref is read in
+        resource = _resource_of(other.data, at) if other is current and not ref.partition("#")[0] else ()
+        candidates = [anchor for anchor in candidates if anchor.resource == resource]
+    return (other, candidates[0].pointer) if len(candidates) == 1 else None
+
+
+def dynamic_anchors(spec: Spec, name: str) -> int:
+    """How many schemas of the contract define `$dynamicAnchor: name`."""
+    return sum(anchor.dynamic for source in spec.sources.values() for anchor in source.anchors(name))
 
 
 def split_ref(ref: str, current: Source) -> tuple[str, Pointer]:

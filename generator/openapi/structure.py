@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from generator.findings import excerpt
-from generator.openapi.loader import Pointer, Source, Spec, is_remote, split_ref, walk
+from generator.openapi.loader import Pointer, Source, Spec, is_remote, locate, walk
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # JSON Schema keywords by what they hold (2020-12, and the draft-04 keywords OpenAPI 3.0 reads)
@@ -114,12 +114,10 @@ class _Checker:
         if not isinstance(ref, str):
             self.at.append("$ref")
             raise self.fail(f"$ref must be a string, not {_kind(ref)}")
-        if not is_remote(ref):  # remote and unresolved refs are the differ's findings, where they are used
-            relative, pointer = split_ref(ref, self.source)
-            other = self.spec.source(relative)
-            if other is not None:
-                with contextlib.suppress(KeyError, IndexError, ValueError, TypeError):
-                    self.pending.append((other, pointer, walk(other.data, pointer), kind))
+        found = None if is_remote(ref) else locate(self.spec, self.source, ref, tuple(self.at))
+        if found is not None:  # remote and unresolved refs are the differ's findings, where they are used
+            with contextlib.suppress(KeyError, IndexError, ValueError, TypeError):
+                self.pending.append((found[0], found[1], walk(found[0].data, found[1]), kind))
         return True
 
     def visit(self, value: Any, kind: str) -> bool:

@@ -1,8 +1,9 @@
 """The effective view of a JSON Schema (OpenAPI 3.0 or 3.1) on one side of a comparison: `$ref`s followed,
 `allOf` merged (so restructuring that accepts the same values is not a change), 3.0 `nullable` and 3.1
 `type: [X, "null"]` read alike, `oneOf: [{type: "null"}, X]` read as "X or null", 3.0 boolean
-`exclusiveMaximum` read as 3.1's number, Zalando's `x-extensible-enum` read as an enum that may grow. Views are
-computed once per schema object and side, and kept in the comparison's Context.
+`exclusiveMaximum` read as 3.1's number, Zalando's `x-extensible-enum` read as an enum that may grow, every `not`
+(of the schema and its allOf parts) kept. Views are computed once per schema object and side, and kept in the
+comparison's Context.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class View:
     exclusive: bool = False  # `variants` came from oneOf (exactly one must match), not anyOf
     items_closed: bool = False  # `items: false`
     keywords: dict[str, Node] = field(default_factory=dict)  # the KEYWORDS the schema writes (keywords.py)
+    negations: list[Node] = field(default_factory=list)  # its `not`s (one per allOf part that has one)
 
 
 def _is_null(value: Any) -> bool:
@@ -120,6 +122,8 @@ def _own(ctx: Context, side: str, result: View, node: Node, value: dict[str, Any
     result.items_closed = result.items_closed or value.get("items") is False
     for keyword in KEYWORDS.intersection(value):
         result.keywords[keyword] = node.child(keyword)  # type: ignore[assignment]
+    if "not" in value:
+        result.negations.append(node.child("not"))  # type: ignore[arg-type]
     for keyword in ("oneOf", "anyOf"):
         branches = value.get(keyword)
         if not isinstance(branches, list):
@@ -165,3 +169,4 @@ def _merge(into: View, part: View) -> None:
     into.items_closed = into.items_closed or part.items_closed
     for keyword, node in part.keywords.items():
         into.keywords.setdefault(keyword, node)
+    into.negations.extend(part.negations)

@@ -1,8 +1,17 @@
 """What the differ and the schema comparison share: nodes that know where they are written, `$ref`
 resolution against a spec, finding emission with positions, and the equality shortcut.
 
+A `$dynamicRef` is followed as validators do when no schema evaluated before it defines its `$dynamicAnchor`:
+to the schema it names, like a `$ref`. When several schemas of the contract define that `$dynamicAnchor`, which
+one it reaches depends on where evaluation started: the warning `api.dynamic-ref-undecided` says so, and nothing
+behind it is compared (a guess could be a wrong error).
+
 The shortcut: two subtrees whose raw data are equal, and every `$ref` they reach (transitively) names data
 that are equal in base and head, cannot differ; they are skipped without descending.
+
+A schema is known by what it says, not by the object that holds it: `identity` is its file and its content
+(interned, so equal content is one small number), so a copy of a component written in place (inlined) is the
+component, and a comparison memo keyed by identity finds it again.
 """
 
 from __future__ import annotations
@@ -13,7 +22,18 @@ from typing import TYPE_CHECKING, Any
 from generator.findings import Finding, Rule
 from generator.openapi import rules
 from generator.openapi.limits import DEFAULT
-from generator.openapi.loader import Pointer, Source, Spec, is_remote, refs_in, split_ref, walk
+from generator.openapi.loader import (
+    Pointer,
+    Source,
+    Spec,
+    anchor_name,
+    dynamic_anchors,
+    is_remote,
+    locate,
+    refs_in,
+    split_ref,
+    walk,
+)
 from generator.yamlio import to_json_pointer
 
 if TYPE_CHECKING:
@@ -40,8 +60,10 @@ class Node:
         return Node(value, self.source, (*self.pointer, *map(str, tokens)))
 
 
-RefKey = tuple[str, Pointer]
-_REMOTE: RefKey = ("<remote>", ())
+RefKey = tuple[str, Pointer, str]  # (file, JSON pointer, plain-name fragment: "" for a pointer)
+Identity = tuple[str, int]  # (the file a node is written in, its content's number)
+_REMOTE: RefKey = ("<remote>", (), "")
+_DYNAMIC = "$dynamicRef"
 
 
 class Context:
@@ -56,46 +78,73 @@ class Context:
         self.max_findings, self.dropped = max_findings, 0
         self.notes, self.dropped_notes = 0, 0  # the changelog's notes, capped apart so they never crowd out errors
         self._reported: set[tuple[str, str, str]] = set()
-        self._direct: dict[tuple[int, RefKey], list[RefKey]] = {}
+        self._undecided: set[tuple[str, Pointer]] = set()  # $dynamicRefs said to be undecided
+        self._direct: dict[tuple[int, str], list[RefKey]] = {}
         self._equal: dict[RefKey, bool] = {}
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
-        self._targets: dict[tuple[str, str, str], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
-        self.pairs: dict[tuple[int, int, str], Any] = {}  # schema pairs compared: their findings, relative
+        self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
+        self.pairs: dict[tuple[Identity, Identity, str], Any] = {}  # schema pairs compared: their findings, relative
+        self._contents: dict[int, int] = {}  # id of a mapping or list -> its content's number (kept alive by the specs)
+        self._interned: dict[Any, int] = {}
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
 
     # --- $ref resolution -------------------------------------------------------------------------
-    def target(self, side: str, source: Source, ref: str) -> tuple[Source, Pointer, Any] | None:
-        key = (side, source.relative, ref)
+    def target(self, side: str, source: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer, Any] | None:
+        """What `ref`, written at `at` in `source`, names: its file, pointer and value."""
+        # a plain-name fragment may be defined once per schema resource: which one depends on where the ref is
+        key = (side, source.relative, ref) if anchor_name(ref) is None else (side, source.relative, ref, at)
         if key not in self._targets:
-            relative, pointer = split_ref(ref, source)
-            other = self.spec(side).source(relative)
+            found = locate(self.spec(side), source, ref, at)
             try:
-                self._targets[key] = None if other is None else (other, pointer, walk(other.data, pointer))
+                self._targets[key] = None if found is None else (*found, walk(found[0].data, found[1]))
             except (KeyError, IndexError, ValueError, TypeError):
                 self._targets[key] = None
         return self._targets[key]
 
     def resolve(self, side: str, node: Node | None) -> Node | None:
-        """Follow `$ref`s until a real node; None (with a document finding) when a ref cannot be followed."""
-        if node is None or type(node.value) is not dict or "$ref" not in node.value:
+        """Follow `$ref`s (and `$dynamicRef`s) until a real node; None (with a document finding) when a ref cannot
+        be followed."""
+        if node is None or type(node.value) is not dict or ("$ref" not in node.value and _DYNAMIC not in node.value):
             return node  # the common case, kept cheap
         for _ in range(_MAX_REF_HOPS + 1):  # up to _MAX_REF_HOPS refs followed, then the node they reach
-            if node is None or not isinstance(node.value, dict) or not isinstance(node.value.get("$ref"), str):
+            if node is None or not isinstance(node.value, dict):
                 return node
-            ref = node.value["$ref"]
+            keyword = "$ref" if isinstance(node.value.get("$ref"), str) else _DYNAMIC
+            ref = node.value.get(keyword)
+            if not isinstance(ref, str):
+                return node
             if is_remote(ref):
-                self._document_problem(rules.REMOTE_REF, node, f"remote $ref `{ref}` is not followed")
+                self._document_problem(rules.REMOTE_REF, node, f"remote {keyword} `{ref}` is not followed")
                 return None
-            found = self.target(side, node.source, ref)
+            found = self.target(side, node.source, ref, node.pointer)
             if found is None:
-                self._document_problem(rules.UNRESOLVED_REF, node, f"$ref `{ref}` does not resolve")
+                self._document_problem(rules.UNRESOLVED_REF, node, f"{keyword} `{ref}` does not resolve")
+                return None
+            if keyword == _DYNAMIC and not self._static(side, node, ref, found[2]):
                 return None
             node = Node(found[2], found[0], found[1])
         assert node is not None  # the loop returns on None
         self._document_problem(rules.UNRESOLVED_REF, node, "$ref chain does not end")
         return None
+
+    def _static(self, side: str, node: Node, ref: str, target: Any) -> bool:
+        """Whether a `$dynamicRef` reaches the schema it names, as it does when no schema evaluated before it
+        defines the same `$dynamicAnchor`: true unless it names a `$dynamicAnchor` that several schemas of the
+        contract define (then which one it reaches depends on where evaluation started: a warning says so)."""
+        name = anchor_name(ref)
+        if name is None or not isinstance(target, dict) or target.get("$dynamicAnchor") != name:
+            return True  # it behaves as a $ref
+        count = dynamic_anchors(self.spec(side), name)
+        if count > 1 and (node.source.relative, node.pointer) not in self._undecided:  # once, on either side
+            self._undecided.add((node.source.relative, node.pointer))
+            message = (
+                f"$dynamicRef `{ref}` names `$dynamicAnchor: {name}`, which {count} schemas define; which one it "
+                "reaches depends on where evaluation started, so what lies behind it was not compared"
+            )
+            self.emit(rules.DYNAMIC_REF_UNDECIDED, message, node, None)
+        return count <= 1
 
     def _document_problem(self, rule: Rule, node: Node, message: str) -> None:
         key = (rule.id, node.source.name, to_json_pointer(node.pointer))
@@ -127,23 +176,82 @@ class Context:
             )
         )
 
+    # --- identity: what a node says, whatever object holds it ----------------------------------------
+    def content(self, value: Any) -> int:
+        """A number per distinct content (mappings compared without order), the same for equal copies."""
+        known = self._contents.get(id(value))
+        if known is not None:
+            return known
+        stack: list[tuple[Any, bool]] = [(value, False)]
+        while stack:
+            item, ready = stack.pop()
+            if id(item) in self._contents:
+                continue
+            children = item.values() if isinstance(item, dict) else item
+            if not ready:
+                stack.append((item, True))
+                stack.extend((child, False) for child in children if isinstance(child, (dict, list)))
+                continue
+            if isinstance(item, dict):
+                key: Any = frozenset((name, self._token(child)) for name, child in item.items())
+            else:
+                key = tuple(self._token(child) for child in item)
+            self._contents[id(item)] = self._interned.setdefault(key, len(self._interned))
+        return self._contents[id(value)]
+
+    def _token(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return ("{}", self._contents[id(value)])
+        if isinstance(value, list):
+            return ("[]", self._contents[id(value)])
+        try:
+            hash(value)
+        except TypeError:  # a YAML !!set
+            return ("?", repr(value))
+        return ("", type(value) is bool, value)  # True is not 1
+
+    def written(self, node: Node) -> Identity:
+        """The file and content of `node` itself."""
+        return node.source.relative, self.content(node.value)
+
+    def identity(self, side: str, node: Node | None) -> Identity | None:
+        """The file and content of the node `node` is or names (`$ref`s at its top followed); None when a ref
+        cannot be followed."""
+        resolved = self.resolve(side, node)
+        return None if resolved is None else self.written(resolved)
+
     # --- the equality shortcut ---------------------------------------------------------------------
     def _direct_refs(self, source: Source, value: Any) -> list[RefKey]:
-        key = (id(value), (source.relative, ()))
+        key = (id(value), source.relative)
         if key not in self._direct:
-            # a remote ref is never "the same": the walk descends to it and reports it
-            self._direct[key] = [_REMOTE if is_remote(ref) else split_ref(ref, source) for ref in refs_in(value)]
+            found: list[RefKey] = []
+            for ref in refs_in(value):
+                name = anchor_name(ref)
+                if is_remote(ref):
+                    found.append(_REMOTE)  # a remote ref is never "the same": the walk descends to it and reports it
+                elif name is None:
+                    found.append((*split_ref(ref, source), ""))
+                else:  # every file that defines the name on either side (a $dynamicRef may reach any of them)
+                    files = {*self.base.sources, *self.head.sources, split_ref(ref, source)[0]}
+                    found += [(relative, (), name) for relative in sorted(files)]
+            self._direct[key] = found
         return self._direct[key]
+
+    def _reached(self, spec: Spec, key: RefKey) -> list[tuple[Pointer, Any]]:
+        """Where a ref key leads in `spec`, and the value there (every definition of a plain name, in order)."""
+        source = spec.source(key[0])
+        if source is None:
+            raise KeyError(key[0])
+        if not key[2]:
+            return [(key[1], walk(source.data, key[1]))]
+        return sorted((anchor.pointer, walk(source.data, anchor.pointer)) for anchor in source.anchors(key[2]))
 
     def _ref_equal(self, key: RefKey) -> bool:
         if key == _REMOTE:
             return False
         if key not in self._equal:
-            base, head = self.base.source(key[0]), self.head.source(key[0])
             try:
-                self._equal[key] = (
-                    base is not None and head is not None and walk(base.data, key[1]) == walk(head.data, key[1])
-                )
+                self._equal[key] = self._reached(self.base, key) == self._reached(self.head, key)
             except (KeyError, IndexError, ValueError, TypeError):
                 self._equal[key] = False
         return self._equal[key]
@@ -163,5 +271,6 @@ class Context:
                 return False
             source = self.base.source(key[0])
             assert source is not None  # _ref_equal read it
-            pending.extend(self._direct_refs(source, walk(source.data, key[1])))
+            for _, value in self._reached(self.base, key):
+                pending.extend(self._direct_refs(source, value))
         return True

@@ -62,6 +62,13 @@ CAT = obj(required=["kind"], properties={"kind": string(), "claws": {"type": "bo
 DOG = obj(required=["kind"], properties={"kind": string(), "bark": {"type": "boolean"}})
 PETS = {"oneOf": [ref("Cat"), ref("Dog")]}
 CAT_OR_DOG = {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}}
+KIND_CAT = obj(required=["kind"], properties={"kind": string(enum=["cat"])})
+NOT_WIDENED, NOT_NARROWED, NOT_UNDECIDED = "api.request-not-widened", "api.response-not-narrowed", "api.not-undecided"
+UNDECIDED_OVERLAP = "api.variants-overlap-undecided"
+TWO_ITEMS = {  # `$dynamicAnchor: item` in Thing's resource, and again in a resource of its own
+    "item": string(maxLength=10, **{"$dynamicAnchor": "item"}),
+    "other": {"$id": "https://example.com/other", "$defs": {"item": {"$dynamicAnchor": "item", "type": "integer"}}},
+}
 WIDENED = "api.response-range-widened"
 RELAXED = "api.response-constraint-relaxed"
 
@@ -462,6 +469,119 @@ CASES = [
     S("response default changed", string(default="a"), string(default="b"), ("api.default-replaced", "/default")),
     R("request default added", {"type": "integer"}, {"type": "integer", "default": 20}),
     S("response deprecated", string(), string(deprecated=True)),
+    # --- oneOf overlaps the engine cannot decide: a warning when the pair changed, nothing when it did not -------
+    R(
+        "request oneOf pair changed and undecided",
+        {"oneOf": [string(maxLength=3), string(minLength=5, format="email")]},
+        {"oneOf": [string(maxLength=3), string(format="email")]},
+        (UNDECIDED_OVERLAP, "/oneOf"),
+    ),
+    R(
+        "request oneOf pair unchanged and undecided",
+        {"oneOf": [string(format="date"), string(format="date-time")]},
+        {"oneOf": [string(format="date"), string(format="date-time")], "description": "a day or a moment"},
+    ),
+    R(
+        "request oneOf told apart by a constant property",
+        KIND_CAT,
+        {"oneOf": [KIND_CAT, obj(required=["kind"], properties={"kind": string(enum=["dog"])})]},
+    ),
+    R(
+        "request oneOf told apart by ranges",
+        {"type": "integer", "maximum": 9},
+        {"oneOf": [{"type": "integer", "maximum": 9}, {"type": "integer", "minimum": 10}]},
+    ),
+    R(
+        "request oneOf overlapping on a property the other requires",
+        PET,
+        {"oneOf": [PET, obj(required=["tag"], properties={"tag": string()})]},
+        ("api.request-variants-overlap", "/oneOf"),
+    ),
+    # --- not: the schema accepts what its `not` rejects, so a `not` is compared the other way round -----------
+    R("request not added", string(), string(**{"not": {"enum": ["admin"]}}), (NOT_WIDENED, "/not")),
+    R("request not added that excludes nothing accepted", string(), string(**{"not": {"type": "integer"}})),
+    R("request not added, undecided", string(), string(**{"not": {"format": "email"}}), (NOT_UNDECIDED, "/not")),
+    R(
+        "request not widened",
+        string(**{"not": {"enum": ["a"]}}),
+        string(**{"not": {"enum": ["a", "b"]}}),
+        (NOT_WIDENED, "/not/enum"),
+    ),
+    R(
+        "request not matches more objects",
+        obj(**{"not": {"required": ["a", "b"]}}),
+        obj(**{"not": {"required": ["a"]}}),
+        (NOT_WIDENED, "/not"),
+    ),
+    R(
+        "request not pattern widened",
+        string(**{"not": {"pattern": "^[a-z]+$"}}),
+        string(**{"not": {"pattern": "^[a-z0-9]+$"}}),
+        (NOT_WIDENED, "/not/pattern"),
+    ),
+    R(
+        "request not pattern undecided",
+        string(**{"not": {"pattern": "^[a-z0-9]+$"}}),
+        string(**{"not": {"pattern": "^[a-z]+[0-9]*$"}}),
+        (NOT_UNDECIDED, "/not/pattern"),
+    ),
+    R("request not narrowed", string(**{"not": {"enum": ["a", "b"]}}), string(**{"not": {"enum": ["a"]}})),
+    R("request not removed", string(**{"not": {"enum": ["a"]}}), string()),
+    S("response not removed", string(**{"not": {"enum": [""]}}), string(), (NOT_NARROWED, "")),
+    S("response not removed that excluded nothing", string(**{"not": {"type": "integer"}}), string()),
+    S("response not removed, undecided", string(**{"not": {"format": "email"}}), string(), (NOT_UNDECIDED, "")),
+    S(
+        "response not narrowed",
+        string(**{"not": {"enum": ["a", "b"]}}),
+        string(**{"not": {"enum": ["a"]}}),
+        (NOT_NARROWED, "/not/enum"),
+    ),
+    S("response not widened", string(**{"not": {"enum": ["a"]}}), string(**{"not": {"enum": ["a", "b"]}})),
+    S("response not added", string(), string(**{"not": {"enum": ["a"]}})),
+    # --- $anchor, $dynamicAnchor and $dynamicRef (3.1) ------------------------------------------------------
+    R(
+        "request property behind a $anchor narrowed",
+        obj(properties={"name": {"$ref": "#name"}}, **{"$defs": {"name": string(maxLength=10, **{"$anchor": "name"})}}),
+        obj(properties={"name": {"$ref": "#name"}}, **{"$defs": {"name": string(maxLength=5, **{"$anchor": "name"})}}),
+        ("api.request-max-decreased", "/$defs/name/maxLength"),
+        versions=ONLY_31,
+    ),
+    R(
+        "request items behind a $dynamicRef narrowed",
+        array(
+            items={"$dynamicRef": "#item"}, **{"$defs": {"item": string(maxLength=10, **{"$dynamicAnchor": "item"})}}
+        ),
+        array(items={"$dynamicRef": "#item"}, **{"$defs": {"item": string(maxLength=5, **{"$dynamicAnchor": "item"})}}),
+        ("api.request-max-decreased", "/$defs/item/maxLength"),
+        versions=ONLY_31,
+    ),
+    R(
+        "request items behind a $dynamicRef whose anchor two schemas define",
+        array(items={"$dynamicRef": "#item"}, **{"$defs": TWO_ITEMS}),
+        array(items={"$dynamicRef": "#item"}, **{"$defs": {**TWO_ITEMS, "item": string(**{"$dynamicAnchor": "item"})}}),
+        ("api.dynamic-ref-undecided", "/items"),
+        versions=ONLY_31,
+    ),
+    R(
+        "request $dynamicRef that resolves nowhere",
+        array(items=string()),
+        array(items={"$dynamicRef": "#nowhere"}),
+        ("api.unresolved-ref", "/items"),
+        versions=ONLY_31,
+    ),
+    R(
+        "request $ref to an anchor defined nowhere",
+        array(items=string()),
+        array(items={"$ref": "#nowhere"}),
+        ("api.unresolved-ref", "/items"),
+        versions=ONLY_31,
+    ),
+    R(
+        "request not inside a not",
+        string(**{"not": {"not": {"enum": ["a", "b"]}}}),
+        string(**{"not": {"not": {"enum": ["a"]}}}),
+        ("api.request-enum-value-removed", "/not/not/enum"),
+    ),
 ]
 
 

@@ -152,17 +152,20 @@ CASES: list[tuple[str, str, Edit, dict[str, int]]] = [
         lambda d: d["paths"]["/planets/{planetId}"].pop("delete"),
         {"api.operation-removed": 1},
     ),
+    # scalar-galaxy binds its generic PaginatedResource's `$dynamicRef: '#itemType'` to Planet from two response
+    # schemas: which `$dynamicAnchor` it reaches depends on the response it is evaluated from, so a change behind
+    # it (in Planet) is a warning that says what was not compared, never a guess.
     (
         "G6",
         "scalar-galaxy.yaml",
         lambda d: at(d, S, "schemas", "Planet", "properties").update(albedo={"type": "number", "format": "float"}),
-        {},
+        {"api.dynamic-ref-undecided": 1},
     ),
     (
         "G8",
         "scalar-galaxy.yaml",
         lambda d: at(d, S, "schemas", "Planet", "properties", "habitabilityIndex").update(description="changed"),
-        {},
+        {"api.dynamic-ref-undecided": 1},
     ),
     # readme-schema-validation-local.json (all parameters at path level)
     (
