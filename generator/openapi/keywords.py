@@ -341,7 +341,7 @@ def _negations(diff: SchemaDiff, old: View, new: View, direction: str, where: st
             diff.negated(twin, node, direction, where)
     for index in range(min(len(before), len(after))):
         diff.negated(before[index], after[index], direction, where)
-    request, judge = direction == "request", overlap.Judge(diff.ctx)
+    request, judge = direction == "request", overlap.Judge(diff.ctx, null=diff.null)
     for node in after[len(before) :] if request else before[len(after) :]:
         whole, negation = (old.node, node) if request else (new.node, node)
         sides = ("base", "head") if request else ("head", "base")

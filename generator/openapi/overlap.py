@@ -99,7 +99,12 @@ def _numbers_apart(a: View, b: View) -> bool:
 
 
 class Judge(Evaluator):
-    """Overlap of schemas, each on its side of the comparison."""
+    """Overlap of schemas, each on its side of the comparison. `null=False`: the values in question are never
+    null (a parameter written as text), so null is not a value in common."""
+
+    def __init__(self, ctx: Context, *, null: bool = True) -> None:
+        super().__init__(ctx)
+        self.null = null
 
     # --- the question --------------------------------------------------------------------------
     def overlap(self, a: Schema, b: Schema, within: frozenset[str] | None = None) -> Verdict:
@@ -153,7 +158,7 @@ class Judge(Evaluator):
         found: list[Any] = []
         if seen.enum is not None:
             found += [v for v in seen.enum[:6] if within is None or _common(frozenset({kind_of(v)}), within)]
-        if seen.nullable:
+        if seen.nullable and self.null:
             found.append(None)
         if seen.enum is None or seen.extensible:
             kinds = _common(meant_for(seen), within)
@@ -228,7 +233,7 @@ class Judge(Evaluator):
         for x, y, alternatives in ((a, b, va.variants), (b, a, vb.variants)):
             if alternatives and all(self.disjoint(Schema(x.side, v), y, depth + 1, within) for v in alternatives):
                 return True
-        if takes_null(va) and takes_null(vb):
+        if self.null and takes_null(va) and takes_null(vb):
             return False
         kinds = _common(_common(meant_for(va), meant_for(vb)), within)
         return all(self._kind_disjoint(a, va, b, vb, kind, depth) for kind in (_KINDS if kinds is None else kinds))
@@ -278,10 +283,10 @@ class Judge(Evaluator):
 
 
 def verdicts(
-    ctx: Context, side: str, alternatives: list[Node], within: frozenset[str] | None
+    ctx: Context, side: str, alternatives: list[Node], within: frozenset[str] | None, *, null: bool = True
 ) -> dict[tuple[int, int], Verdict]:
     """The pairs of alternatives (by index) not shown disjoint: shown to overlap, or undecided."""
-    judge = Judge(ctx)
+    judge = Judge(ctx, null=null)
     found = {}
     for i in range(len(alternatives)):
         for j in range(i + 1, len(alternatives)):

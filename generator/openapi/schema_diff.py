@@ -363,12 +363,14 @@ class SchemaDiff:
         """Pairs of the head's oneOf alternatives shown to overlap (an error) or not shown disjoint (a warning
         that says so), unless the base had the same pair (by content) with the same verdict or a worse one."""
         after = new.variants or []
-        found = overlap.verdicts(self.ctx, "head", after, new.types)
+        found = overlap.verdicts(self.ctx, "head", after, new.types, null=self.null)
         if not found:
             return
         before = old.variants if old.exclusive and old.variants else []
         known: dict[tuple[Any, Any], bool | None] = {}
-        for (i, j), verdict in overlap.verdicts(self.ctx, "base", before, old.types).items() if before else ():
+        for (i, j), verdict in (
+            overlap.verdicts(self.ctx, "base", before, old.types, null=self.null).items() if before else ()
+        ):
             pair = (self.ctx.identity("base", before[i]), self.ctx.identity("base", before[j]))
             known[pair] = known[pair[::-1]] = verdict.overlap
         for (i, j), verdict in sorted(found.items()):

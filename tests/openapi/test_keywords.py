@@ -671,3 +671,30 @@ def test_null_removed_from_a_parameter_written_as_a_string_breaks_nobody(version
                 else "query parameter `filter`.tag no longer accepts null",
             )
         ]
+
+
+@pytest.mark.parametrize("version", BOTH)
+def test_null_excluded_from_a_parameter_written_as_a_string_breaks_nobody(version: str, tmp_path: Path) -> None:
+    """The same for a `not` that rejects null, and for oneOf alternatives whose one value in common is null: a
+    parameter written as text never carries null. A parameter with `content` is JSON: it can."""
+
+    def text(schema: Doc) -> Doc:
+        return {"name": "tag", "in": "query", "schema": schema}
+
+    def as_json(schema: Doc) -> Doc:
+        return {"name": "tag", "in": "query", "content": {"application/json": {"schema": schema}}}
+
+    def nullable(kind: str) -> Doc:
+        return {"type": kind, "nullable": True} if version.startswith("3.0") else {"type": [kind, "null"]}
+
+    for after, rules in (
+        ({**nullable("string"), "not": {"enum": [None]}}, ["api.request-not-widened"]),
+        (  # null matches both alternatives: the oneOf rejects it
+            {"oneOf": [nullable("string"), nullable("integer")]},
+            ["api.request-became-non-nullable", "api.request-variants-overlap"],
+        ),
+    ):
+        for written, expected in ((text, []), (as_json, rules)):
+            base, head = (_with_parameter(written(schema), version) for schema in (nullable("string"), after))
+            found = compare(tmp_path, base, head)
+            assert sorted(f.rule for f in found) == expected, [(f.rule, f.message) for f in found]
