@@ -6,6 +6,10 @@ None when that cannot be told.
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
+import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -26,10 +30,78 @@ _EVALUATED = _ANNOTATIONS | {
     "type", "nullable", "properties", "required", "additionalProperties", "items", "enum", "const", "minimum",
     "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
     "minProperties", "maxProperties", "pattern", "multipleOf", "uniqueItems", "allOf", "oneOf", "anyOf", "not",
+    "format",
 }  # fmt: skip
 _OBJECT_WORDS = ("properties", "required", "patternProperties", "propertyNames", "dependentRequired")
 _STRING_WORDS = ("minLength", "maxLength", "pattern")
 _NUMBER_WORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _text(pattern: str) -> Callable[[Any], bool]:
+    compiled = re.compile(pattern)
+    return lambda value: isinstance(value, str) and compiled.fullmatch(value) is not None
+
+
+def _address(kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        try:
+            kind(value if isinstance(value, str) else "-")
+        except ValueError:
+            return False
+        return True
+
+    return check
+
+
+def _integer(bits: int) -> Callable[[Any], bool]:
+    return lambda value: kind_of(value) == "integer" and -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
+
+
+def _calendar(text: Any) -> bool:
+    try:
+        datetime.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return False
+    return True
+
+
+_DATE, _TIME = r"\d{4}-\d{2}-\d{2}", r"\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DATE_TIME, _DAY = _text(f"{_DATE}[Tt]{_TIME}"), _text(_DATE)
+
+
+class Format(NamedTuple):
+    """A `format` this module can check (strictly: a value it accepts, every validator accepts), with a value of
+    it. A format only ever narrows what a schema accepts, and validators may not check it at all: a value that
+    fails the check is not known to be rejected."""
+
+    kind: str  # the kind of value it applies to
+    check: Callable[[Any], bool]
+    sample: Any
+
+
+FORMATS = {
+    "date-time": Format("string", lambda v: _DATE_TIME(v) and _calendar(v), "2020-01-01T00:00:00Z"),
+    "date": Format("string", lambda v: _DAY(v) and _calendar(v), "2020-01-01"),
+    "time": Format("string", _text(_TIME), "00:00:00Z"),
+    "email": Format("string", _text(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"), "a@example.com"),
+    "uri": Format(
+        "string", _text(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?"), "https://example.com"
+    ),
+    "uuid": Format(
+        "string", _text(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"), "00000000-0000-0000-0000-000000000000"
+    ),
+    "ipv4": Format("string", _address(ipaddress.IPv4Address), "127.0.0.1"),
+    "ipv6": Format("string", _address(ipaddress.IPv6Address), "::1"),
+    "hostname": Format("string", _text(f"{_LABEL}(\\.{_LABEL})*"), "example.com"),
+    "byte": Format("string", _text(r"([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"), ""),
+    "binary": Format("string", lambda v: isinstance(v, str), ""),
+    "password": Format("string", lambda v: isinstance(v, str), ""),
+    "int32": Format("integer", _integer(32), 0),
+    "int64": Format("integer", _integer(64), 0),
+    "float": Format("number", lambda v: kind_of(v) in ("integer", "number"), 0),
+    "double": Format("number", lambda v: kind_of(v) in ("integer", "number"), 0),
+}
 
 
 class Schema(NamedTuple):
@@ -199,6 +271,17 @@ class Evaluator:
         return True if True in found else None
 
     def _kind_check(self, side: str, seen: View, kind: str, value: Any, depth: int) -> bool | None:
+        verdict = self._kind_rules(side, seen, kind, value, depth)
+        written = seen.keywords.get("format")
+        if verdict is not True or written is None:
+            return verdict
+        known = FORMATS.get(written.value) if isinstance(written.value, str) else None
+        if known is None:
+            return None  # a format of its own: what it accepts is the API's secret
+        applies = kind == known.kind or (known.kind == "number" and kind == "integer")
+        return True if not applies or known.check(value) else None
+
+    def _kind_rules(self, side: str, seen: View, kind: str, value: Any, depth: int) -> bool | None:
         limits, unknown = seen.limits, False
         if kind in ("integer", "number"):
             inside = within_limits(value, limits)

@@ -30,6 +30,7 @@ from generator.findings import excerpt
 from generator.openapi import patterns
 from generator.openapi.evaluation import (
     DEPTH,
+    FORMATS,
     Evaluator,
     Schema,
     is_multiple,
@@ -196,6 +197,10 @@ class Judge(Evaluator):
             low, high = limits.get("minLength", 0), limits.get("maxLength")
             if not isinstance(low, int) or low > 1024:
                 return _NOTHING
+            written = seen.keywords.get("format")
+            known = FORMATS.get(written.value) if written is not None and isinstance(written.value, str) else None
+            if known is not None and known.kind == "string":
+                return known.sample  # checked against the rest of the schema by the caller
             if seen.pattern is None or patterns.accepts_all(seen.pattern):
                 return "a" * low
             for text in patterns.examples(seen.pattern):

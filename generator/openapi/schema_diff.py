@@ -316,7 +316,7 @@ class SchemaDiff:
         if direction == "response" and added:
             self._emit(rules.RESPONSE_VARIANT_ADDED, f"{where}: {len(added)} alternative(s) added", new.node)
         if direction == "request" and new.exclusive and new.variants and "discriminator" not in new.keywords:
-            self._overlaps(old, new, where)
+            self._overlaps(old, new, where, pairs)
         if old.nullable != new.nullable:
             self._nullability(old, new, direction, where)
         for index, (a, b) in enumerate(pairs):
@@ -359,29 +359,36 @@ class SchemaDiff:
         mine = self.ctx.identity("base", old)
         return mine is not None and mine == self.ctx.identity("head", new)
 
-    def _overlaps(self, old: View, new: View, where: str) -> None:
-        """Pairs of the head's oneOf alternatives shown to overlap (an error) or not shown disjoint (a warning
-        that says so), unless the base had the same pair (by content) with the same verdict or a worse one."""
+    def _overlaps(self, old: View, new: View, where: str, pairs: list[tuple[Node, Node]]) -> None:
+        """Pairs of the head's oneOf alternatives shown to overlap (an error) or not shown disjoint (a warning that
+        says so), unless the base had them already: the same pair (alternatives that accept the same values:
+        Context.meaning) with that verdict, or the pair of their partners (`pair`) shown to overlap."""
         after = new.variants or []
         found = overlap.verdicts(self.ctx, "head", after, new.types, null=self.null)
         if not found:
             return
         before = old.variants if old.exclusive and old.variants else []
-        known: dict[tuple[Any, Any], bool | None] = {}
+        by_meaning: dict[tuple[Any, Any], bool | None] = {}
+        by_place: dict[tuple[int | None, int | None], bool | None] = {}  # by the base alternatives' indexes
         for (i, j), verdict in (
             overlap.verdicts(self.ctx, "base", before, old.types, null=self.null).items() if before else ()
         ):
-            pair = (self.ctx.identity("base", before[i]), self.ctx.identity("base", before[j]))
-            known[pair] = known[pair[::-1]] = verdict.overlap
+            pair = (self.ctx.meaning("base", before[i]), self.ctx.meaning("base", before[j]))
+            by_meaning[pair] = by_meaning[pair[::-1]] = verdict.overlap
+            by_place[(i, j)] = by_place[(j, i)] = verdict.overlap
+        index = {id(node): i for i, node in enumerate(before)}
+        partner = {id(b): index.get(id(a)) for a, b in pairs}
         for (i, j), verdict in sorted(found.items()):
-            was = known.get((self.ctx.identity("head", after[i]), self.ctx.identity("head", after[j])), False)
-            if verdict.overlap is True and was is not True:
+            pair = (self.ctx.meaning("head", after[i]), self.ctx.meaning("head", after[j]))
+            places = (partner.get(id(after[i])), partner.get(id(after[j])))
+            was = by_place.get(places, False)
+            if verdict.overlap is True and by_meaning.get(pair) is not True and was is not True:
                 message = (
                     f"{where}: alternatives {i + 1} and {j + 1} of its oneOf overlap (both accept "
                     f"`{verdict.shown()}`); a value matching both is rejected"
                 )
                 self._emit(rules.REQUEST_VARIANTS_OVERLAP, message, new.node, "oneOf")
-            elif verdict.overlap is None and was is False:
+            elif verdict.overlap is None and pair not in by_meaning and was is not True:
                 message = (
                     f"{where}: could not decide whether alternatives {i + 1} and {j + 1} of its oneOf overlap (a "
                     "value matching both is rejected)"

@@ -42,6 +42,25 @@ if TYPE_CHECKING:
 _MAX_REF_HOPS = 64
 
 
+_ANNOTATIONS = frozenset(
+    ("description", "title", "example", "examples", "default", "deprecated", "externalDocs", "$comment", "xml")
+)
+_NAMES = frozenset(("properties", "patternProperties", "dependentSchemas", "$defs", "definitions"))
+
+
+def _meaningful(value: Any, names: bool = False) -> Any:
+    """A copy of a schema without its annotations (a mapping of names keeps every name)."""
+    if isinstance(value, list):
+        return [_meaningful(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: _meaningful(item, not names and key in _NAMES)
+        for key, item in value.items()
+        if names or not (key in _ANNOTATIONS or (isinstance(key, str) and key.startswith("x-")))
+    }
+
+
 @dataclass(frozen=True)
 class Node:
     value: Any
@@ -219,6 +238,12 @@ class Context:
         cannot be followed."""
         resolved = self.resolve(side, node)
         return None if resolved is None else self.written(resolved)
+
+    def meaning(self, side: str, node: Node | None) -> Identity | None:
+        """Like `identity`, but blind to what says nothing about values (descriptions, titles, examples,
+        defaults, `x-` extensions): two schemas that differ only there accept the same values."""
+        resolved = self.resolve(side, node)
+        return None if resolved is None else (resolved.source.relative, self.content(_meaningful(resolved.value)))
 
     # --- the equality shortcut ---------------------------------------------------------------------
     def _direct_refs(self, source: Source, value: Any) -> list[RefKey]:

@@ -419,16 +419,21 @@ def _reaches(schemas: dict[str, Any], name: str) -> set[str]:
     pending = [name]
     while pending:
         for ref in _refs(schemas.get(pending.pop())):
-            target = ref["$ref"].rsplit("/", 1)[1]
+            target = ref["$ref"][len(REF) :]
             if ref["$ref"].startswith(REF) and target not in found:
                 found.add(target)
                 pending.append(target)
     return found
 
 
+def _names_places(value: Any) -> bool:
+    """Whether a schema names a place (`$id`, `$anchor`, `$dynamicAnchor`): a copy would name it twice."""
+    return any(next(_mappings(value, key, str), None) is not None for key in ("$id", "$anchor", "$dynamicAnchor"))
+
+
 def _inlined(doc: Doc, choice: int) -> Doc:
-    """One `$ref` to a component schema that does not reach itself, at any depth (in an operation, in another
-    component, inside an alternative), replaced by a copy of what it names."""
+    """One `$ref` to a component schema that does not reach itself (nor names a place), at any depth (in an
+    operation, in another component, inside an alternative), replaced by a copy of what it names."""
     doc = copy.deepcopy(doc)
     schemas = doc["components"]["schemas"]
     candidates = [
@@ -437,6 +442,7 @@ def _inlined(doc: Doc, choice: int) -> Doc:
         if ref["$ref"].startswith(REF)
         and ref["$ref"][len(REF) :] in schemas
         and ref["$ref"][len(REF) :] not in _reaches(schemas, ref["$ref"][len(REF) :])
+        and not _names_places(schemas[ref["$ref"][len(REF) :]])
     ]
     if candidates:
         ref = candidates[choice % len(candidates)]
