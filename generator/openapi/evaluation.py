@@ -14,24 +14,28 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from generator.openapi import patterns
-from generator.openapi.views import View, view
+from generator.openapi.views import View, own, view
 from generator.openapi.walk import Context, Node
 
 DEPTH = 12
-# Keywords that say nothing about which values match.
-_ANNOTATIONS = frozenset(
+# Keywords that decide which values match: those evaluated here exactly, and the others. Any other keyword is an
+# annotation (validators ignore keywords they do not know), and says nothing about values.
+_EVALUATED = frozenset(
     (
-        "title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "xml",
-        "externalDocs", "$comment", "$id", "$schema", "$anchor", "$dynamicAnchor",
+        "type", "nullable", "properties", "required", "additionalProperties", "items", "enum", "const", "minimum",
+        "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
+        "minProperties", "maxProperties", "pattern", "multipleOf", "uniqueItems", "allOf", "oneOf", "anyOf", "not",
+        "format",
     )
 )  # fmt: skip
-# Keywords whose effect on a value is evaluated here exactly.
-_EVALUATED = _ANNOTATIONS | {
-    "type", "nullable", "properties", "required", "additionalProperties", "items", "enum", "const", "minimum",
-    "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
-    "minProperties", "maxProperties", "pattern", "multipleOf", "uniqueItems", "allOf", "oneOf", "anyOf", "not",
-    "format",
-}  # fmt: skip
+_NOT_EVALUATED = frozenset(
+    (
+        "if", "then", "else", "dependentRequired", "dependentSchemas", "dependencies", "prefixItems", "additionalItems",
+        "contains", "minContains", "maxContains", "patternProperties", "propertyNames", "unevaluatedItems",
+        "unevaluatedProperties", "contentMediaType", "contentEncoding", "contentSchema", "discriminator",
+        "x-extensible-enum", "$ref", "$dynamicRef", "$recursiveRef",
+    )
+)  # fmt: skip
 _OBJECT_WORDS = ("properties", "required", "patternProperties", "propertyNames", "dependentRequired")
 _STRING_WORDS = ("minLength", "maxLength", "pattern")
 _NUMBER_WORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
@@ -68,6 +72,9 @@ def _calendar(text: Any) -> bool:
 _DATE, _TIME = r"\d{4}-\d{2}-\d{2}", r"\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _DATE_TIME, _DAY = _text(f"{_DATE}[Tt]{_TIME}"), _text(_DATE)
+_URI_CHARACTER = r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]"  # what RFC 3986 allows unescaped
+_VARIABLE = r"[A-Za-z0-9_.%]+(:[0-9]+|\*)?"
+_EXPRESSION = rf"\{{[+#./;?&=,!@|]?{_VARIABLE}(,{_VARIABLE})*\}}"  # RFC 6570
 
 
 class Format(NamedTuple):
@@ -88,6 +95,8 @@ FORMATS = {
     "uri": Format(
         "string", _text(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?"), "https://example.com"
     ),
+    "uri-reference": Format("string", _text(f"{_URI_CHARACTER}*"), "https://example.com"),
+    "uri-template": Format("string", _text(f"({_URI_CHARACTER}|{_EXPRESSION})*"), "https://example.com"),
     "uuid": Format(
         "string", _text(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"), "00000000-0000-0000-0000-000000000000"
     ),
@@ -188,8 +197,8 @@ class Evaluator:
     def _evaluated(self, schema: Schema, depth: int) -> bool:
         written = schema.node.value
         if isinstance(written, dict) and ("$ref" in written or "$dynamicRef" in written):
-            beside = (k for k in written if k not in ("$ref", "$dynamicRef"))
-            if not all(k in _ANNOTATIONS or (isinstance(k, str) and k.startswith("x-")) for k in beside):
+            beside = [k for k in written if k not in ("$ref", "$dynamicRef")]
+            if any(k in _EVALUATED or k in _NOT_EVALUATED for k in beside):
                 return False  # keywords beside a $ref (3.1) are not read by the view
         resolved = self.ctx.resolve(schema.side, schema.node)
         if resolved is None or depth > DEPTH:
@@ -199,27 +208,15 @@ class Evaluator:
             return True
         if not isinstance(value, dict):
             return False
-        if any(k not in _EVALUATED and not (isinstance(k, str) and k.startswith("x-")) for k in value):
+        if any(k in _NOT_EVALUATED for k in value):
             return False
-        if value.get("x-extensible-enum") is not None:
-            return False
-        parts = value.get("allOf")
-        if not parts:
-            return True
-        names: set[str] = set(value.get("properties") or ())
-        closed = "additionalProperties" in value
-        for index in range(len(parts)):
-            part = resolved.child("allOf", index)
-            if part is None or not self.exact(Schema(schema.side, part), depth + 1):
-                return False
-            target = self.ctx.resolve(schema.side, part)
-            own = target.value if target is not None and isinstance(target.value, dict) else {}
-            mine = set(own.get("properties") or ())
-            if names & mine:
-                return False  # the view keeps one of two schemas for a property
-            names |= mine
-            closed = closed or "additionalProperties" in own
-        return not closed  # each part's additionalProperties is about its own properties only
+        return all(self.exact(part, depth + 1) for part in self.parts(Schema(schema.side, resolved)))
+
+    def parts(self, schema: Schema) -> list[Schema]:
+        """The allOf parts of a (resolved) schema: a value must match each."""
+        listed = schema.node.value.get("allOf") if isinstance(schema.node.value, dict) else None
+        found = [schema.node.child("allOf", i) for i in range(len(listed) if isinstance(listed, list) else 0)]
+        return [Schema(schema.side, part) for part in found if part is not None]
 
     def accepts(self, schema: Schema, value: Any, depth: int = 0) -> bool | None:
         """True when the schema accepts `value` (every keyword evaluated); False when a keyword it holds rejects
@@ -231,13 +228,15 @@ class Evaluator:
             return None
         if isinstance(resolved.value, bool):
             return resolved.value
-        seen = view(self.ctx, schema.side, resolved)
+        seen = own(self.ctx, schema.side, resolved)
         if seen is None:
             return None
-        verdict = self._check(schema.side, seen, value, depth)
-        if verdict is not True:
-            return verdict
-        return True if self.exact(schema, depth) else None
+        verdicts = [self._check(schema.side, seen, value, depth)]
+        if value is not None:  # null and allOf: the view reads 3.0's `nullable` beside an allOf as "or null"
+            verdicts += [self.accepts(part, value, depth + 1) for part in self.parts(Schema(schema.side, resolved))]
+        if False in verdicts:
+            return False
+        return True if None not in verdicts and self.exact(schema, depth) else None
 
     def _check(self, side: str, seen: View, value: Any, depth: int) -> bool | None:
         if value is None:

@@ -39,7 +39,7 @@ from generator.openapi.evaluation import (
     takes_null,
     within_limits,
 )
-from generator.openapi.views import View, view
+from generator.openapi.views import View, own, view
 from generator.openapi.walk import Context, Node
 
 _NOTHING = object()
@@ -106,6 +106,7 @@ class Judge(Evaluator):
     def __init__(self, ctx: Context, *, null: bool = True) -> None:
         super().__init__(ctx)
         self.null = null
+        self._made: dict[tuple[str, int, frozenset[str] | None], list[Any]] = {}
 
     # --- the question --------------------------------------------------------------------------
     def overlap(self, a: Schema, b: Schema, within: frozenset[str] | None = None) -> Verdict:
@@ -148,6 +149,13 @@ class Judge(Evaluator):
     # --- candidates -----------------------------------------------------------------------------
     def _examples(self, schema: Schema, depth: int, within: frozenset[str] | None) -> list[Any]:
         """Values the schema may accept (unchecked), of the kinds in `within` (None: any), at most a dozen."""
+        key = (schema.side, id(schema.node.value), within)
+        if key not in self._made:
+            self._made[key] = []  # a schema that requires itself has no finite value: none is built
+            self._made[key] = self._build(schema, depth, within)
+        return self._made[key]
+
+    def _build(self, schema: Schema, depth: int, within: frozenset[str] | None) -> list[Any]:
         if depth > DEPTH:
             return []
         resolved = self.ctx.resolve(schema.side, schema.node)
@@ -174,6 +182,11 @@ class Judge(Evaluator):
             unique.setdefault(repr(value), value)
         return list(unique.values())[:12]
 
+    def _accepted(self, schema: Schema, depth: int) -> Any:
+        """A value of the schema's that it accepts, else the first one built, else _NOTHING."""
+        values = self._examples(schema, depth, None)
+        return next((v for v in values if self.accepts(schema, v) is True), values[0] if values else _NOTHING)
+
     def _smallest(self, side: str, seen: View, kind: str, depth: int) -> Any:
         limits = seen.limits
         if kind == "object":
@@ -182,17 +195,17 @@ class Judge(Evaluator):
                 part = seen.properties.get(name)
                 if part is None and isinstance(seen.additional, Node):
                     part = seen.additional
-                values = self._examples(Schema(side, part), depth + 1, None) if part is not None else [0]
-                if not values:
+                value = self._accepted(Schema(side, part), depth + 1) if part is not None else 0
+                if value is _NOTHING:
                     return _NOTHING
-                found[name] = values[0]
+                found[name] = value
             return found
         if kind == "array":
             count = limits.get("minItems", 0)
             if not count:
                 return []
-            items = self._examples(Schema(side, seen.items), depth + 1, None) if seen.items is not None else [0]
-            return [items[0]] * count if items and isinstance(count, int) and count < 64 else _NOTHING
+            item = self._accepted(Schema(side, seen.items), depth + 1) if seen.items is not None else 0
+            return [item] * count if item is not _NOTHING and isinstance(count, int) and count < 64 else _NOTHING
         if kind == "string":
             low, high = limits.get("minLength", 0), limits.get("maxLength")
             if not isinstance(low, int) or low > 1024:
@@ -269,17 +282,32 @@ class Judge(Evaluator):
         for x, vx, y, vy in ((a, va, b, vb), (b, vb, a, va)):
             free = "patternProperties" not in vy.keywords
             for name in sorted(vx.required):
-                theirs = vy.properties.get(name)
-                if theirs is None and free and vy.additional is False:
+                theirs = self._property(y, name)
+                if not theirs and free and vy.additional is False:
                     return True  # required on one side, refused on the other
-                if theirs is None and free and isinstance(vy.additional, Node):
-                    theirs = vy.additional
-                mine = vx.properties.get(name)
-                if mine is None and "patternProperties" not in vx.keywords and isinstance(vx.additional, Node):
-                    mine = vx.additional
-                if mine is not None and theirs is not None and self._disjoint_parts(x, mine, y, theirs, depth):
+                if not theirs and free and isinstance(vy.additional, Node):
+                    theirs = [vy.additional]
+                mine = self._property(x, name)
+                if not mine and "patternProperties" not in vx.keywords and isinstance(vx.additional, Node):
+                    mine = [vx.additional]
+                if any(self._disjoint_parts(x, m, y, t, depth) for m in mine for t in theirs):
                     return True
         return False
+
+    def _property(self, schema: Schema, name: str) -> list[Node]:
+        """Every schema the value of property `name` must match: the schema's own, and its allOf parts'."""
+        found: list[Node] = []
+        pending = [schema]
+        while pending and len(found) < 16:
+            current = pending.pop()
+            resolved = self.ctx.resolve(current.side, current.node)
+            seen = own(self.ctx, current.side, current.node)
+            if resolved is None or seen is None:
+                continue
+            if name in seen.properties:
+                found.append(seen.properties[name])
+            pending += self.parts(Schema(current.side, resolved))
+        return found
 
     def _disjoint_parts(self, a: Schema, mine: Node | None, b: Schema, theirs: Node | None, depth: int) -> bool:
         if mine is None or theirs is None:

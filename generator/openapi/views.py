@@ -70,6 +70,22 @@ def view(ctx: Context, side: str, node: Node | None, depth: int = 0) -> View | N
     return ctx.views[key]
 
 
+def own(ctx: Context, side: str, node: Node) -> View | None:
+    """The keywords the schema at `node` writes itself, its allOf parts not merged in (evaluation.py checks a
+    value against each part, which is what allOf means)."""
+    resolved = ctx.resolve(side, node)
+    if resolved is None or not isinstance(resolved.value, dict):
+        return None
+    if "allOf" not in resolved.value:
+        return view(ctx, side, resolved)
+    key = (f"{side} (own)", id(resolved.value))
+    if key not in ctx.views:
+        result = View(resolved)
+        _own(ctx, side, result, resolved, resolved.value, 0)
+        ctx.views[key] = result
+    return ctx.views[key]
+
+
 def _build(ctx: Context, side: str, node: Node, depth: int) -> View:
     value = node.value
     result = View(node)
