@@ -497,6 +497,28 @@ CASES = [
         {"oneOf": [KIND_CAT, obj(required=["kind"], properties={"kind": string(enum=["dog"])})]},
     ),
     R(
+        "request oneOf told apart by a constant property of an allOf part",
+        KIND_CAT,
+        {
+            "oneOf": [
+                {"allOf": [obj(required=["kind"], properties={"kind": string()}), KIND_CAT]},
+                obj(required=["kind"], properties={"kind": string(enum=["dog"])}),
+            ]
+        },
+    ),
+    R(
+        "request oneOf overlapping on a value of both formats",
+        string(format="date"),
+        {"oneOf": [string(format="date"), string(pattern="^[0-9]{4}")]},
+        ("api.request-variants-overlap", "/oneOf"),
+    ),
+    R(
+        "request oneOf gains an alternative it cannot be told apart from",
+        {"oneOf": [string(format="date"), {"type": "integer"}]},
+        {"oneOf": [string(format="date"), {"type": "integer"}, string(format="date-time")]},
+        (UNDECIDED_OVERLAP, "/oneOf"),
+    ),
+    R(
         "request oneOf told apart by ranges",
         {"type": "integer", "maximum": 9},
         {"oneOf": [{"type": "integer", "maximum": 9}, {"type": "integer", "minimum": 10}]},
