@@ -82,9 +82,12 @@ class Source:
 
     def anchors(self, name: str) -> list[Anchor]:
         """Where the file defines the plain-name fragment `name`, in document order."""
+        return self.all_anchors().get(name, [])
+
+    def all_anchors(self) -> dict[str, list[Anchor]]:
         if self._anchors is None:
             self._anchors = _anchors_in(self.data)
-        return self._anchors.get(name, [])
+        return self._anchors
 
     def line(self, pointer: Pointer) -> int:
         return self.lines.locate(pointer, self.data)[0]
@@ -104,10 +107,23 @@ class Spec:
 
     def __post_init__(self) -> None:
         self.sources[self.root.relative] = self.root
+        self._contested: frozenset[str] | None = None
 
     def source(self, relative: str) -> Source | None:
         """Another file of the contract; None when it could not be read or parsed (its refs do not resolve)."""
         return self.root if relative == self.root_file else self.sources.get(relative)
+
+    def contested(self) -> frozenset[str]:
+        """The `$dynamicAnchor` names that several schemas of the contract define: a `$dynamicRef` to one of them
+        reaches the one of the outermost schema resource evaluation passed through (its dynamic scope)."""
+        if self._contested is None:
+            counts: dict[str, int] = {}
+            for source in self.sources.values():
+                if "$dynamicAnchor" in source.text:
+                    for name, anchors in source.all_anchors().items():
+                        counts[name] = counts.get(name, 0) + sum(anchor.dynamic for anchor in anchors)
+            self._contested = frozenset(name for name, count in counts.items() if count > 1)
+        return self._contested
 
 
 def _fast_yaml(text: str, nodes: int) -> Any:
@@ -401,9 +417,10 @@ def _anchors_in(data: Any) -> dict[str, list[Anchor]]:
     return found
 
 
-def _resource_of(data: Any, pointer: Pointer) -> Pointer:
-    """The schema resource the node at `pointer` belongs to: its nearest ancestor (or itself) with an `$id`."""
-    resource: Pointer = ()
+def resources_of(data: Any, pointer: Pointer) -> list[Pointer]:
+    """The schema resources the node at `pointer` is inside, outermost first: the file itself, and every
+    ancestor (or the node itself) with an `$id`."""
+    found: list[Pointer] = [()]
     for depth, token in enumerate(pointer):
         if isinstance(data, dict):
             data = data.get(token)
@@ -412,8 +429,8 @@ def _resource_of(data: Any, pointer: Pointer) -> Pointer:
         else:
             break
         if isinstance(data, dict) and isinstance(data.get("$id"), str):
-            resource = pointer[: depth + 1]
-    return resource
+            found.append(pointer[: depth + 1])
+    return found
 
 
 def locate(spec: Spec, current: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer] | None:
@@ -426,14 +443,9 @@ def locate(spec: Spec, current: Source, ref: str, at: Pointer = ()) -> tuple[Sou
         return None if other is None else (other, pointer)
     candidates = other.anchors(name)
     if len(candidates) > 1:  # one per schema resource: the one of the resource the ref is read in
-        resource = _resource_of(other.data, at) if other is current and not ref.partition("#")[0] else ()
+        resource = resources_of(other.data, at)[-1] if other is current and not ref.partition("#")[0] else ()
         candidates = [anchor for anchor in candidates if anchor.resource == resource]
     return (other, candidates[0].pointer) if len(candidates) == 1 else None
-
-
-def dynamic_anchors(spec: Spec, name: str) -> int:
-    """How many schemas of the contract define `$dynamicAnchor: name`."""
-    return sum(anchor.dynamic for source in spec.sources.values() for anchor in source.anchors(name))
 
 
 def split_ref(ref: str, current: Source) -> tuple[str, Pointer]:

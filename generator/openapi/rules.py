@@ -243,8 +243,8 @@ NOT_UNDECIDED = Rule(
 DYNAMIC_REF_UNDECIDED = Rule(
     "api.dynamic-ref-undecided",
     "warning",
-    "A `$dynamicRef` names a `$dynamicAnchor` that several schemas of the contract define: which one it reaches "
-    "depends on where evaluation started, so lockstep did not compare what lies behind it: check it by hand.",
+    "A `$dynamicRef` could not be followed to one schema: the schema resource that binds it defines its "
+    "`$dynamicAnchor` twice, so lockstep did not compare what lies behind it: check it by hand.",
 )
 
 # The document itself

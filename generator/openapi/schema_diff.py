@@ -24,7 +24,7 @@ from generator.openapi.walk import Context, Identity, Node
 __all__ = ["MAXIMA", "MINIMA", "SchemaDiff", "View", "view"]
 
 
-PairKey = tuple[Identity, Identity, str]
+PairKey = tuple[Identity, Identity, str, tuple[Any, ...]]
 # Findings that say lockstep could not decide: inside a `not` they stay undecided.
 UNDECIDED = frozenset(
     rule.id
@@ -119,11 +119,20 @@ class SchemaDiff:
         old = view(self.ctx, "base", base)
         if old is None or new is None:
             return
+        entered = (self.ctx.enter("base", base, old.node), self.ctx.enter("head", head, new.node))
+        try:
+            self._pair(old, new, direction, where)
+        finally:
+            self.ctx.leave("base", entered[0])
+            self.ctx.leave("head", entered[1])
+
+    def _pair(self, old: View, new: View, direction: str, where: str) -> None:
         # by identity, not by object: a component and a copy of it written in place are one schema
         key = (
             self.ctx.written(old.node),
             self.ctx.written(new.node),
             direction + ("" if self.null else " (no null)") + (" (not)" if self.negation else ""),
+            self.ctx.bindings(),  # what contested $dynamicAnchors are bound to here (usually nothing)
         )
         if key in self.done:
             return  # a finding per schema pair, not per path to it (a shared component, a diamond of $refs)

@@ -59,15 +59,23 @@ def view(ctx: Context, side: str, node: Node | None, depth: int = 0) -> View | N
     written = (side, id(node.value))
     if written in ctx.views:
         return ctx.views[written]
+    before = ctx.scoped
     resolved = ctx.resolve(side, node)
     if resolved is None or not isinstance(resolved.value, dict) or depth > 32:
         return None
     key = (side, id(resolved.value))
+    found = ctx.views.get(key)
     if key not in ctx.views:
         ctx.views[key] = None  # a schema that is its own allOf part stops here
-        ctx.views[key] = _build(ctx, side, resolved, depth)
-    ctx.views[written] = ctx.views[key]
-    return ctx.views[key]
+        start = ctx.scoped
+        found = _build(ctx, side, resolved, depth)
+        if ctx.scoped == start:
+            ctx.views[key] = found
+        else:  # it holds a $dynamicRef followed by the dynamic scope: built again where it is needed
+            del ctx.views[key]
+    if ctx.scoped == before:  # (a $dynamicRef followed by the scope leads elsewhere from elsewhere)
+        ctx.views[written] = found
+    return found
 
 
 def own(ctx: Context, side: str, node: Node) -> View | None:
@@ -79,11 +87,13 @@ def own(ctx: Context, side: str, node: Node) -> View | None:
     if "allOf" not in resolved.value:
         return view(ctx, side, resolved)
     key = (f"{side} (own)", id(resolved.value))
-    if key not in ctx.views:
-        result = View(resolved)
-        _own(ctx, side, result, resolved, resolved.value, 0)
+    if key in ctx.views:
+        return ctx.views[key]
+    start, result = ctx.scoped, View(resolved)
+    _own(ctx, side, result, resolved, resolved.value, 0)
+    if ctx.scoped == start:
         ctx.views[key] = result
-    return ctx.views[key]
+    return result
 
 
 def _build(ctx: Context, side: str, node: Node, depth: int) -> View:

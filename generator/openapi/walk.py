@@ -1,10 +1,12 @@
 """What the differ and the schema comparison share: nodes that know where they are written, `$ref`
 resolution against a spec, finding emission with positions, and the equality shortcut.
 
-A `$dynamicRef` is followed as validators do when no schema evaluated before it defines its `$dynamicAnchor`:
-to the schema it names, like a `$ref`. When several schemas of the contract define that `$dynamicAnchor`, which
-one it reaches depends on where evaluation started: the warning `api.dynamic-ref-undecided` says so, and nothing
-behind it is compared (a guess could be a wrong error).
+A `$dynamicRef` is followed as validators follow it: to the schema it names, like a `$ref`, unless that schema's
+`$dynamicAnchor` is defined by several schemas of the contract; then to the one defined by the outermost schema
+resource the comparison passed through to reach it (its dynamic scope, kept by `enter` and `leave`), so a generic
+`PaginatedResource` with `items: {$dynamicRef: '#itemType'}` is compared with the item type of the response that
+binds it. Where that cannot be decided (the binding resource defines the anchor twice), the warning
+`api.dynamic-ref-undecided` says so and nothing behind it is compared: a guess could be a wrong error.
 
 The shortcut: two subtrees whose raw data are equal, and every `$ref` they reach (transitively) names data
 that are equal in base and head, cannot differ; they are skipped without descending.
@@ -27,10 +29,10 @@ from generator.openapi.loader import (
     Source,
     Spec,
     anchor_name,
-    dynamic_anchors,
     is_remote,
     locate,
     refs_in,
+    resources_of,
     split_ref,
     walk,
 )
@@ -98,11 +100,13 @@ class Context:
         self.notes, self.dropped_notes = 0, 0  # the changelog's notes, capped apart so they never crowd out errors
         self._reported: set[tuple[str, str, str]] = set()
         self._undecided: set[tuple[str, Pointer]] = set()  # $dynamicRefs said to be undecided
+        self.scope: dict[str, list[tuple[Source, Pointer]]] = {"base": [], "head": []}  # see `enter`
+        self.scoped = 0  # how many `$dynamicRef`s were followed by their scope (views.py keeps none of them)
         self._direct: dict[tuple[int, str], list[RefKey]] = {}
         self._equal: dict[RefKey, bool] = {}
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
-        self.pairs: dict[tuple[Identity, Identity, str], Any] = {}  # schema pairs compared: their findings, relative
+        self.pairs: dict[tuple[Any, ...], Any] = {}  # schema pairs compared (SchemaDiff): their findings, relative
         self._contents: dict[int, int] = {}  # id of a mapping or list -> its content's number (kept alive by the specs)
         self._interned: dict[Any, int] = {}
 
@@ -138,32 +142,101 @@ class Context:
                 self._document_problem(rules.REMOTE_REF, node, f"remote {keyword} `{ref}` is not followed")
                 return None
             found = self.target(side, node.source, ref, node.pointer)
+            if found is None and keyword == _DYNAMIC and anchor_name(ref) in self.spec(side).contested():
+                self._undecided_dynamic(node, ref)  # defined twice where it is read: which one is not known
+                return None
             if found is None:
                 self._document_problem(rules.UNRESOLVED_REF, node, f"{keyword} `{ref}` does not resolve")
                 return None
-            if keyword == _DYNAMIC and not self._static(side, node, ref, found[2]):
-                return None
+            if keyword == _DYNAMIC:
+                found = self._dynamic(side, node, ref, found)
+                if found is None:
+                    return None
             node = Node(found[2], found[0], found[1])
         assert node is not None  # the loop returns on None
         self._document_problem(rules.UNRESOLVED_REF, node, "$ref chain does not end")
         return None
 
-    def _static(self, side: str, node: Node, ref: str, target: Any) -> bool:
-        """Whether a `$dynamicRef` reaches the schema it names, as it does when no schema evaluated before it
-        defines the same `$dynamicAnchor`: true unless it names a `$dynamicAnchor` that several schemas of the
-        contract define (then which one it reaches depends on where evaluation started: a warning says so)."""
+    def _dynamic(
+        self, side: str, node: Node, ref: str, found: tuple[Source, Pointer, Any]
+    ) -> tuple[Source, Pointer, Any] | None:
+        """Where a `$dynamicRef` leads. Naming a `$dynamicAnchor` that several schemas define, it reaches the one
+        defined by the outermost schema resource evaluation passed through (its dynamic scope: `enter`), as
+        validators do; otherwise the schema it names, as a `$ref` does. None, with the warning that says it could
+        not be decided, when that outermost resource defines the name twice."""
         name = anchor_name(ref)
+        target = found[2]
         if name is None or not isinstance(target, dict) or target.get("$dynamicAnchor") != name:
-            return True  # it behaves as a $ref
-        count = dynamic_anchors(self.spec(side), name)
-        if count > 1 and (node.source.relative, node.pointer) not in self._undecided:  # once, on either side
+            return found  # it behaves as a $ref
+        if name not in self.spec(side).contested():
+            return found
+        self.scoped += 1  # what the node leads to depends on the scope: views.py does not keep it
+        for source, resource in self.scope[side]:
+            defined = [a for a in source.anchors(name) if a.dynamic and a.resource == resource]
+            if len(defined) == 1:
+                return source, defined[0].pointer, walk(source.data, defined[0].pointer)
+            if defined:
+                break  # the outermost resource that defines it defines it twice
+        else:
+            return found  # none evaluated before defines it: the one it names, entered next
+        self._undecided_dynamic(node, ref)
+        return None
+
+    def _undecided_dynamic(self, node: Node, ref: str) -> None:
+        if (node.source.relative, node.pointer) not in self._undecided:  # once, on either side
             self._undecided.add((node.source.relative, node.pointer))
             message = (
-                f"$dynamicRef `{ref}` names `$dynamicAnchor: {name}`, which {count} schemas define; which one it "
-                "reaches depends on where evaluation started, so what lies behind it was not compared"
+                f"$dynamicRef `{ref}`: the schema resource that binds it defines `$dynamicAnchor: "
+                f"{anchor_name(ref)}` twice; which one it reaches could not be decided, so what lies behind it was "
+                "not compared"
             )
             self.emit(rules.DYNAMIC_REF_UNDECIDED, message, node, None)
-        return count <= 1
+
+    # --- the dynamic scope: the schema resources a comparison passed through, outermost first ----------------
+    def enter(self, side: str, *nodes: Node) -> int:
+        """Add the schema resources evaluation enters at `nodes` (their file, the nearest `$id` around each, and
+        so for every schema a `$ref` chain from them passes) to the side's dynamic scope, when the contract has a
+        contested `$dynamicAnchor`; how many were added (for `leave`)."""
+        if not self.spec(side).contested():
+            return 0
+        scope = self.scope[side]
+        added = 0
+        for node in (step for start in nodes for step in self._chain(side, start)):
+            for resource in {(), resources_of(node.source.data, node.pointer)[-1]}:
+                if not any(known is node.source and place == resource for known, place in scope):
+                    scope.append((node.source, resource))
+                    added += 1
+        return added
+
+    def _chain(self, side: str, node: Node) -> list[Node]:
+        """`node` and every schema its `$ref`s lead through."""
+        found = [node]
+        while len(found) <= _MAX_REF_HOPS and isinstance(node.value, dict) and isinstance(node.value.get("$ref"), str):
+            target = None if is_remote(node.value["$ref"]) else self.target(side, node.source, node.value["$ref"])
+            if target is None:
+                break
+            node = Node(target[2], target[0], target[1])
+            found.append(node)
+        return found
+
+    def leave(self, side: str, added: int) -> None:
+        del self.scope[side][len(self.scope[side]) - added :]
+
+    def bindings(self) -> tuple[Any, ...]:
+        """What each contested `$dynamicAnchor` is bound to in the current scopes (() when none is contested)."""
+        found: list[Any] = []
+        for side in ("base", "head"):
+            for name in sorted(self.spec(side).contested()):
+                bound = next(
+                    (
+                        (source.relative, resource)
+                        for source, resource in self.scope[side]
+                        if any(a.dynamic and a.resource == resource for a in source.anchors(name))
+                    ),
+                    None,
+                )
+                found.append((side, name, bound))
+        return tuple(found)
 
     def _document_problem(self, rule: Rule, node: Node, message: str) -> None:
         key = (rule.id, node.source.name, to_json_pointer(node.pointer))

@@ -21,6 +21,7 @@ from tests.openapi.documents import Doc, write
 from tests.openapi.test_schema_diff import TODAY, api, compare, ref
 
 THING = "/components/schemas/Thing"
+THING_REF = "#" + THING
 BOTH, ONLY_31 = ("3.0.3", "3.1.0"), ("3.1.0",)
 
 
@@ -65,10 +66,22 @@ CAT_OR_DOG = {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/C
 KIND_CAT = obj(required=["kind"], properties={"kind": string(enum=["cat"])})
 NOT_WIDENED, NOT_NARROWED, NOT_UNDECIDED = "api.request-not-widened", "api.response-not-narrowed", "api.not-undecided"
 UNDECIDED_OVERLAP = "api.variants-overlap-undecided"
-TWO_ITEMS = {  # `$dynamicAnchor: item` in Thing's resource, and again in a resource of its own
-    "item": string(maxLength=10, **{"$dynamicAnchor": "item"}),
-    "other": {"$id": "https://example.com/other", "$defs": {"item": {"$dynamicAnchor": "item", "type": "integer"}}},
-}
+TWICE = {"item": string(**{"$dynamicAnchor": "item"}), "again": string(**{"$dynamicAnchor": "item"})}
+
+
+def bound_list(max_length: int) -> Doc:
+    """A generic list (its own resource, with a `$dynamicAnchor: item` that accepts anything) whose item type the
+    schema that uses it binds: a string of at most `max_length` characters."""
+    generic = array(items={"$dynamicRef": "#item"}, **{"$id": "https://example.com/list"})
+    generic["$defs"] = {"item": {"$dynamicAnchor": "item"}}
+    item = string(maxLength=max_length, **{"$dynamicAnchor": "item"})
+    return {
+        "$id": "https://example.com/names",
+        "$defs": {"item": item, "list": generic},
+        "$ref": f"{THING_REF}/$defs/list",
+    }
+
+
 WIDENED = "api.response-range-widened"
 RELAXED = "api.response-constraint-relaxed"
 
@@ -594,9 +607,16 @@ CASES = [
         versions=ONLY_31,
     ),
     R(
-        "request items behind a $dynamicRef whose anchor two schemas define",
-        array(items={"$dynamicRef": "#item"}, **{"$defs": TWO_ITEMS}),
-        array(items={"$dynamicRef": "#item"}, **{"$defs": {**TWO_ITEMS, "item": string(**{"$dynamicAnchor": "item"})}}),
+        "request items behind a $dynamicRef bound by the schema that uses it",
+        bound_list(10),
+        bound_list(5),
+        ("api.request-max-decreased", "/$defs/item/maxLength"),
+        versions=ONLY_31,
+    ),
+    R(
+        "request items behind a $dynamicRef whose anchor is defined twice where it is bound",
+        array(items={"$dynamicRef": "#item"}, **{"$defs": {"item": string(**{"$dynamicAnchor": "item"})}}),
+        array(items={"$dynamicRef": "#item"}, **{"$defs": TWICE}),
         ("api.dynamic-ref-undecided", "/items"),
         versions=ONLY_31,
     ),

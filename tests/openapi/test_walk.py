@@ -223,23 +223,45 @@ def test_a_dynamic_ref_whose_anchor_one_schema_defines_is_a_ref(tmp_path: Path) 
     assert ctx.findings == []
 
 
-def test_a_dynamic_ref_whose_anchor_several_schemas_define_is_undecided(tmp_path: Path) -> None:
+def test_a_dynamic_ref_whose_anchor_several_schemas_define_is_bound_by_its_scope(tmp_path: Path) -> None:
+    """A generic list whose item type each schema that uses it binds: the `$dynamicRef` reaches the
+    `$dynamicAnchor` of the outermost schema resource the comparison passed through to reach it."""
     generic = {"$id": "https://example.com/list", "$defs": {"item": {"$dynamicAnchor": "item"}}}
     generic |= {"type": "array", "items": {"$dynamicRef": "#item"}}
-    bound = {"$id": "https://example.com/names", "$defs": {"item": {"$dynamicAnchor": "item", "type": "string"}}}
-    doc = spec(tmp_path, {"List": generic, "Names": {**bound, "$ref": "#/components/schemas/List"}})
+
+    def bound(kind: str) -> dict[str, Any]:
+        item = {"$dynamicAnchor": "item", "type": kind}
+        return {"$id": f"https://example.com/{kind}s", "$defs": {"item": item}, "$ref": "#/components/schemas/List"}
+
+    doc = spec(tmp_path, {"List": generic, "Names": bound("string"), "Counts": bound("integer")})
     ctx = Context(doc, doc)
     items = schema(doc, "List").child("items")
+    for name, kind in (("Names", "string"), ("Counts", "integer")):
+        added = ctx.enter("head", schema(doc, name))
+        assert ctx.resolve("head", items).value == {"$dynamicAnchor": "item", "type": kind}
+        ctx.leave("head", added)
+    assert ctx.resolve("head", items).value == {"$dynamicAnchor": "item"}  # reached from the list alone
+    assert ctx.findings == []
+
+
+def test_a_dynamic_anchor_defined_twice_where_it_is_bound_is_undecided(tmp_path: Path) -> None:
+    item = {"$dynamicAnchor": "item", "type": "string"}
+    doc = spec(
+        tmp_path,
+        {"A": {"$defs": {"item": item}, "items": {"$dynamicRef": "#item"}}, "B": {"$defs": {"item": item}}},
+    )
+    ctx = Context(doc, doc)
+    items = schema(doc, "A").child("items")
     assert ctx.resolve("base", items) is None and ctx.resolve("head", items) is None
     [finding] = ctx.findings  # once, whichever side asked first
     assert (finding.rule, finding.level, finding.pointer) == (
         "api.dynamic-ref-undecided",
         "warning",
-        "/components/schemas/List/items",
+        "/components/schemas/A/items",
     )
     assert finding.message == (
-        "$dynamicRef `#item` names `$dynamicAnchor: item`, which 2 schemas define; which one it reaches depends on "
-        "where evaluation started, so what lies behind it was not compared"
+        "$dynamicRef `#item`: the schema resource that binds it defines `$dynamicAnchor: item` twice; which one it "
+        "reaches could not be decided, so what lies behind it was not compared"
     )
 
 
