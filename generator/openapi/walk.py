@@ -107,8 +107,10 @@ class Context:
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
         self.pairs: dict[tuple[Any, ...], Any] = {}  # schema pairs compared (SchemaDiff): their findings, relative
-        self._contents: dict[int, int] = {}  # id of a mapping or list -> its content's number (kept alive by the specs)
+        # id of a mapping or list -> its content's number, and the object (kept, so that its id is never reused)
+        self._contents: dict[int, tuple[int, Any]] = {}
         self._interned: dict[Any, int] = {}
+        self._meanings: dict[int, tuple[Any, int]] = {}  # id of a schema -> (the schema, its content but annotations)
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
@@ -271,9 +273,11 @@ class Context:
     # --- identity: what a node says, whatever object holds it ----------------------------------------
     def content(self, value: Any) -> int:
         """A number per distinct content (mappings compared without order), the same for equal copies."""
+        if not isinstance(value, (dict, list)):  # a boolean schema, or a value that is no schema
+            return self._interned.setdefault(self._token(value), len(self._interned))
         known = self._contents.get(id(value))
         if known is not None:
-            return known
+            return known[0]
         stack: list[tuple[Any, bool]] = [(value, False)]
         while stack:
             item, ready = stack.pop()
@@ -288,14 +292,14 @@ class Context:
                 key: Any = frozenset((name, self._token(child)) for name, child in item.items())
             else:
                 key = tuple(self._token(child) for child in item)
-            self._contents[id(item)] = self._interned.setdefault(key, len(self._interned))
-        return self._contents[id(value)]
+            self._contents[id(item)] = (self._interned.setdefault(key, len(self._interned)), item)
+        return self._contents[id(value)][0]
 
     def _token(self, value: Any) -> Any:
         if isinstance(value, dict):
-            return ("{}", self._contents[id(value)])
+            return ("{}", self._contents[id(value)][0])
         if isinstance(value, list):
-            return ("[]", self._contents[id(value)])
+            return ("[]", self._contents[id(value)][0])
         try:
             hash(value)
         except TypeError:  # a YAML !!set
@@ -316,7 +320,11 @@ class Context:
         """Like `identity`, but blind to what says nothing about values (descriptions, titles, examples,
         defaults, `x-` extensions): two schemas that differ only there accept the same values."""
         resolved = self.resolve(side, node)
-        return None if resolved is None else (resolved.source.relative, self.content(_meaningful(resolved.value)))
+        if resolved is None:
+            return None
+        if id(resolved.value) not in self._meanings:
+            self._meanings[id(resolved.value)] = (resolved.value, self.content(_meaningful(resolved.value)))
+        return resolved.source.relative, self._meanings[id(resolved.value)][1]
 
     # --- the equality shortcut ---------------------------------------------------------------------
     def _direct_refs(self, source: Source, value: Any) -> list[RefKey]:
