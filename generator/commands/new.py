@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from generator import answers, resources
+from generator.errors import UsageError
 from generator.operations.new import check_target, new
 
 
@@ -18,7 +19,12 @@ def _prompt(options: dict[str, str | None]) -> dict[str, str | None]:
     asked = {key: value for key, value in template.items() if not key.startswith("_") and options.get(key) is None}
     if "registry" in asked and options.get("name"):
         asked["registry"] = answers.default_registry(str(options["name"]))
-    given = prompt_for_config({"cookiecutter": {**asked, "__prompts__": template["__prompts__"]}}) if asked else {}
+    try:
+        given = prompt_for_config({"cookiecutter": {**asked, "__prompts__": template["__prompts__"]}}) if asked else {}
+    except EOFError:  # stdin closed (a pipe, CI): one line, not a traceback
+        raise UsageError(
+            "standard input ended before every question was answered: give the answers as options or use --no-input"
+        ) from None
     return {**options, **{key: str(value) for key, value in given.items()}}
 
 

@@ -2,7 +2,9 @@
 
 Paths are matched as OpenAPI defines them: templates equal up to parameter names are the same path
 (`/vehicles/{id}` and `/vehicles/{vehicleId}`); two of them in one document are ambiguous, a finding of their
-own, and are paired by name first, then in sorted order, so that no result depends on the order of keys.
+own, and are paired by name first, then in sorted order, so that no result depends on the order of keys. When
+the document's base path changed, the paths left over are paired again by URL (base path and path): a base path
+that moved into the paths (`/v1` + `/users` -> `/` + `/v1/users`) moved no operation.
 Operations are matched by method, parameters by location and name (path parameters by position), responses by
 status, bodies by media type, webhooks by name, callbacks by name and expression. Identical subtrees are
 skipped by equality before anything descends into them. Every mapping is walked in sorted order.
@@ -10,6 +12,10 @@ skipped by equality before anything descends into them. Every mapping is walked 
 Webhooks and callbacks are walked with the roles reversed: there the API is the client. The request it sends
 is judged by the response rules (receivers must understand it), the responses it receives by the request
 rules (it must still accept them).
+
+What belongs to every operation rather than to one is judged beside the walk, given the operations both sides
+have: servers (the document's, a path's, an operation's) in servers.py, security requirements and schemes in
+access.py. Response headers are compared here, as response values (in webhooks and callbacks as request ones).
 
 With `changelog`, the same walk also notes every change that breaks nothing (rules.CHANGES, level info):
 what was added, relaxed, deprecated. Without it, none of that is looked at, so a plain comparison costs
@@ -20,16 +26,15 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from generator.findings import Finding, Rule, excerpt, sort_findings
-from generator.openapi import notes, rules
+from generator.openapi import access, notes, rules, servers
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
 from generator.openapi.schema_diff import SchemaDiff
-from generator.openapi.walk import Context, Node
+from generator.openapi.walk import Context, Node, Operation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{[^}/]*\}")
@@ -78,6 +83,27 @@ def _pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iterator[t
             )
 
 
+def _by_url(items: Iterable[Item], base_path: str) -> dict[str, list[Item]]:
+    found: dict[str, list[Item]] = {}
+    for item in items:
+        found.setdefault(shape(base_path.rstrip("/") + item.key), []).append(item)
+    return found
+
+
+def _path_pairs(
+    old: dict[str, list[Item]], new: dict[str, list[Item]], base_paths: tuple[str, str] | None
+) -> list[tuple[Item | None, Item | None]]:
+    """`_pairs`; and when the document's base path changed (`base_paths`, old and new), the paths left over
+    paired again by URL: `/v1` + `/users` moved to `/` + `/v1/users` is the same operation at the same URL."""
+    pairs = list(_pairs(old, new))
+    if base_paths is None:
+        return pairs
+    gone = [a for a, b in pairs if b is None and a is not None]
+    added = [b for a, b in pairs if a is None and b is not None]
+    kept = [(a, b) for a, b in pairs if a is not None and b is not None]
+    return kept + list(_pairs(_by_url(gone, base_paths[0]), _by_url(added, base_paths[1])))
+
+
 def _exact_pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iterator[tuple[Item | None, Item | None]]:
     """Items paired by their exact key (webhook names, callback expressions), in sorted order."""
     before = {item.key: item for items in old.values() for item in items}
@@ -89,57 +115,23 @@ def _exact_pairs(old: dict[str, list[Item]], new: dict[str, list[Item]]) -> Iter
 Labeller = Callable[[str, Item], str]  # (method, item) -> the operation's label in findings
 
 
+def _label(method: str, item: Item) -> str:
+    return f"{method.upper()} {item.key}"
+
+
 def _callback_label(name: str, owner: str) -> Labeller:
     return lambda method, item: f"{method.upper()} {item.key} (callback `{name}` of {owner})"
 
 
-def _requirements(value: Any) -> list[dict[str, frozenset[str]]]:
-    """The alternatives of a `security` list, each scheme -> scopes; none at all is one empty alternative."""
-    found = [
-        {str(scheme): frozenset(map(str, scopes if isinstance(scopes, list) else ())) for scheme, scopes in r.items()}
-        for r in (value if isinstance(value, list) else ())
-        if isinstance(r, dict)
-    ]
-    return found or [{}]
-
-
-def _refused(old: Any, new: Any) -> list[dict[str, frozenset[str]]]:
-    """The old alternatives that meet no new one: clients authenticating only that way are now refused."""
-    after = _requirements(new)
-
-    def met(alternative: dict[str, frozenset[str]], by: dict[str, frozenset[str]]) -> bool:
-        return all(scheme in by and scopes <= by[scheme] for scheme, scopes in alternative.items())
-
-    return [a for a in _requirements(old) if not any(met(b, a) for b in after)]
-
-
-def _shown_security(alternative: dict[str, frozenset[str]]) -> str:
-    if not alternative:
-        return "no authentication"
-    return " + ".join(
-        f"`{scheme}`" + (f" ({', '.join(sorted(scopes))})" if scopes else "")
-        for scheme, scopes in sorted(alternative.items())
-    )
-
-
-def _base_paths(root: Any) -> set[str]:
-    """The base path of every server (variables at their defaults); no servers is the one server `/`."""
-    servers = root.get("servers") if isinstance(root, dict) else None
-    found: set[str] = set()
-    for server in servers if isinstance(servers, list) else ():
-        url = server.get("url") if isinstance(server, dict) else None
-        if not isinstance(url, str):
+def _operations(pairs: Iterable[tuple[Item | None, Item | None]], moved: bool) -> Iterator[Operation]:
+    """The operations of paired path items that both sides have (`moved`: some were paired by URL)."""
+    for old, new in pairs:
+        if old is None or new is None:
             continue
-        variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
-
-        def default(match: re.Match[str], variables: dict[str, Any] = variables) -> str:
-            variable = variables.get(match.group(0)[1:-1])
-            return str(variable.get("default", "")) if isinstance(variable, dict) else match.group(0)
-
-        url = _TEMPLATE.sub(default, url)
-        path = urlsplit(url).path if "://" in url or url.startswith("//") else url.split("?")[0].split("#")[0]
-        found.add("/" + path.strip("/"))
-    return found or {"/"}
+        by_url = moved and shape(old.key) != shape(new.key)
+        for method in METHODS:
+            if method in old.node.value and method in new.node.value:
+                yield Operation(method, new.key, old.node, new.node, by_url)
 
 
 def _sunset(operation: dict[str, Any], item: dict[str, Any]) -> datetime.date | str | None:
@@ -160,6 +152,7 @@ class Differ:
     ) -> None:
         self.ctx = Context(base, head, limits.findings, changelog=changelog)
         self.today = today
+        self.roots = Node(base.root.data, base.root, ()), Node(head.root.data, head.root, ())
 
     def run(self) -> list[Finding]:
         """The findings, within the limits: past the findings cap the rest are counted, and a document nested
@@ -185,17 +178,18 @@ class Differ:
         self.ctx.findings.append(rules.LIMIT.at(root.name, 1, 1, message))
 
     def _walk(self) -> None:
-        if self.ctx.changelog:
-            notes.document(self.ctx)
-        base = Node(self.ctx.base.root.data, self.ctx.base.root, ())
-        head = Node(self.ctx.head.root.data, self.ctx.head.root, ())
+        base, head = self.roots
+        for source, pointer, value in self.ctx.head.broken:  # also where nothing old is compared (a body added)
+            self.ctx.resolve("head", Node(value, source, pointer))
         base_paths = _items(self.ctx, "base", base.child("paths"))
         head_paths = _items(self.ctx, "head", head.child("paths"))
         self._ambiguous(base_paths, head_paths)
-        self._servers(base, head)
-        self._default_security(base, head, head_paths)
-        for old, new in _pairs(base_paths, head_paths):
-            self._path(old, new, lambda method, item: f"{method.upper()} {item.key}", reverse=False)
+        moved = servers.moved(base, head)
+        pairs = _path_pairs(base_paths, head_paths, moved)
+        servers.compare(self.ctx, base, head, _operations(pairs, moved is not None))  # streamed: a large
+        access.document(self.ctx, base, head, _operations(pairs, moved is not None))  # document holds no more
+        for old, new in pairs:
+            self._path(old, new, _label, reverse=False)
         webhooks = _items(self.ctx, "base", base.child("webhooks")), _items(self.ctx, "head", head.child("webhooks"))
         for old, new in _exact_pairs(*webhooks):
             self._path(old, new, lambda method, item: f"{method.upper()} webhook `{item.key}`", reverse=True)
@@ -245,54 +239,6 @@ class Differ:
                     None,
                 )
 
-    def _servers(self, base: Node, head: Node) -> None:
-        before, after = _base_paths(base.value), _base_paths(head.value)
-        gone = sorted(before - after)
-        if not gone:
-            return
-        now = ", ".join(f"`{path}`" for path in sorted(after))
-        if before & after:
-            message = f"server base path {', '.join(f'`{p}`' for p in gone)} is gone (servers now at {now})"
-            self.ctx.emit(rules.SERVER_PATH_CHANGED, message, head.child("servers") or head, None)
-        else:
-            was = ", ".join(f"`{path}`" for path in sorted(before))
-            message = f"every server's base path changed: {was} is now {now}"
-            self.ctx.emit(rules.SERVERS_PATH_CHANGED, message, head.child("servers") or head, None)
-
-    def _default_security(self, base: Node, head: Node, paths: dict[str, list[Item]]) -> None:
-        """The document's security requirements, once, when some head operation is under them."""
-        old, new = base.value.get("security"), head.value.get("security")
-        if old == new:
-            return
-        refused = _refused(old, new)
-        inherited = any(
-            isinstance(operation, dict) and "security" not in operation
-            for items in paths.values()
-            for item in items
-            for operation in (item.node.value.get(method) for method in METHODS)
-        )
-        if refused and inherited:
-            self._security_refused(refused, new, head.child("security") or head, None, "default security")
-
-    def _security(self, label: str, old: Node, new: Node) -> None:
-        if "security" not in old.value and "security" not in new.value:
-            return  # the document's default applies on both sides: judged once, in _default_security
-        before = old.value["security"] if "security" in old.value else self.ctx.base.root.data.get("security")
-        after = new.value["security"] if "security" in new.value else self.ctx.head.root.data.get("security")
-        refused = _refused(before, after)
-        if refused:
-            head = Node(self.ctx.head.root.data, self.ctx.head.root, ())
-            node = new.child("security") or head.child("security") or new
-            self._security_refused(refused, after, node, label, "security")
-
-    def _security_refused(
-        self, refused: list[dict[str, frozenset[str]]], now: Any, node: Node, label: str | None, where: str
-    ) -> None:
-        required = " or ".join(sorted(_shown_security(a) for a in _requirements(now)))
-        for alternative in sorted(refused, key=_shown_security):
-            message = f"{where} now requires {required}; clients using {_shown_security(alternative)} are refused"
-            self.ctx.emit(rules.SECURITY_REQUIREMENT_ADDED, message, node, label)
-
     def _same_path_parameters(self, old: Node, new: Node) -> bool:
         a, b = old.child("parameters"), new.child("parameters")
         return (a is None and b is None) or (a is not None and b is not None and self.ctx.same(a, b))
@@ -327,7 +273,7 @@ class Differ:
         if self.ctx.changelog:
             notes.operation(self.ctx, label, old, new)
         if not reverse:
-            self._security(label, old, new)
+            access.operation(self.ctx, label, old, new, *self.roots)
         parameters = (
             self._parameter_map("base", old_item.key, old_item.node, old),
             self._parameter_map("head", new_item.key, new_item.node, new),
@@ -400,11 +346,11 @@ class Differ:
                 if self.ctx.changelog:
                     notes.parameter(self.ctx, label, f"{key[0]} parameter `{head.value.get('name')}`", parameter, head)
             schemas.compare(
-                self._parameter_schema(parameter),
-                self._parameter_schema(head),
+                _value_schema(parameter),
+                _value_schema(head),
                 "request",
                 f"{key[0]} parameter `{head.value.get('name')}`",
-                null=head.child("schema") is None,  # a parameter written as text never carries null
+                null=_null(head),
             )
         for key, parameter in new.items():
             if key not in old and parameter.value.get("required") is True:
@@ -420,8 +366,8 @@ class Differ:
     def _default(self, label: str, where: str, old: Node, new: Node) -> None:
         """An optional parameter's default removed: the server no longer says what it assumes when a client leaves
         the parameter out."""
-        before = self.ctx.resolve("base", self._parameter_schema(old))
-        after = self.ctx.resolve("head", self._parameter_schema(new))
+        before = self.ctx.resolve("base", _value_schema(old))
+        after = self.ctx.resolve("head", _value_schema(new))
         if before is None or not isinstance(before.value, dict) or "default" not in before.value:
             return
         now = after.value.get("default", _MISSING) if after is not None and isinstance(after.value, dict) else _MISSING
@@ -444,21 +390,12 @@ class Differ:
                 self.ctx.emit(rule, f"{key[0]} parameter `{name}` {what}", head or parameter, label)
             if head is not None:
                 schemas.compare(
-                    self._parameter_schema(parameter),
-                    self._parameter_schema(head),
+                    _value_schema(parameter),
+                    _value_schema(head),
                     "response",
                     f"{key[0]} parameter `{name}`",
+                    null=_null(head),
                 )
-
-    @staticmethod
-    def _parameter_schema(parameter: Node) -> Node | None:
-        schema = parameter.child("schema")
-        if schema is not None:
-            return schema
-        content = parameter.value.get("content")
-        if isinstance(content, dict) and content:
-            return parameter.child("content", min(content, key=str), "schema")
-        return None
 
     # --- request bodies --------------------------------------------------------------------------
     def _request_body(self, label: str, schemas: SchemaDiff, old: Node, new: Node, *, reverse: bool) -> None:
@@ -538,8 +475,7 @@ class Differ:
                     notes.status_removed(self.ctx, label, status, old_response)
                 continue
             if isinstance(old_response.value, dict) and isinstance(new_response.value, dict):
-                if not reverse:
-                    self._headers(label, old_response, new_response, status)
+                self._headers(label, schemas, old_response, new_response, status, reverse=reverse)
                 self._media(
                     label,
                     schemas,
@@ -550,21 +486,86 @@ class Differ:
                     rules.REQUEST_MEDIA_TYPE_REMOVED if reverse else rules.RESPONSE_MEDIA_TYPE_REMOVED,
                 )
 
-    def _headers(self, label: str, old: Node, new: Node, status: str) -> None:
-        before, after = old.value.get("headers") or {}, new.value.get("headers") or {}
-        if not isinstance(before, dict) or not isinstance(after, dict):
-            return
-        kept = {name.lower() for name in after}
+    def _headers(self, label: str, schemas: SchemaDiff, old: Node, new: Node, status: str, *, reverse: bool) -> None:
+        """A response's headers, by name in any case (`$ref`s to components/headers followed; `Content-Type` is
+        not a header there, OpenAPI says). Clients read them: one gone, or no longer required, or whose value
+        may now be other text, breaks them. `reverse`: headers the API receives (a webhook's or callback's
+        response), judged as request headers."""
+        before, after = _headers(self.ctx, "base", old), _headers(self.ctx, "head", new)
         if self.ctx.changelog:
-            known = {name.lower() for name in before}
-            notes.headers_added(self.ctx, label, new, [name for name in after if name.lower() not in known], status)
-        for name in before:
-            if name.lower() in kept:
-                continue
-            header = self.ctx.resolve("base", old.child("headers", name))
-            required = header is not None and isinstance(header.value, dict) and header.value.get("required") is True
-            rule = rules.RESPONSE_HEADER_REMOVED if required else rules.RESPONSE_OPTIONAL_HEADER_REMOVED
-            self.ctx.emit(rule, f"response {status}: header `{name}` is no longer sent", header or old, label)
+            added = [after[key] for key in sorted(after.keys() - before.keys())]
+            quiet = [name for name, header in added if not (reverse and _required(header))]  # else a finding
+            notes.headers_added(self.ctx, label, new, quiet, status)
+        for key in sorted(before.keys() | after.keys()):
+            (name, was), (_, now) = before.get(key, ("", None)), after.get(key, ("", None))
+            where = f"response {status}: header `{after[key][0] if key in after else name}`"
+            if (key in before and was is None) or (key in after and now is None):
+                continue  # a $ref that does not resolve: reported where it is written
+            if reverse:
+                self._received_header(label, schemas, where, was, now)
+            elif now is None:
+                assert was is not None
+                rule = rules.RESPONSE_HEADER_REMOVED if _required(was) else rules.RESPONSE_OPTIONAL_HEADER_REMOVED
+                self.ctx.emit(rule, f"{where} is no longer sent", was, label)
+            elif was is not None:
+                if _required(was) and not _required(now):
+                    self.ctx.emit(rules.RESPONSE_HEADER_BECAME_OPTIONAL, f"{where} is no longer required", now, label)
+                schemas.compare(_value_schema(was), _value_schema(now), "response", where, null=_null(now))
+
+    def _received_header(self, label: str, schemas: SchemaDiff, where: str, was: Node | None, now: Node | None) -> None:
+        """A header of a response the API receives: breaking when the API now requires what receivers may not
+        send, or accepts less of it."""
+        if now is None:
+            assert was is not None
+            self.ctx.emit(rules.PARAMETER_REMOVED, f"{where} was removed (receivers still send it)", was, label)
+            return
+        if _required(now) and (was is None or not _required(was)):
+            rule = rules.PARAMETER_ADDED_REQUIRED if was is None else rules.PARAMETER_BECAME_REQUIRED
+            self.ctx.emit(rule, f"{where} is {'new and' if was is None else 'now'} required", now, label)
+        if was is not None:
+            schemas.compare(_value_schema(was), _value_schema(now), "request", where, null=_null(now))
+
+
+def _headers(ctx: Context, side: str, response: Node) -> dict[str, tuple[str, Node | None]]:
+    """lower-case name -> (name, header resolved, None when its $ref does not resolve); of two names that differ
+    only in case, the first in sorted order."""
+    headers = response.value.get("headers")
+    found: dict[str, tuple[str, Node | None]] = {}
+    for name in sorted(headers, key=str) if isinstance(headers, dict) else ():
+        key = str(name).lower()
+        if key != "content-type" and key not in found:
+            header = ctx.resolve(side, response.child("headers", name))
+            found[key] = (str(name), header if header is not None and isinstance(header.value, dict) else None)
+    return found
+
+
+def _required(header: Node | None) -> bool:
+    return header is not None and header.value.get("required") is True
+
+
+def _value_schema(parameter: Node) -> Node | None:
+    """The schema of a parameter's or header's value: its `schema`, or its (first) media type's."""
+    schema = parameter.child("schema")
+    if schema is not None:
+        return schema
+    content = parameter.value.get("content")
+    if isinstance(content, dict) and content:
+        return parameter.child("content", min(content, key=str), "schema")
+    return None
+
+
+def _null(parameter: Node) -> bool:
+    """Whether a parameter's or header's value can be JSON null: not when it is written with `schema` (its value
+    is text), only when it is serialized as a media type (`content`)."""
+    return parameter.child("schema") is None
+
+
+def ref_findings(spec: Spec) -> list[Finding]:
+    """Every `$ref` of `spec` that the engine would read and cannot follow (remote, or naming nothing)."""
+    ctx = Context(spec, spec)
+    for source, pointer, value in spec.broken:
+        ctx.resolve("head", Node(value, source, pointer))
+    return ctx.findings
 
 
 def diff(

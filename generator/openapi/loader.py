@@ -104,6 +104,8 @@ class Spec:
     root: Source
     root_file: str = ""  # the root's own file name, for refs that name it (`openapi.yaml#/...`)
     sources: dict[str, Source] = field(default_factory=dict)
+    # every `$ref` object the engine would read whose ref is remote or names nothing: (file, pointer, the object)
+    broken: list[tuple[Source, Pointer, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sources[self.root.relative] = self.root
@@ -312,7 +314,8 @@ def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "", 
 
 
 def _check_shape(spec: Spec) -> None:
-    """LoadError at the first node that is not shaped as OpenAPI says (structure.py)."""
+    """LoadError at the first node that is not shaped as OpenAPI says (structure.py), which also notes the
+    `$ref`s that cannot be followed in `spec.broken`."""
     from generator.openapi import structure  # it reads the loader's records
 
     problem = structure.check(spec)

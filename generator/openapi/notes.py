@@ -29,40 +29,6 @@ def _shown(value: Any) -> str:
     return "none" if value is _MISSING else f"`{excerpt(value)}`"
 
 
-# --- the document ------------------------------------------------------------------------------------
-def _security(node: Node | None) -> dict[str, set[str]]:
-    """scheme -> scopes of a `security` list (its alternatives read together: a changelog says what moved)."""
-    found: dict[str, set[str]] = {}
-    for requirement in node.value if node is not None and isinstance(node.value, list) else ():
-        for scheme, scopes in requirement.items() if isinstance(requirement, dict) else ():
-            found.setdefault(str(scheme), set()).update(_names(scopes))
-    return found
-
-
-def _security_notes(ctx: Context, label: str | None, where: str, before: Node, after: Node, key: str) -> None:
-    old, new = _security(before.child(key)), _security(after.child(key))
-    for scheme in sorted(new.keys() - old.keys()):
-        ctx.emit(rules.SECURITY_ADDED, f"{where} scheme `{scheme}` added", after.child(key) or after, label)
-    for scheme in sorted(old.keys() - new.keys()):
-        message = f"{where} scheme `{scheme}` removed"
-        ctx.emit(rules.SECURITY_REMOVED, message, before.child(key) or before, label)
-    for scheme in sorted(old.keys() & new.keys()):
-        for scope in sorted(new[scheme] - old[scheme]):
-            message = f"scope `{scope}` of {where} scheme `{scheme}` added"
-            ctx.emit(rules.SECURITY_ADDED, message, after.child(key) or after, label)
-        for scope in sorted(old[scheme] - new[scheme]):
-            message = f"scope `{scope}` of {where} scheme `{scheme}` removed"
-            ctx.emit(rules.SECURITY_REMOVED, message, before.child(key) or before, label)
-
-
-def document(ctx: Context) -> None:
-    """What applies to the whole document: its default security requirements (noted once, not per operation)."""
-    base = Node(ctx.base.root.data, ctx.base.root, ())
-    head = Node(ctx.head.root.data, ctx.head.root, ())
-    if base.value.get("security") != head.value.get("security"):
-        _security_notes(ctx, None, "default security", base, head, "security")
-
-
 # --- operations ----------------------------------------------------------------------------------
 def operation_added(ctx: Context, label: str, operation: Node) -> None:
     deprecated = " (deprecated)" if operation.value.get("deprecated") is True else ""
@@ -70,7 +36,7 @@ def operation_added(ctx: Context, label: str, operation: Node) -> None:
 
 
 def operation(ctx: Context, label: str, old: Node, new: Node) -> None:
-    """Deprecation, operationId, tags and the operation's own security requirements."""
+    """Deprecation, operationId and tags (security requirements: access.py)."""
     was, now = old.value.get("deprecated") is True, new.value.get("deprecated") is True
     if now and not was:
         sunset = new.value.get("x-sunset")
@@ -95,16 +61,6 @@ def operation(ctx: Context, label: str, old: Node, new: Node) -> None:
         ctx.emit(rules.TAG_ADDED, f"tag `{excerpt(tag)}` added", new.child("tags") or new, label)
     for tag in [t for t in old_tags if t not in new_tags]:
         ctx.emit(rules.TAG_REMOVED, f"tag `{excerpt(tag)}` removed", old.child("tags") or old, label)
-    if ("security" in old.value or "security" in new.value) and old.value.get("security") != new.value.get("security"):
-        _security_notes(ctx, label, "security", _effective(ctx, "base", old), _effective(ctx, "head", new), "security")
-
-
-def _effective(ctx: Context, side: str, operation: Node) -> Node:
-    """The node whose `security` applies to the operation: its own, or the document's default."""
-    if "security" in operation.value:
-        return operation
-    root = ctx.spec(side).root
-    return Node(root.data, root, ())
 
 
 # --- parameters, bodies, responses ---------------------------------------------------------------
@@ -206,6 +162,8 @@ class SchemaNotes(SchemaDiff):
             self._note(rules.RESPONSE_VARIANT_REMOVED, message, new.node)
 
     def _nullable(self, old: View, new: View, direction: str, where: str) -> None:
+        if not self.null:
+            return  # a parameter's or header's text value is never null
         if direction == "request" and new.nullable and not old.nullable:
             self._note(rules.REQUEST_BECAME_NULLABLE, f"{where} now accepts null", new.node)
         if direction == "response" and old.nullable and not new.nullable:

@@ -12,6 +12,7 @@ changelog (`diff-api --changelog`), so that `validate` and plain `diff-api` stay
 from __future__ import annotations
 
 from generator.findings import Rule
+from generator.openapi import access, servers  # rules declared beside the code that emits them
 
 # Operations and paths
 OPERATION_REMOVED = Rule("api.operation-removed", "error", "An operation (or its whole path) was removed.")
@@ -94,6 +95,11 @@ RESPONSE_MEDIA_TYPE_REMOVED = Rule(
 RESPONSE_HEADER_REMOVED = Rule("api.response-header-removed", "error", "A required response header is no longer sent.")
 RESPONSE_OPTIONAL_HEADER_REMOVED = Rule(
     "api.response-optional-header-removed", "warning", "An optional response header is no longer sent."
+)
+RESPONSE_HEADER_BECAME_OPTIONAL = Rule(
+    "api.response-header-became-optional",
+    "error",
+    "A required response header became optional: clients that read it may not get it.",
 )
 RESPONSE_PROPERTY_REMOVED = Rule("api.response-property-removed", "error", "A required response property was removed.")
 RESPONSE_OPTIONAL_PROPERTY_REMOVED = Rule(
@@ -280,20 +286,6 @@ PARAMETER_DEFAULT_REMOVED = Rule(
     "An optional parameter's default was removed: clients that leave it out get other behaviour (a default "
     "replaced by another is `api.default-replaced`).",
 )
-SECURITY_REQUIREMENT_ADDED = Rule(
-    "api.security-requirement-added",
-    "error",
-    "A security requirement (of the document or an operation) refuses clients that met the old one: a scheme "
-    "or scope added, or security where there was none.",
-)
-SERVERS_PATH_CHANGED = Rule(
-    "api.servers-base-path-changed", "error", "Every server's base path changed: every client's URL is wrong."
-)
-SERVER_PATH_CHANGED = Rule(
-    "api.server-base-path-removed",
-    "warning",
-    "A server base path is gone while others remain: clients configured with it get the wrong URL.",
-)
 CALLBACK_PARAMETER_REMOVED = Rule(
     "api.callback-parameter-removed",
     "error",
@@ -319,10 +311,6 @@ OPERATION_ID_ADDED = Rule("api.operation-id-added", "info", "An operation got an
 OPERATION_ID_REMOVED = Rule("api.operation-id-removed", "info", "An operation's operationId was removed.")
 TAG_ADDED = Rule("api.tag-added", "info", "An operation got a tag.")
 TAG_REMOVED = Rule("api.tag-removed", "info", "A tag was removed from an operation.")
-SECURITY_ADDED = Rule("api.security-added", "info", "An operation's security requirements gained a scheme or a scope.")
-SECURITY_REMOVED = Rule(
-    "api.security-removed", "info", "An operation's security requirements lost a scheme or a scope."
-)
 
 # Request parameters
 PARAMETER_ADDED = Rule("api.request-parameter-added", "info", "A new optional request parameter.")
@@ -426,6 +414,7 @@ RULES: tuple[Rule, ...] = (
     RESPONSE_MEDIA_TYPE_REMOVED,
     RESPONSE_HEADER_REMOVED,
     RESPONSE_OPTIONAL_HEADER_REMOVED,
+    RESPONSE_HEADER_BECAME_OPTIONAL,
     RESPONSE_PROPERTY_REMOVED,
     RESPONSE_OPTIONAL_PROPERTY_REMOVED,
     RESPONSE_PROPERTY_BECAME_OPTIONAL,
@@ -464,9 +453,8 @@ RULES: tuple[Rule, ...] = (
     AMBIGUOUS_PATH,
     BODY_REMOVED,
     PARAMETER_DEFAULT_REMOVED,
-    SECURITY_REQUIREMENT_ADDED,
-    SERVERS_PATH_CHANGED,
-    SERVER_PATH_CHANGED,
+    *access.RULES,  # security requirements and schemes
+    *servers.RULES,
     CALLBACK_PARAMETER_REMOVED,
     CALLBACK_OPTIONAL_PARAMETER_REMOVED,
     CALLBACK_BODY_REMOVED,
@@ -480,8 +468,7 @@ CHANGES: tuple[Rule, ...] = (
     OPERATION_ID_REMOVED,
     TAG_ADDED,
     TAG_REMOVED,
-    SECURITY_ADDED,
-    SECURITY_REMOVED,
+    *access.CHANGES,
     PARAMETER_ADDED,
     PARAMETER_BECAME_OPTIONAL,
     PARAMETER_DEPRECATED,

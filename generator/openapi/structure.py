@@ -6,17 +6,20 @@ loaded, from the root through every `$ref` it reaches (in any file of the contra
 Only structure is checked (mapping, list, schema, string list), never what OpenAPI merely recommends (a response
 `description`), so real documents that other tools accept load here too. The first problem found is the one
 reported (rule `api.shape`, declared in the loader): the user fixes it and runs again, as with a syntax error.
+The walk also notes every `$ref` (and `$dynamicRef`) it meets that is remote or names nothing (`Spec.broken`): the
+differ reports them wherever they are, also in parts of the contract it has no old side to compare with (a request
+body added).
 """
 
 from __future__ import annotations
 
-import contextlib
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from generator.findings import excerpt
-from generator.openapi.loader import Pointer, Source, Spec, is_remote, locate, walk
+from generator.openapi.loader import Pointer, Source, Spec, anchor_name, is_remote, locate, walk
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # JSON Schema keywords by what they hold (2020-12, and the draft-04 keywords OpenAPI 3.0 reads)
@@ -114,11 +117,25 @@ class _Checker:
         if not isinstance(ref, str):
             self.at.append("$ref")
             raise self.fail(f"$ref must be a string, not {_kind(ref)}")
-        found = None if is_remote(ref) else locate(self.spec, self.source, ref, tuple(self.at))
-        if found is not None:  # remote and unresolved refs are the differ's findings, where they are used
-            with contextlib.suppress(KeyError, IndexError, ValueError, TypeError):
-                self.pending.append((found[0], found[1], walk(found[0].data, found[1]), kind))
+        found = None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
+        if found is None:  # reported by the differ (api.remote-ref, api.unresolved-ref)
+            self.spec.broken.append((self.source, tuple(self.at), value))
+        else:
+            self.pending.append((*found, kind))
         return True
+
+    def dynamic(self, value: dict[str, Any]) -> None:
+        """A `$dynamicRef`: a string that leads somewhere, as a `$ref` (where it is bound is the differ's
+        business: a `$dynamicAnchor` defined twice where it is read is not a ref that names nothing)."""
+        ref = value["$dynamicRef"]
+        if not isinstance(ref, str):
+            self.at.append("$dynamicRef")
+            raise self.fail(f"$dynamicRef must be a string, not {_kind(ref)}")
+        found = None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
+        if found is not None:
+            self.pending.append((*found, "schema"))
+        elif is_remote(ref) or anchor_name(ref) not in self.spec.contested():
+            self.spec.broken.append((self.source, tuple(self.at), value))
 
     def visit(self, value: Any, kind: str) -> bool:
         """False when this node was already checked as `kind`."""
@@ -214,6 +231,8 @@ class _Checker:
             return
         if "$ref" in value:
             self.referenced(value, "schema", "a schema")  # 3.1 reads the keywords beside it too
+        if "$dynamicRef" in value:
+            self.dynamic(value)
         for key, item in value.items():
             if key in _ONE_SCHEMA:
                 self.child(key, item, self.schema)
@@ -249,6 +268,31 @@ class _Checker:
             self.source, pointer, value, kind = self.pending.pop()
             self.at = list(pointer)
             checks[kind](value)
+
+
+def _target(spec: Spec, source: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer, Any] | None:
+    """Where the local `ref`, written at `at` in `source`, leads; None when it names nothing."""
+    found = locate(spec, source, ref, at)
+    if found is None:
+        return None
+    try:
+        return found[0], found[1], walk(found[0].data, found[1])
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+
+
+# Every `"$ref": "..."` of a JSON text, for the fast path: when all of them resolve, no walk is needed to find
+# the broken ones.
+_JSON_REF = re.compile(r'"\$ref"\s*:\s*"([^"\\]*)"')
+
+
+def _refs_resolve(spec: Spec) -> bool:
+    """True when every `$ref` written in the (single-file, JSON) root is local and resolves."""
+    text = spec.root.text
+    found = _JSON_REF.findall(text)
+    if len(found) != text.count("$ref") or "$dynamicRef" in text:
+        return False  # written otherwise (YAML, escapes): the walk decides
+    return all(not is_remote(ref) and _target(spec, spec.root, ref) is not None for ref in set(found))
 
 
 # The same shape as a JSON Schema, for the root document alone: jsonschema-rs reads Python values in place and
@@ -349,7 +393,7 @@ def well_shaped(data: Any) -> bool:
 def check(spec: Spec) -> Malformed | None:
     """The first place where `spec` is not shaped as OpenAPI says (None when it is, or when it is nested too
     deeply to check: the differ then stops at its own limit)."""
-    if len(spec.sources) == 1 and len(spec.root.text) >= LARGE and well_shaped(spec.root.data):
+    if len(spec.sources) == 1 and len(spec.root.text) >= LARGE and well_shaped(spec.root.data) and _refs_resolve(spec):
         return None
     checker = _Checker(spec)
     try:

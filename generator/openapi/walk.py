@@ -19,7 +19,7 @@ component, and a comparison memo keyed by identity finds it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.findings import Finding, Rule
 from generator.openapi import rules
@@ -79,6 +79,29 @@ class Node:
                 return None
             value = value[token]
         return Node(value, self.source, (*self.pointer, *map(str, tokens)))
+
+
+class Operation(NamedTuple):
+    """An operation on both sides of a comparison: `method` of the path items `old_item` and `new_item`; `path`
+    as written in head. Its data are read as they are (`before`, `after`); nodes are made only for a finding."""
+
+    method: str
+    path: str
+    old_item: Node
+    new_item: Node
+    moved: bool = False  # paired by URL: the document's base path moved into the path, or out of it
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def before(self) -> dict[str, Any]:
+        return self.old_item.value[self.method]  # type: ignore[no-any-return]
+
+    @property
+    def after(self) -> dict[str, Any]:
+        return self.new_item.value[self.method]  # type: ignore[no-any-return]
 
 
 RefKey = tuple[str, Pointer, str]  # (file, JSON pointer, plain-name fragment: "" for a pointer)

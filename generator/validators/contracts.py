@@ -1,6 +1,7 @@
 """Rule family `contracts`: API contracts and the versions that ship them.
 
-On the working tree: every operation a consumer names in `requires` (by operationId) exists in the
+On the working tree: every `$ref` of a contract that the engine reads can be followed (api.remote-ref,
+api.unresolved-ref); every operation a consumer names in `requires` (by operationId) exists in the
 provider's contract. With a base ref (pull-request mode): each service whose contract changed is diffed
 with the contracts engine (whose `api.*` findings this family reports); a breaking change needs a major
 version bump of that service in the first environment's lock (a minor bump below 1.0.0, as SemVer says); a
@@ -18,7 +19,7 @@ from generator import layout, versions
 from generator.findings import Finding, Rule
 from generator.model import Platform
 from generator.openapi import exceptions, rules
-from generator.openapi.differ import diff
+from generator.openapi.differ import diff, ref_findings
 from generator.openapi.loader import Spec
 from generator.repository import Repo
 
@@ -156,7 +157,14 @@ def _is_major(before: str, after: str) -> bool:
     return new.major > old.major
 
 
-def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -> Iterator[Finding]:
+def _broken_refs(repo: Repo) -> list[Finding]:
+    return [finding for spec in repo.contracts.values() for finding in ref_findings(spec)]
+
+
+def _changes(
+    repo: Repo, base: Repo, platform: Platform, today: datetime.date, known: set[tuple[str, str, int, int]]
+) -> Iterator[Finding]:
+    """`known`: findings (rule, file, line, column) already reported on the working tree, not repeated."""
     first = platform.path[0]
     lock, was = repo.locks.get(first), base.locks.get(first)
     if lock is None or was is None:
@@ -165,7 +173,7 @@ def _changes(repo: Repo, base: Repo, platform: Platform, today: datetime.date) -
         now, then = repo.contracts.get(service.api), base.contracts.get(service.api)
         if now is None or then is None or name not in lock.services or name not in was.services:
             continue  # missing or unreadable on either side: nothing to compare
-        found = diff(then, now, today, repo.limits)
+        found = [f for f in diff(then, now, today, repo.limits) if (f.rule, f.file, f.line, f.column) not in known]
         found = exceptions.apply(found, repo.exceptions, layout.API_EXCEPTIONS, today, service=name)
         before, after = was.services[name].version, lock.services[name].version
         breaking = [f for f in found if f.level == "error" and f.rule in _ENGINE]
@@ -198,8 +206,9 @@ def check(repo: Repo) -> Iterable[Finding]:
     platform = repo.platform
     if platform is None:
         return []
-    findings = list(_required_operations(repo, platform))
+    findings = [*_broken_refs(repo), *_required_operations(repo, platform)]
     if repo.base is not None:
-        findings += list(_changes(repo, repo.base, platform, datetime.date.today()))
+        known = {(f.rule, f.file, f.line, f.column) for f in findings}
+        findings += list(_changes(repo, repo.base, platform, datetime.date.today(), known))
         findings += list(_rollback_checks(repo, repo.base, platform))
     return findings

@@ -21,6 +21,16 @@ def test_interactive_prompts(tmp_path: Path) -> None:
     assert list(manifest["services"]) == ["ship"]
 
 
+def test_stdin_that_ends_early_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    result = run_process("new", tmp_path / "p", stdin="")
+    assert result.code == 2, result.err
+    assert result.err.strip().splitlines()[-1] == (
+        "lockstep: error: standard input ended before every question was answered: give the answers as options "
+        "or use --no-input"
+    )
+    assert not (tmp_path / "p").exists()
+
+
 def test_options_are_not_asked_again(tmp_path: Path) -> None:
     result = run_process(
         "new",

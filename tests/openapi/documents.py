@@ -112,6 +112,43 @@ def pets(version: str = "3.1.0") -> Doc:
     }
 
 
+# Webhooks (3.1) and callbacks (3.0 and 3.1) of `pets`: the API sends the request and receives the responses.
+EVENT = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {"id": {"type": "string"}, "note": {"type": "string"}},
+}
+ACK = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+
+
+def sent(extra: Doc | None = None) -> Doc:
+    return {
+        "post": {
+            "parameters": [
+                {"name": "X-Signature", "in": "header", "required": True, "schema": {"type": "string"}},
+                {"name": "X-Attempt", "in": "header", "schema": {"type": "integer"}},
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": copy.deepcopy(EVENT)}}},
+            "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": copy.deepcopy(ACK)}}}
+            },
+            **(extra or {}),
+        }
+    }
+
+
+def with_webhook(d: Doc, v: str) -> None:
+    d["webhooks"] = {"petAdopted": sent()}
+
+
+def with_callback(d: Doc, v: str) -> None:
+    d["paths"]["/pets"]["post"]["callbacks"] = {"onAdopted": {"{$request.body#/callbackUrl}": sent()}}
+
+
+WH = ["webhooks", "petAdopted", "post"]
+CB = ["paths", "/pets", "post", "callbacks", "onAdopted", "{$request.body#/callbackUrl}", "post"]
+
+
 def write(doc: Doc, path: Path) -> Path:
     if path.suffix == ".json":
         path.write_text(json.dumps(doc, indent=2))

@@ -312,3 +312,12 @@ def test_a_recursive_dynamic_ref_is_compared_once_and_ends(tmp_path: Path) -> No
 
     found = compare(tmp_path, api({"Tree": tree(20)}, ref("Tree")), api({"Tree": tree(10)}, ref("Tree")))
     assert summary(found) == [("api.request-max-decreased", "POST /pets", "request body.name: maxLength 20 -> 10")]
+
+
+def test_a_dynamic_ref_that_names_nothing_in_a_body_added_is_reported(tmp_path: Path) -> None:
+    """As a broken `$ref` is: also where nothing old is compared."""
+    base = api({"Pet": PET}, response=ref("Pet"))
+    head = api({"Pet": PET}, request={"type": "array", "items": {"$dynamicRef": "#nowhere"}}, response=ref("Pet"))
+    found = compare(tmp_path, base, head)
+    assert summary(found) == [("api.unresolved-ref", None, "$dynamicRef `#nowhere` does not resolve")]
+    assert found[0].pointer == "/paths/~1pets/post/requestBody/content/application~1json/schema/items"

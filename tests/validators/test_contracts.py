@@ -72,6 +72,26 @@ def test_major_bump_after_1_0_needs_the_major(default_repo: Path) -> None:
     assert validate(default_repo, "--base", "HEAD~1").code == 0
 
 
+def test_a_ref_that_names_nothing_is_an_error_on_the_tree_and_in_a_pull_request(default_repo: Path) -> None:
+    """Also where nothing old is compared (an operation added with a mistyped `$ref`), even with a major bump."""
+    edit(
+        default_repo,
+        CONTRACT,
+        "    get:\n      operationId: getItem\n",
+        "    put:\n      operationId: replaceItem\n      requestBody:\n        content:\n          application/json:\n"
+        '            schema: {$ref: "#/components/schemas/Itme"}\n'
+        '      responses:\n        "204":\n          description: Replaced.\n'
+        "    get:\n      operationId: getItem\n",
+    )
+    expected = f"{CONTRACT}:117:13: error api.unresolved-ref: $ref `#/components/schemas/Itme` does not resolve"
+    tree = validate(default_repo)
+    assert tree.code == 1 and expected in tree.out, tree.out
+    bump(default_repo, "minor")
+    pull_request = validate(default_repo, "--base", "HEAD")
+    assert pull_request.code == 1 and pull_request.out.count("api.unresolved-ref") == 1, pull_request.out
+    assert expected in pull_request.out
+
+
 def test_accepted_exception_and_its_expiry(default_repo: Path) -> None:
     unreleased(default_repo)
     remove_item_name(default_repo)
