@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from generator import gitrefs
 from generator.errors import LoadError, UsageError
 from generator.findings import Rule, excerpt
+from generator.openapi.anchors import Anchor, anchor_name, anchors_in, resources_of
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.positions import Lines
 from generator.tree import Tree, named, read_text
@@ -48,23 +49,6 @@ MAX_BYTES = 64 * 1024 * 1024
 # the data).
 _FILE_REF_TEXT = re.compile(r"""\$(?:dynamicR|r)ef['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
 REF_KEYWORDS = ("$ref", "$dynamicRef")
-# Where the anchors of a file are looked for: not inside values (an `example` may hold any keys), but in every
-# mapping of names (a property may be called `example`).
-_VALUES = frozenset(("example", "examples", "enum", "const", "default"))
-_NAMES = frozenset(
-    (
-        "properties", "patternProperties", "dependentSchemas", "$defs", "definitions", "schemas", "responses", "paths",
-        "webhooks", "callbacks", "headers", "content", "parameters", "requestBodies",
-    )
-)  # fmt: skip
-
-
-class Anchor(NamedTuple):
-    """A plain-name fragment a schema defines (`$anchor: node`, or `$dynamicAnchor: node`)."""
-
-    pointer: Pointer
-    resource: Pointer  # the schema resource it belongs to: its nearest enclosing `$id` (() for the file itself)
-    dynamic: bool
 
 
 @dataclass
@@ -86,7 +70,7 @@ class Source:
 
     def all_anchors(self) -> dict[str, list[Anchor]]:
         if self._anchors is None:
-            self._anchors = _anchors_in(self.data)
+            self._anchors = anchors_in(self.data)
         return self._anchors
 
     def line(self, pointer: Pointer) -> int:
@@ -390,50 +374,6 @@ def walk(data: Any, pointer: Pointer) -> Any:
 
 def is_remote(ref: str) -> bool:
     return ref.lower().startswith(("http://", "https://", "//", "ftp://", "file:"))
-
-
-def anchor_name(ref: str) -> str | None:
-    """The plain-name fragment of a ref (`#node`, `other.yaml#node`); None for a JSON pointer or none."""
-    fragment = unquote(ref.partition("#")[2])
-    return fragment if fragment and not fragment.startswith("/") else None
-
-
-def _anchors_in(data: Any) -> dict[str, list[Anchor]]:
-    found: dict[str, list[Anchor]] = {}
-    stack: list[tuple[Any, Pointer, Pointer, bool]] = [(data, (), (), False)]  # value, pointer, resource, names
-    while stack:
-        value, pointer, resource, names = stack.pop()
-        if isinstance(value, list):
-            stack.extend((item, (*pointer, str(i)), resource, False) for i, item in reversed(list(enumerate(value))))
-            continue
-        if not isinstance(value, dict):
-            continue
-        if not names:
-            if isinstance(value.get("$id"), str) and pointer:
-                resource = pointer
-            for keyword, dynamic in (("$anchor", False), ("$dynamicAnchor", True)):
-                if isinstance(value.get(keyword), str):
-                    found.setdefault(value[keyword], []).append(Anchor(pointer, resource, dynamic))
-        for key, item in reversed(list(value.items())):
-            if isinstance(item, (dict, list)) and (names or key not in _VALUES):
-                stack.append((item, (*pointer, str(key)), resource, not names and key in _NAMES))
-    return found
-
-
-def resources_of(data: Any, pointer: Pointer) -> list[Pointer]:
-    """The schema resources the node at `pointer` is inside, outermost first: the file itself, and every
-    ancestor (or the node itself) with an `$id`."""
-    found: list[Pointer] = [()]
-    for depth, token in enumerate(pointer):
-        if isinstance(data, dict):
-            data = data.get(token)
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            break
-        if isinstance(data, dict) and isinstance(data.get("$id"), str):
-            found.append(pointer[: depth + 1])
-    return found
 
 
 def locate(spec: Spec, current: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer] | None:

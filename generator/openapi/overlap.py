@@ -49,6 +49,7 @@ _KINDS = ("object", "array", "string", "integer", "number", "boolean")
 class Verdict(NamedTuple):
     overlap: bool | None  # True: shown to overlap; False: shown disjoint; None: undecided
     witness: Any = None  # with True: a value both accept
+    same: bool = False  # with True: the two are one schema (a value of it may not have been built)
 
     def shown(self) -> str:
         """The witness as JSON, as a message may quote it."""
@@ -115,7 +116,7 @@ class Judge(Evaluator):
         if first is None or second is None:
             return Verdict(False)  # a broken $ref is its own finding
         if a.side == b.side and self.ctx.written(first) == self.ctx.written(second):
-            return Verdict(True, next(iter(self._examples(a, 0, within)), None))
+            return Verdict(True, same=True)
         for x, y in ((a, b), (b, a)):
             for value in self._candidates(x, y, within):
                 if self.accepts(x, value) is True and self.accepts(y, value) is True:
@@ -126,25 +127,25 @@ class Judge(Evaluator):
 
     def _candidates(self, x: Schema, y: Schema, within: frozenset[str] | None) -> list[Any]:
         """Values `x` may accept: its own, and its objects with the properties `y` requires added."""
-        own = self._examples(x, 0, within)
-        other = self.view(y)
-        if other is None or not other.required:
-            return own
+        values = self._examples(x, 0, within)
+        mine, theirs = self.view(x), self.view(y)
+        if mine is None or theirs is None or not theirs.required:
+            return values
         extended = []
-        for value in own:
-            if isinstance(value, dict) and not other.required.issubset(value):
-                mine = self.view(x)
-                added = dict(value)
-                for name in sorted(other.required - set(value)):
-                    part = (mine.properties.get(name) if mine is not None else None) or other.properties.get(name)
-                    side = x.side if mine is not None and name in mine.properties else y.side
-                    found = self._examples(Schema(side, part), 1, None) if part is not None else [0]
-                    if not found:
-                        break
-                    added[name] = found[0]
-                else:
-                    extended.append(added)
-        return own + extended
+        for value in values:
+            if not isinstance(value, dict) or theirs.required.issubset(value):
+                continue
+            added = dict(value)
+            for name in sorted(theirs.required - set(value)):
+                part = Schema(x.side, mine.properties[name]) if name in mine.properties else None
+                if part is None and name in theirs.properties:
+                    part = Schema(y.side, theirs.properties[name])
+                added[name] = self._accepted(part, 1) if part is not None else 0
+                if added[name] is _NOTHING:
+                    break
+            else:
+                extended.append(added)
+        return values + extended
 
     # --- candidates -----------------------------------------------------------------------------
     def _examples(self, schema: Schema, depth: int, within: frozenset[str] | None) -> list[Any]:
@@ -327,3 +328,34 @@ def verdicts(
             if verdict.overlap is not False:
                 found[(i, j)] = verdict
     return found
+
+
+Alternatives = tuple[list[Node], frozenset[str] | None]  # a oneOf's alternatives, and the types of its schema
+
+
+def newly(
+    ctx: Context, old: Alternatives, new: Alternatives, pairs: list[tuple[Node, Node]], null: bool
+) -> list[tuple[int, int, Verdict]]:
+    """The pairs (by index) of the head's oneOf alternatives shown to overlap, or not shown disjoint, that the base
+    did not have already: the same pair (alternatives that accept the same values: Context.meaning) with that
+    verdict, or the pair of their partners (`pairs`, from SchemaDiff.pair) shown to overlap."""
+    (before, old_types), (after, new_types) = old, new
+    found = verdicts(ctx, "head", after, new_types, null=null)
+    if not found:
+        return []
+    by_meaning: dict[tuple[Any, Any], bool | None] = {}
+    by_place: dict[tuple[int | None, int | None], bool | None] = {}  # by the base alternatives' indexes
+    for (i, j), verdict in verdicts(ctx, "base", before, old_types, null=null).items() if before else ():
+        pair = (ctx.meaning("base", before[i]), ctx.meaning("base", before[j]))
+        by_meaning[pair] = by_meaning[pair[::-1]] = verdict.overlap
+        by_place[(i, j)] = by_place[(j, i)] = verdict.overlap
+    index = {id(node): i for i, node in enumerate(before)}
+    partner = {id(b): index.get(id(a)) for a, b in pairs}
+    reported = []
+    for (i, j), verdict in sorted(found.items()):
+        pair = (ctx.meaning("head", after[i]), ctx.meaning("head", after[j]))
+        was = by_place.get((partner.get(id(after[i])), partner.get(id(after[j]))), False)
+        if was is True or by_meaning.get(pair) is True or (verdict.overlap is None and pair in by_meaning):
+            continue
+        reported.append((i, j, verdict))
+    return reported

@@ -369,35 +369,18 @@ class SchemaDiff:
         return mine is not None and mine == self.ctx.identity("head", new)
 
     def _overlaps(self, old: View, new: View, where: str, pairs: list[tuple[Node, Node]]) -> None:
-        """Pairs of the head's oneOf alternatives shown to overlap (an error) or not shown disjoint (a warning that
-        says so), unless the base had them already: the same pair (alternatives that accept the same values:
-        Context.meaning) with that verdict, or the pair of their partners (`pair`) shown to overlap."""
-        after = new.variants or []
-        found = overlap.verdicts(self.ctx, "head", after, new.types, null=self.null)
-        if not found:
-            return
+        """A request oneOf's alternatives that newly overlap (an error), or may (a warning that says so)."""
         before = old.variants if old.exclusive and old.variants else []
-        by_meaning: dict[tuple[Any, Any], bool | None] = {}
-        by_place: dict[tuple[int | None, int | None], bool | None] = {}  # by the base alternatives' indexes
-        for (i, j), verdict in (
-            overlap.verdicts(self.ctx, "base", before, old.types, null=self.null).items() if before else ()
+        for i, j, verdict in overlap.newly(
+            self.ctx, (before, old.types), (new.variants or [], new.types), pairs, self.null
         ):
-            pair = (self.ctx.meaning("base", before[i]), self.ctx.meaning("base", before[j]))
-            by_meaning[pair] = by_meaning[pair[::-1]] = verdict.overlap
-            by_place[(i, j)] = by_place[(j, i)] = verdict.overlap
-        index = {id(node): i for i, node in enumerate(before)}
-        partner = {id(b): index.get(id(a)) for a, b in pairs}
-        for (i, j), verdict in sorted(found.items()):
-            pair = (self.ctx.meaning("head", after[i]), self.ctx.meaning("head", after[j]))
-            places = (partner.get(id(after[i])), partner.get(id(after[j])))
-            was = by_place.get(places, False)
-            if verdict.overlap is True and by_meaning.get(pair) is not True and was is not True:
+            if verdict.overlap:
+                shown = "are the same schema" if verdict.same else f"overlap (both accept `{verdict.shown()}`)"
                 message = (
-                    f"{where}: alternatives {i + 1} and {j + 1} of its oneOf overlap (both accept "
-                    f"`{verdict.shown()}`); a value matching both is rejected"
+                    f"{where}: alternatives {i + 1} and {j + 1} of its oneOf {shown}; a value matching both is rejected"
                 )
                 self._emit(rules.REQUEST_VARIANTS_OVERLAP, message, new.node, "oneOf")
-            elif verdict.overlap is None and pair not in by_meaning and was is not True:
+            else:
                 message = (
                     f"{where}: could not decide whether alternatives {i + 1} and {j + 1} of its oneOf overlap (a "
                     "value matching both is rejected)"

@@ -19,7 +19,8 @@ from functools import cache
 from typing import Any
 
 from generator.findings import excerpt
-from generator.openapi.loader import Pointer, Source, Spec, anchor_name, is_remote, locate, walk
+from generator.openapi.anchors import anchor_name
+from generator.openapi.loader import Pointer, Source, Spec, is_remote, locate, walk
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # JSON Schema keywords by what they hold (2020-12, and the draft-04 keywords OpenAPI 3.0 reads)

@@ -23,44 +23,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.findings import Finding, Rule
 from generator.openapi import rules
+from generator.openapi.anchors import anchor_name, resources_of
+from generator.openapi.contents import Contents
 from generator.openapi.limits import DEFAULT
-from generator.openapi.loader import (
-    Pointer,
-    Source,
-    Spec,
-    anchor_name,
-    is_remote,
-    locate,
-    refs_in,
-    resources_of,
-    split_ref,
-    walk,
-)
+from generator.openapi.loader import Pointer, Source, Spec, is_remote, locate, refs_in, split_ref, walk
 from generator.yamlio import to_json_pointer
 
 if TYPE_CHECKING:
     from generator.openapi.schema_diff import View
 
 _MAX_REF_HOPS = 64
-
-
-_ANNOTATIONS = frozenset(
-    ("description", "title", "example", "examples", "default", "deprecated", "externalDocs", "$comment", "xml")
-)
-_NAMES = frozenset(("properties", "patternProperties", "dependentSchemas", "$defs", "definitions"))
-
-
-def _meaningful(value: Any, names: bool = False) -> Any:
-    """A copy of a schema without its annotations (a mapping of names keeps every name)."""
-    if isinstance(value, list):
-        return [_meaningful(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    return {
-        key: _meaningful(item, not names and key in _NAMES)
-        for key, item in value.items()
-        if names or not (key in _ANNOTATIONS or (isinstance(key, str) and key.startswith("x-")))
-    }
 
 
 @dataclass(frozen=True)
@@ -130,10 +102,7 @@ class Context:
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
         self.pairs: dict[tuple[Any, ...], Any] = {}  # schema pairs compared (SchemaDiff): their findings, relative
-        # id of a mapping or list -> its content's number, and the object (kept, so that its id is never reused)
-        self._contents: dict[int, tuple[int, Any]] = {}
-        self._interned: dict[Any, int] = {}
-        self._meanings: dict[int, tuple[Any, int]] = {}  # id of a schema -> (the schema, its content but annotations)
+        self.contents = Contents()  # what schemas say, as numbers (identity, meaning)
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
@@ -294,44 +263,9 @@ class Context:
         )
 
     # --- identity: what a node says, whatever object holds it ----------------------------------------
-    def content(self, value: Any) -> int:
-        """A number per distinct content (mappings compared without order), the same for equal copies."""
-        if not isinstance(value, (dict, list)):  # a boolean schema, or a value that is no schema
-            return self._interned.setdefault(self._token(value), len(self._interned))
-        known = self._contents.get(id(value))
-        if known is not None:
-            return known[0]
-        stack: list[tuple[Any, bool]] = [(value, False)]
-        while stack:
-            item, ready = stack.pop()
-            if id(item) in self._contents:
-                continue
-            children = item.values() if isinstance(item, dict) else item
-            if not ready:
-                stack.append((item, True))
-                stack.extend((child, False) for child in children if isinstance(child, (dict, list)))
-                continue
-            if isinstance(item, dict):
-                key: Any = frozenset((name, self._token(child)) for name, child in item.items())
-            else:
-                key = tuple(self._token(child) for child in item)
-            self._contents[id(item)] = (self._interned.setdefault(key, len(self._interned)), item)
-        return self._contents[id(value)][0]
-
-    def _token(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return ("{}", self._contents[id(value)][0])
-        if isinstance(value, list):
-            return ("[]", self._contents[id(value)][0])
-        try:
-            hash(value)
-        except TypeError:  # a YAML !!set
-            return ("?", repr(value))
-        return ("", type(value) is bool, value)  # True is not 1
-
     def written(self, node: Node) -> Identity:
         """The file and content of `node` itself."""
-        return node.source.relative, self.content(node.value)
+        return node.source.relative, self.contents.of(node.value)
 
     def identity(self, side: str, node: Node | None) -> Identity | None:
         """The file and content of the node `node` is or names (`$ref`s at its top followed); None when a ref
@@ -343,11 +277,7 @@ class Context:
         """Like `identity`, but blind to what says nothing about values (descriptions, titles, examples,
         defaults, `x-` extensions): two schemas that differ only there accept the same values."""
         resolved = self.resolve(side, node)
-        if resolved is None:
-            return None
-        if id(resolved.value) not in self._meanings:
-            self._meanings[id(resolved.value)] = (resolved.value, self.content(_meaningful(resolved.value)))
-        return resolved.source.relative, self._meanings[id(resolved.value)][1]
+        return None if resolved is None else (resolved.source.relative, self.contents.meaning(resolved.value))
 
     # --- the equality shortcut ---------------------------------------------------------------------
     def _direct_refs(self, source: Source, value: Any) -> list[RefKey]:
