@@ -48,7 +48,6 @@ MAX_BYTES = 64 * 1024 * 1024
 # A `$ref` (or `$dynamicRef`) whose value does not start with `#`: the text names another file (checked exactly on
 # the data).
 _FILE_REF_TEXT = re.compile(r"""\$(?:dynamicR|r)ef['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
-REF_KEYWORDS = ("$ref", "$dynamicRef")
 
 
 @dataclass
@@ -258,10 +257,11 @@ def refs_in(data: Any) -> Iterator[str]:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            for keyword in REF_KEYWORDS:
-                ref = item.get(keyword)
-                if isinstance(ref, str):
-                    yield ref
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            if "$dynamicRef" in item and isinstance(item["$dynamicRef"], str):
+                yield item["$dynamicRef"]
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

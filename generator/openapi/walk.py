@@ -282,19 +282,25 @@ class Context:
     # --- the equality shortcut ---------------------------------------------------------------------
     def _direct_refs(self, source: Source, value: Any) -> list[RefKey]:
         key = (id(value), source.relative)
-        if key not in self._direct:
-            found: list[RefKey] = []
+        found = self._direct.get(key)
+        if found is None:
+            found = self._direct[key] = []
             for ref in refs_in(value):
-                name = anchor_name(ref)
-                if is_remote(ref):
-                    found.append(_REMOTE)  # a remote ref is never "the same": the walk descends to it and reports it
-                elif name is None:
-                    found.append((*split_ref(ref, source), ""))
-                else:  # every file that defines the name on either side (a $dynamicRef may reach any of them)
-                    files = {*self.base.sources, *self.head.sources, split_ref(ref, source)[0]}
-                    found += [(relative, (), name) for relative in sorted(files)]
-            self._direct[key] = found
-        return self._direct[key]
+                if ref.startswith("#/"):  # the common case, kept cheap
+                    found.append((source.relative, split_ref(ref, source)[1], ""))
+                else:
+                    found += self._ref_keys(source, ref)
+        return found
+
+    def _ref_keys(self, source: Source, ref: str) -> list[RefKey]:
+        if is_remote(ref):
+            return [_REMOTE]  # a remote ref is never "the same": the walk descends to it and reports it
+        name = anchor_name(ref)
+        if name is None:
+            return [(*split_ref(ref, source), "")]
+        # every file that defines the name on either side (a $dynamicRef may reach any of them)
+        files = {*self.base.sources, *self.head.sources, split_ref(ref, source)[0]}
+        return [(relative, (), name) for relative in sorted(files)]
 
     def _reached(self, spec: Spec, key: RefKey) -> list[tuple[Pointer, Any]]:
         """Where a ref key leads in `spec`, and the value there (every definition of a plain name, in order)."""
@@ -309,8 +315,14 @@ class Context:
         if key == _REMOTE:
             return False
         if key not in self._equal:
+            base, head = self.base.source(key[0]), self.head.source(key[0])
             try:
-                self._equal[key] = self._reached(self.base, key) == self._reached(self.head, key)
+                if key[2]:
+                    self._equal[key] = self._reached(self.base, key) == self._reached(self.head, key)
+                else:
+                    self._equal[key] = (
+                        base is not None and head is not None and walk(base.data, key[1]) == walk(head.data, key[1])
+                    )
             except (KeyError, IndexError, ValueError, TypeError):
                 self._equal[key] = False
         return self._equal[key]
@@ -330,6 +342,9 @@ class Context:
                 return False
             source = self.base.source(key[0])
             assert source is not None  # _ref_equal read it
-            for _, value in self._reached(self.base, key):
-                pending.extend(self._direct_refs(source, value))
+            if key[2]:
+                for _, value in self._reached(self.base, key):
+                    pending.extend(self._direct_refs(source, value))
+            else:
+                pending.extend(self._direct_refs(source, walk(source.data, key[1])))
         return True
