@@ -14,7 +14,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from generator.findings import Rule, excerpt
-from generator.openapi import rules
+from generator.openapi import overlap, rules
+from generator.openapi.evaluation import Schema
 
 if TYPE_CHECKING:
     from generator.openapi.schema_diff import SchemaDiff
@@ -43,7 +44,7 @@ def _multiple(value: Any, of: Any) -> bool | None:
 
 
 def compare(diff: SchemaDiff, old: View, new: View, direction: str, where: str) -> None:
-    if not (old.keywords or new.keywords or old.items_closed or new.items_closed):
+    if not (old.keywords or new.keywords or old.items_closed or new.items_closed or old.negations or new.negations):
         return  # the common case: none of these keywords on either side
     request = direction == "request"
     _default(diff, old, new, where)
@@ -56,6 +57,7 @@ def compare(diff: SchemaDiff, old: View, new: View, direction: str, where: str) 
     _schemas_by_name(diff, old, new, direction, where)
     _content(diff, old, new, direction, where)
     _condition(diff, old, new, direction, where)
+    _negations(diff, old, new, direction, where)
     if request:
         _discriminator(diff, old, new, where)
 
@@ -88,7 +90,7 @@ def _schemas(
     if not isinstance(before, dict) or not isinstance(after, dict) or before == after:
         return
     label, added, gone = (where + text for text in texts)
-    for name in after:
+    for name in sorted(after, key=str):  # sorted: a pair reached twice is reported at its first place
         if name in before:
             assert before_node is not None and after_node is not None  # both hold `name`
             place = label.replace("{name}", str(name))
@@ -282,7 +284,11 @@ def _condition(diff: SchemaDiff, old: View, new: View, direction: str, where: st
     before, after = old.keywords.get("if"), new.keywords.get("if")
     if before is None and after is None:
         return
-    if before is not None and after is not None and before.value != after.value:
+    if (
+        before is not None
+        and after is not None
+        and diff.ctx.identity("base", before) != diff.ctx.identity("head", after)
+    ):
         message = f"{where}: the condition (`if`) changed; which values must match `then` or `else` was not decided"
         diff._emit(rules.CONDITION_UNDECIDED, message, new.node, "if")
         return
@@ -320,3 +326,31 @@ def _discriminator(diff: SchemaDiff, old: View, new: View, where: str) -> None:
         else:
             continue
         diff._emit(rules.REQUEST_DISCRIMINATOR_CHANGED, message, new.node, "discriminator")
+
+
+def _negations(diff: SchemaDiff, old: View, new: View, direction: str, where: str) -> None:
+    """`not`: the schema accepts what its `not` rejects. A `not` on both sides is compared the other way round
+    (SchemaDiff.negated); one added to a request rejects the values it matches that the request accepted, one
+    removed from a response lets through the values it matched; each is decided where it can be shown."""
+    before, after = list(old.negations), list(new.negations)
+    for node in list(after):  # the same `not` on both sides, whatever object holds it
+        twin = next((n for n in before if diff.ctx.identity("base", n) == diff.ctx.identity("head", node)), None)
+        if twin is not None:
+            before.remove(twin)
+            after.remove(node)
+            diff.negated(twin, node, direction, where)
+    for index in range(min(len(before), len(after))):
+        diff.negated(before[index], after[index], direction, where)
+    request, judge = direction == "request", overlap.Judge(diff.ctx, null=diff.null)
+    for node in after[len(before) :] if request else before[len(after) :]:
+        whole, negation = (old.node, node) if request else (new.node, node)
+        sides = ("base", "head") if request else ("head", "base")
+        verdict = judge.overlap(Schema(sides[0], whole), Schema(sides[1], negation))
+        what = f"{where}: a `not` was added" if request else f"{where}: its `not` was removed"
+        effect = "it rejects values the API accepted" if request else "it may now return values it excluded"
+        if verdict.overlap is True:
+            rule = rules.REQUEST_NOT_WIDENED if request else rules.RESPONSE_NOT_NARROWED
+            diff._emit(rule, f"{what}; {effect}, such as `{verdict.shown()}`", new.node, "not")
+        elif verdict.overlap is None:
+            message = f"{what}; could not decide whether {effect}"
+            diff._emit(rules.NOT_UNDECIDED, message, new.node, "not")

@@ -3,7 +3,9 @@
 Nothing is fetched over the network: a remote `$ref` stays unresolved (the differ reports it). Relative file refs
 (`schemas.yaml#/Pet`) are read beside the referring file, from the same tree (a folder, a repository, a git ref),
 and never from outside it. Every file a contract reaches is read when it is loaded, so nothing reads a file later;
-`$ref`s themselves are followed lazily by the differ, so cycles cost nothing.
+`$ref`s themselves are followed lazily by the differ, so cycles cost nothing. A ref's fragment is a JSON pointer
+(`#/components/schemas/Pet`, read from the file's root) or a plain name (`#pet`): the schema that defines it with
+`$anchor` or `$dynamicAnchor`, in the schema resource (`$id`) the ref is written in (`locate`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import unquote
 from generator import gitrefs
 from generator.errors import LoadError, UsageError
 from generator.findings import Rule, excerpt
+from generator.openapi.anchors import Anchor, anchor_name, anchors_in, resources_of
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.positions import Lines
 from generator.tree import Tree, named, read_text
@@ -42,8 +45,9 @@ RULES: tuple[Rule, ...] = (SYNTAX, NOT_OPENAPI, SHAPE)  # and yaml.duplicate-key
 
 Pointer = tuple[str, ...]
 MAX_BYTES = 64 * 1024 * 1024
-# A `$ref` whose value does not start with `#`: the text names another file (checked exactly on the data).
-_FILE_REF_TEXT = re.compile(r"""\$ref['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
+# A `$ref` (or `$dynamicRef`) whose value does not start with `#`: the text names another file (checked exactly on
+# the data).
+_FILE_REF_TEXT = re.compile(r"""\$(?:dynamicR|r)ef['"]?\s*:\s*['"]?(?!#)[^\s'"]""")
 
 
 @dataclass
@@ -57,6 +61,16 @@ class Source:
 
     def __post_init__(self) -> None:
         self.lines = Lines(self.text)
+        self._anchors: dict[str, list[Anchor]] | None = None  # read when a `#name` ref first needs them
+
+    def anchors(self, name: str) -> list[Anchor]:
+        """Where the file defines the plain-name fragment `name`, in document order."""
+        return self.all_anchors().get(name, [])
+
+    def all_anchors(self) -> dict[str, list[Anchor]]:
+        if self._anchors is None:
+            self._anchors = anchors_in(self.data)
+        return self._anchors
 
     def line(self, pointer: Pointer) -> int:
         return self.lines.locate(pointer, self.data)[0]
@@ -78,10 +92,23 @@ class Spec:
 
     def __post_init__(self) -> None:
         self.sources[self.root.relative] = self.root
+        self._contested: frozenset[str] | None = None
 
     def source(self, relative: str) -> Source | None:
         """Another file of the contract; None when it could not be read or parsed (its refs do not resolve)."""
         return self.root if relative == self.root_file else self.sources.get(relative)
+
+    def contested(self) -> frozenset[str]:
+        """The `$dynamicAnchor` names that several schemas of the contract define: a `$dynamicRef` to one of them
+        reaches the one of the outermost schema resource evaluation passed through (its dynamic scope)."""
+        if self._contested is None:
+            counts: dict[str, int] = {}
+            for source in self.sources.values():
+                if "$dynamicAnchor" in source.text:
+                    for name, anchors in source.all_anchors().items():
+                        counts[name] = counts.get(name, 0) + sum(anchor.dynamic for anchor in anchors)
+            self._contested = frozenset(name for name, count in counts.items() if count > 1)
+        return self._contested
 
 
 def _fast_yaml(text: str, nodes: int) -> Any:
@@ -225,7 +252,7 @@ def _invalid(name: str, error: Exception) -> LoadError:
 
 
 def refs_in(data: Any) -> Iterator[str]:
-    """Every `$ref` string in `data`, at any depth."""
+    """Every `$ref` and `$dynamicRef` string in `data`, at any depth."""
     stack = [data]
     while stack:
         item = stack.pop()
@@ -233,6 +260,8 @@ def refs_in(data: Any) -> Iterator[str]:
             ref = item.get("$ref")
             if isinstance(ref, str):
                 yield ref
+            if "$dynamicRef" in item and isinstance(item["$dynamicRef"], str):
+                yield item["$dynamicRef"]
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
@@ -345,6 +374,21 @@ def walk(data: Any, pointer: Pointer) -> Any:
 
 def is_remote(ref: str) -> bool:
     return ref.lower().startswith(("http://", "https://", "//", "ftp://", "file:"))
+
+
+def locate(spec: Spec, current: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer] | None:
+    """The file and pointer a local ref names, seen from the node at `at` in `current`; None when the file was not
+    read, or a plain-name fragment is defined nowhere (or more than once) in the schema resource it is read in."""
+    relative, pointer = split_ref(ref, current)
+    other = spec.source(relative)
+    name = anchor_name(ref)
+    if other is None or name is None:
+        return None if other is None else (other, pointer)
+    candidates = other.anchors(name)
+    if len(candidates) > 1:  # one per schema resource: the one of the resource the ref is read in
+        resource = resources_of(other.data, at)[-1] if other is current and not ref.partition("#")[0] else ()
+        candidates = [anchor for anchor in candidates if anchor.resource == resource]
+    return (other, candidates[0].pointer) if len(candidates) == 1 else None
 
 
 def split_ref(ref: str, current: Source) -> tuple[str, Pointer]:

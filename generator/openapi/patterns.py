@@ -217,6 +217,11 @@ def _examples(pattern: str) -> Iterator[str]:
     return (c for c in dict.fromkeys(candidates) if search(pattern, c) is True)
 
 
+def examples(pattern: str) -> list[str]:
+    """A few strings the pattern accepts (each checked against it); none when its syntax is not the plain one."""
+    return list(_examples(pattern))
+
+
 @functools.lru_cache(maxsize=1024)
 def covers(old: str | None, new: str | None) -> bool | None:
     """Does `new` accept every string `old` accepts? True, False (a string shows it does not), or None."""

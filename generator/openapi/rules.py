@@ -222,9 +222,40 @@ DEFAULT_REPLACED = Rule(
     "a different one.",
 )
 
+# not, $dynamicRef, undecided overlaps (issue 18)
+VARIANTS_OVERLAP_UNDECIDED = Rule(
+    "api.variants-overlap-undecided",
+    "warning",
+    "Two alternatives of a request oneOf changed and lockstep could not decide whether a value matches both (such "
+    "a value matches not exactly one, and is rejected): check them by hand.",
+)
+REQUEST_NOT_WIDENED = Rule(
+    "api.request-not-widened",
+    "error",
+    "A request's `not` now matches values it did not match, or a `not` was added that matches values the API "
+    "accepted: the API rejects them.",
+)
+RESPONSE_NOT_NARROWED = Rule(
+    "api.response-not-narrowed",
+    "warning",
+    "A response's `not` matches fewer values, or was removed: clients may receive values it excluded.",
+)
+NOT_UNDECIDED = Rule(
+    "api.not-undecided",
+    "warning",
+    "A `not` was added to a request, removed from a response, or changed, and lockstep could not decide whether "
+    "the API now rejects values it accepted (request) or returns values it excluded (response): check it by hand.",
+)
+DYNAMIC_REF_UNDECIDED = Rule(
+    "api.dynamic-ref-undecided",
+    "warning",
+    "A `$dynamicRef` could not be followed to one schema: the schema resource that binds it defines its "
+    "`$dynamicAnchor` twice, so lockstep did not compare what lies behind it: check it by hand.",
+)
+
 # The document itself
 REMOTE_REF = Rule("api.remote-ref", "error", "`$ref`s point inside the contract's files, never to the network.")
-UNRESOLVED_REF = Rule("api.unresolved-ref", "error", "Every `$ref` resolves to a node that exists.")
+UNRESOLVED_REF = Rule("api.unresolved-ref", "error", "Every `$ref` (and `$dynamicRef`) resolves to a node that exists.")
 
 LIMIT = Rule(
     "api.limit",
@@ -410,6 +441,11 @@ RULES: tuple[Rule, ...] = (
     RESPONSE_FORMAT_CHANGED,
     RESPONSE_CONST_CHANGED,
     DEFAULT_REPLACED,
+    VARIANTS_OVERLAP_UNDECIDED,
+    REQUEST_NOT_WIDENED,
+    RESPONSE_NOT_NARROWED,
+    NOT_UNDECIDED,
+    DYNAMIC_REF_UNDECIDED,
     REMOTE_REF,
     UNRESOLVED_REF,
     LIMIT,

@@ -3,10 +3,13 @@ response (what clients receive).
 
 Each schema is first reduced to its effective view (views.py). Types, nullability, enums, ranges, patterns
 (patterns.py decides what it can), properties and alternatives are judged here; alternatives are paired by
-shape, and a request `oneOf` whose alternatives newly overlap is judged with overlap.py; the other keywords of
-JSON Schema 2020-12 in keywords.py. A pair already being compared further up (a `$ref` cycle) stops.
-Each schema pair is compared once per direction: other operations that reach the same pair (a shared
-component) get the recorded findings, re-labelled with their operation and place.
+shape, and a request `oneOf` whose alternatives changed is judged with overlap.py (shown to overlap: an error;
+undecided: a warning that says so); the other keywords of JSON Schema 2020-12 in keywords.py. A `not` is
+compared the other way round (`negated`), and what that finds is reported as a change of the `not`.
+A pair already being compared further up (a `$ref` cycle) stops. Each schema pair is compared once per direction
+and operation, at its first place; a pair is known by what its schemas say (walk.Context.identity), so a copy of
+a component written in place is the component. Other operations that reach the same pair (a shared component)
+get the recorded findings, re-labelled with their operation and place.
 """
 
 from __future__ import annotations
@@ -16,9 +19,23 @@ from typing import Any
 from generator.findings import Rule, excerpt
 from generator.openapi import keywords, overlap, patterns, rules
 from generator.openapi.views import MAXIMA, MINIMA, View, view
-from generator.openapi.walk import Context, Node
+from generator.openapi.walk import Context, Identity, Node
 
 __all__ = ["MAXIMA", "MINIMA", "SchemaDiff", "View", "view"]
+
+
+PairKey = tuple[Identity, Identity, str, tuple[Any, ...]]
+# Findings that say lockstep could not decide: inside a `not` they stay undecided.
+UNDECIDED = frozenset(
+    rule.id
+    for rule in (
+        rules.PATTERN_UNDECIDED,
+        rules.CONDITION_UNDECIDED,
+        rules.VARIANTS_OVERLAP_UNDECIDED,
+        rules.NOT_UNDECIDED,
+        rules.DYNAMIC_REF_UNDECIDED,
+    )
+)
 
 
 def _covered(types: frozenset[str], by: frozenset[str] | None) -> frozenset[str]:
@@ -63,15 +80,26 @@ def _show(values: Any) -> str:
     return ", ".join(shown) + (f" and {len(values) - 10} more" if len(values) > 10 else "")
 
 
+def _negated(rule: Rule, message: str, direction: str) -> tuple[Rule, str]:
+    """A finding of a `not` pair (compared the other way round) as what it means for the schema that holds it."""
+    if rule.id in UNDECIDED:
+        return rules.NOT_UNDECIDED, f"{message} (inside a `not`)"
+    if direction == "request":
+        return rules.REQUEST_NOT_WIDENED, f"{message}; the API rejects the values its `not` now matches"
+    return rules.RESPONSE_NOT_NARROWED, f"{message}; the API may return the values its `not` no longer matches"
+
+
 class SchemaDiff:
     """Compares schema pairs for one operation; `where` names the place in the message (`request body`)."""
 
     def __init__(self, ctx: Context, operation: str) -> None:
         self.ctx, self.operation = ctx, operation
-        self.active: set[tuple[int, int, str]] = set()  # pairs being compared, to stop at $ref cycles
-        self.done: set[tuple[int, int, str]] = set()  # pairs this operation reported: once, at their first place
+        self.active: set[PairKey] = set()  # pairs being compared, to stop at $ref cycles
+        self.done: set[PairKey] = set()  # pairs this operation reported: once, at their first place
         self.frames: list[tuple[str, list[tuple[Rule, Node, str]]]] = []  # findings of the pairs in progress
         self.null = True  # whether the values compared can be null (not in a parameter written as a string)
+        # inside an odd number of `not`s: the direction of the schema that holds them (what a finding means there)
+        self.negation: str | None = None
 
     def compare(
         self, base: Node | None, head: Node | None, direction: str, where: str, *, null: bool | None = None
@@ -87,17 +115,32 @@ class SchemaDiff:
             return
         if base is None or head is None or self.ctx.same(base, head):
             return
-        old, new = view(self.ctx, "base", base), view(self.ctx, "head", head)
+        new = view(self.ctx, "head", head)  # the head first: a problem in both is reported where it is now
+        old = view(self.ctx, "base", base)
         if old is None or new is None:
             return
-        key = (id(old.node.value), id(new.node.value), direction if self.null else direction + " (no null)")
+        entered = (self.ctx.enter("base", base, old.node), self.ctx.enter("head", head, new.node))
+        try:
+            self._pair(old, new, direction, where)
+        finally:
+            self.ctx.leave("base", entered[0])
+            self.ctx.leave("head", entered[1])
+
+    def _pair(self, old: View, new: View, direction: str, where: str) -> None:
+        # by identity, not by object: a component and a copy of it written in place are one schema
+        key = (
+            self.ctx.written(old.node),
+            self.ctx.written(new.node),
+            direction + ("" if self.null else " (no null)") + (" (not)" if self.negation else ""),
+            self.ctx.bindings(),  # what contested $dynamicAnchors are bound to here (usually nothing)
+        )
         if key in self.done:
             return  # a finding per schema pair, not per path to it (a shared component, a diamond of $refs)
         self.done.add(key)
         cached = self.ctx.pairs.get(key)
         if cached is not None:  # compared for another operation or place: the same findings, re-labelled
             for rule, node, suffix in cached:
-                self._emit(rule, where + suffix, node)
+                self._record(rule, where + suffix, node)
             return
         if key in self.active:
             return  # a $ref cycle: this pair is being compared further up
@@ -110,6 +153,17 @@ class SchemaDiff:
             self.frames.pop()
             self.active.discard(key)
         self.ctx.pairs[key] = records
+
+    def negated(self, base: Node, head: Node, direction: str, where: str) -> None:
+        """Compare two `not` subschemas of a schema compared in `direction`. The schema rejects what its `not`
+        matches, so the pair is compared in the other direction: a request whose `not` matches more rejects more,
+        a response whose `not` matches less may return more."""
+        outer = self.negation
+        self.negation = None if outer is not None else direction  # a `not` inside a `not` cancels it
+        try:
+            self.compare(base, head, "response" if direction == "request" else "request", f"{where} (not)")
+        finally:
+            self.negation = outer
 
     def _compare(self, old: View, new: View, direction: str, where: str) -> None:
         if old.variants is not None or new.variants is not None:
@@ -128,8 +182,16 @@ class SchemaDiff:
         """The changelog's notes on this pair: none here (notes.SchemaNotes makes them)."""
 
     def _emit(self, rule: Rule, message: str, node: Node, keyword: str | None = None) -> None:
-        """At `keyword` of `node` when the node itself writes it (not an allOf part), else at the node."""
+        """At `keyword` of `node` when the node itself writes it (not an allOf part), else at the node. Inside a
+        `not`, what the comparison found is a change of the values the `not` matches (_negated)."""
         at = (node.child(keyword) if keyword else None) or node
+        if self.negation is not None:
+            if rule.level == "info":
+                return  # the changelog's notes would read the wrong way round
+            rule, message = _negated(rule, message, self.negation)
+        self._record(rule, message, at)
+
+    def _record(self, rule: Rule, message: str, at: Node) -> None:
         self.ctx.emit(rule, message, at, self.operation)
         for where, records in self.frames:  # every message starts with the place of the pairs above it
             records.append((rule, at, message[len(where) :]))
@@ -219,6 +281,8 @@ class SchemaDiff:
             elif narrowed is None:
                 message += ": could not decide whether it may now return values the old pattern excluded"
                 self._emit(rules.PATTERN_UNDECIDED, message, at, "pattern")
+        for name in sorted(old.required - new.required - set(old.properties)):  # required, with no schema given
+            self._emit(rules.RESPONSE_PROPERTY_BECAME_OPTIONAL, f"{where}: property `{name}` became optional", at)
         for name, node in old.properties.items():
             if self._write_only(node):
                 continue
@@ -261,7 +325,7 @@ class SchemaDiff:
         if direction == "response" and added:
             self._emit(rules.RESPONSE_VARIANT_ADDED, f"{where}: {len(added)} alternative(s) added", new.node)
         if direction == "request" and new.exclusive and new.variants and "discriminator" not in new.keywords:
-            self._overlaps(old, new, where)
+            self._overlaps(old, new, where, pairs)
         if old.nullable != new.nullable:
             self._nullability(old, new, direction, where)
         for index, (a, b) in enumerate(pairs):
@@ -280,7 +344,9 @@ class SchemaDiff:
         pairs: list[tuple[Node, Node]] = []
         unmatched, rest = list(after), []
         for alternative in before:
-            twin = next((n for n in unmatched if n.value == alternative.value), None)
+            twin = next((n for n in unmatched if n.value == alternative.value), None) or next(
+                (n for n in unmatched if self._same_content(alternative, n)), None
+            )
             if twin is None:
                 rest.append(alternative)
             else:
@@ -297,19 +363,29 @@ class SchemaDiff:
                 pairs.append((alternative, unmatched.pop(-best[1])))
         return pairs, removed, unmatched
 
-    def _overlaps(self, old: View, new: View, where: str) -> None:
-        after = new.variants or []
-        found = overlap.overlaps(self.ctx, "head", after)
-        if not found:
-            return
+    def _same_content(self, old: Node, new: Node) -> bool:
+        """Whether two alternatives say the same, written in place or behind a `$ref`."""
+        mine = self.ctx.identity("base", old)
+        return mine is not None and mine == self.ctx.identity("head", new)
+
+    def _overlaps(self, old: View, new: View, where: str, pairs: list[tuple[Node, Node]]) -> None:
+        """A request oneOf's alternatives that newly overlap (an error), or may (a warning that says so)."""
         before = old.variants if old.exclusive and old.variants else []
-        known = [(before[i].value, before[j].value) for i, j in overlap.overlaps(self.ctx, "base", before)]
-        for i, j in found:
-            if (after[i].value, after[j].value) not in known:
+        for i, j, verdict in overlap.newly(
+            self.ctx, (before, old.types), (new.variants or [], new.types), pairs, self.null
+        ):
+            if verdict.overlap:
+                shown = "are the same schema" if verdict.same else f"overlap (both accept `{verdict.shown()}`)"
                 message = (
-                    f"{where}: alternatives {i + 1} and {j + 1} of its oneOf overlap; a value matching both is rejected"
+                    f"{where}: alternatives {i + 1} and {j + 1} of its oneOf {shown}; a value matching both is rejected"
                 )
                 self._emit(rules.REQUEST_VARIANTS_OVERLAP, message, new.node, "oneOf")
+            else:
+                message = (
+                    f"{where}: could not decide whether alternatives {i + 1} and {j + 1} of its oneOf overlap (a "
+                    "value matching both is rejected)"
+                )
+                self._emit(rules.VARIANTS_OVERLAP_UNDECIDED, message, new.node, "oneOf")
 
     def _nullability(self, old: View, new: View, direction: str, where: str) -> None:
         if direction == "request" and old.nullable and not new.nullable and self.null:
@@ -318,7 +394,7 @@ class SchemaDiff:
             self._emit(rules.RESPONSE_BECAME_NULLABLE, f"{where} may now be null", new.node)
 
     def _children(self, old: View, new: View, direction: str, where: str) -> None:
-        for name in [name for name in new.properties if name in old.properties]:  # in order: the first place wins
+        for name in sorted(new.properties.keys() & old.properties.keys(), key=str):  # sorted: the first place wins
             hidden = self._read_only if direction == "request" else self._write_only  # not sent / not received
             if hidden(new.properties[name]) or hidden(old.properties[name]):
                 continue

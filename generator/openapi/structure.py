@@ -6,8 +6,9 @@ loaded, from the root through every `$ref` it reaches (in any file of the contra
 Only structure is checked (mapping, list, schema, string list), never what OpenAPI merely recommends (a response
 `description`), so real documents that other tools accept load here too. The first problem found is the one
 reported (rule `api.shape`, declared in the loader): the user fixes it and runs again, as with a syntax error.
-The walk also notes every `$ref` it meets that is remote or names nothing (`Spec.broken`): the differ reports
-them wherever they are, also in parts of the contract it has no old side to compare with (a request body added).
+The walk also notes every `$ref` (and `$dynamicRef`) it meets that is remote or names nothing (`Spec.broken`): the
+differ reports them wherever they are, also in parts of the contract it has no old side to compare with (a request
+body added).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from functools import cache
 from typing import Any
 
 from generator.findings import excerpt
-from generator.openapi.loader import Pointer, Source, Spec, is_remote, split_ref, walk
+from generator.openapi.anchors import anchor_name
+from generator.openapi.loader import Pointer, Source, Spec, is_remote, locate, walk
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # JSON Schema keywords by what they hold (2020-12, and the draft-04 keywords OpenAPI 3.0 reads)
@@ -116,12 +118,25 @@ class _Checker:
         if not isinstance(ref, str):
             self.at.append("$ref")
             raise self.fail(f"$ref must be a string, not {_kind(ref)}")
-        found = None if is_remote(ref) else _target(self.spec, self.source, ref)
+        found = None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
         if found is None:  # reported by the differ (api.remote-ref, api.unresolved-ref)
             self.spec.broken.append((self.source, tuple(self.at), value))
         else:
             self.pending.append((*found, kind))
         return True
+
+    def dynamic(self, value: dict[str, Any]) -> None:
+        """A `$dynamicRef`: a string that leads somewhere, as a `$ref` (where it is bound is the differ's
+        business: a `$dynamicAnchor` defined twice where it is read is not a ref that names nothing)."""
+        ref = value["$dynamicRef"]
+        if not isinstance(ref, str):
+            self.at.append("$dynamicRef")
+            raise self.fail(f"$dynamicRef must be a string, not {_kind(ref)}")
+        found = None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
+        if found is not None:
+            self.pending.append((*found, "schema"))
+        elif is_remote(ref) or anchor_name(ref) not in self.spec.contested():
+            self.spec.broken.append((self.source, tuple(self.at), value))
 
     def visit(self, value: Any, kind: str) -> bool:
         """False when this node was already checked as `kind`."""
@@ -217,6 +232,8 @@ class _Checker:
             return
         if "$ref" in value:
             self.referenced(value, "schema", "a schema")  # 3.1 reads the keywords beside it too
+        if "$dynamicRef" in value:
+            self.dynamic(value)
         for key, item in value.items():
             if key in _ONE_SCHEMA:
                 self.child(key, item, self.schema)
@@ -254,14 +271,13 @@ class _Checker:
             checks[kind](value)
 
 
-def _target(spec: Spec, source: Source, ref: str) -> tuple[Source, Pointer, Any] | None:
-    """Where the local `ref`, written in `source`, leads; None when it names nothing."""
-    relative, pointer = split_ref(ref, source)
-    other = spec.source(relative)
-    if other is None:
+def _target(spec: Spec, source: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer, Any] | None:
+    """Where the local `ref`, written at `at` in `source`, leads; None when it names nothing."""
+    found = locate(spec, source, ref, at)
+    if found is None:
         return None
     try:
-        return other, pointer, walk(other.data, pointer)
+        return found[0], found[1], walk(found[0].data, found[1])
     except (KeyError, IndexError, ValueError, TypeError):
         return None
 
@@ -275,7 +291,7 @@ def _refs_resolve(spec: Spec) -> bool:
     """True when every `$ref` written in the (single-file, JSON) root is local and resolves."""
     text = spec.root.text
     found = _JSON_REF.findall(text)
-    if len(found) != text.count("$ref"):
+    if len(found) != text.count("$ref") or "$dynamicRef" in text:
         return False  # written otherwise (YAML, escapes): the walk decides
     return all(not is_remote(ref) and _target(spec, spec.root, ref) is not None for ref in set(found))
 

@@ -1,8 +1,9 @@
 """The effective view of a JSON Schema (OpenAPI 3.0 or 3.1) on one side of a comparison: `$ref`s followed,
 `allOf` merged (so restructuring that accepts the same values is not a change), 3.0 `nullable` and 3.1
 `type: [X, "null"]` read alike, `oneOf: [{type: "null"}, X]` read as "X or null", 3.0 boolean
-`exclusiveMaximum` read as 3.1's number, Zalando's `x-extensible-enum` read as an enum that may grow. Views are
-computed once per schema object and side, and kept in the comparison's Context.
+`exclusiveMaximum` read as 3.1's number, Zalando's `x-extensible-enum` read as an enum that may grow, every `not`
+(of the schema and its allOf parts) kept. Views are computed once per schema object and side, and kept in the
+comparison's Context.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class View:
     exclusive: bool = False  # `variants` came from oneOf (exactly one must match), not anyOf
     items_closed: bool = False  # `items: false`
     keywords: dict[str, Node] = field(default_factory=dict)  # the KEYWORDS the schema writes (keywords.py)
+    negations: list[Node] = field(default_factory=list)  # its `not`s (one per allOf part that has one)
 
 
 def _is_null(value: Any) -> bool:
@@ -57,15 +59,41 @@ def view(ctx: Context, side: str, node: Node | None, depth: int = 0) -> View | N
     written = (side, id(node.value))
     if written in ctx.views:
         return ctx.views[written]
+    before = ctx.scoped
     resolved = ctx.resolve(side, node)
     if resolved is None or not isinstance(resolved.value, dict) or depth > 32:
         return None
     key = (side, id(resolved.value))
+    found = ctx.views.get(key)
     if key not in ctx.views:
         ctx.views[key] = None  # a schema that is its own allOf part stops here
-        ctx.views[key] = _build(ctx, side, resolved, depth)
-    ctx.views[written] = ctx.views[key]
-    return ctx.views[key]
+        start = ctx.scoped
+        found = _build(ctx, side, resolved, depth)
+        if ctx.scoped == start:
+            ctx.views[key] = found
+        else:  # it holds a $dynamicRef followed by the dynamic scope: built again where it is needed
+            del ctx.views[key]
+    if ctx.scoped == before:  # (a $dynamicRef followed by the scope leads elsewhere from elsewhere)
+        ctx.views[written] = found
+    return found
+
+
+def own(ctx: Context, side: str, node: Node) -> View | None:
+    """The keywords the schema at `node` writes itself, its allOf parts not merged in (evaluation.py checks a
+    value against each part, which is what allOf means)."""
+    resolved = ctx.resolve(side, node)
+    if resolved is None or not isinstance(resolved.value, dict):
+        return None
+    if "allOf" not in resolved.value:
+        return view(ctx, side, resolved)
+    key = (f"{side} (own)", id(resolved.value))
+    if key in ctx.views:
+        return ctx.views[key]
+    start, result = ctx.scoped, View(resolved)
+    _own(ctx, side, result, resolved, resolved.value, 0)
+    if ctx.scoped == start:
+        ctx.views[key] = result
+    return result
 
 
 def _build(ctx: Context, side: str, node: Node, depth: int) -> View:
@@ -120,6 +148,8 @@ def _own(ctx: Context, side: str, result: View, node: Node, value: dict[str, Any
     result.items_closed = result.items_closed or value.get("items") is False
     for keyword in KEYWORDS.intersection(value):
         result.keywords[keyword] = node.child(keyword)  # type: ignore[assignment]
+    if "not" in value:
+        result.negations.append(node.child("not"))  # type: ignore[arg-type]
     for keyword in ("oneOf", "anyOf"):
         branches = value.get(keyword)
         if not isinstance(branches, list):
@@ -165,3 +195,4 @@ def _merge(into: View, part: View) -> None:
     into.items_closed = into.items_closed or part.items_closed
     for keyword, node in part.keywords.items():
         into.keywords.setdefault(keyword, node)
+    into.negations.extend(part.negations)

@@ -131,8 +131,8 @@ def test_a_public_document(tmp_path: Path) -> None:
     assert {(c["id"], c["operation"]) for c in changes} == {
         ("api.operation-deprecated", "DELETE /planets/{planetId}"),
         *{
-            ("api.response-property-added", op)  # not GET /planets: it binds Planet with $dynamicRef
-            for op in ("POST /planets", "GET /planets/{planetId}", "PUT /planets/{planetId}")
+            ("api.response-property-added", op)  # GET /planets too: its list binds Planet with $dynamicRef
+            for op in ("GET /planets", "POST /planets", "GET /planets/{planetId}", "PUT /planets/{planetId}")
         },
         *{("api.request-property-added", op) for op in ("POST /planets", "PUT /planets/{planetId}")},
         ("api.request-property-added", "POST /celestial-bodies"),  # a oneOf of Planet and Satellite

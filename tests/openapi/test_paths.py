@@ -5,6 +5,8 @@ and removed request bodies; and the properties every comparison keeps (hypothesi
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,12 +20,13 @@ from hypothesis import strategies as st
 from generator.findings import Finding
 from generator.openapi import loader
 from generator.openapi.differ import diff
-from tests.openapi import test_differ
+from tests.openapi import test_differ, test_keywords
 from tests.openapi.documents import CB, WH, Doc, edited, pets, with_callback, with_webhook, write
 from tests.openapi.test_differ import ID, TODAY, Case, P, _del, _set, run
 
 LIMIT = ["paths", P, "get", "parameters", 0, "schema"]
 GET_SECURITY = ["paths", P, "get", "security"]
+REF = "#/components/schemas/"
 V1 = [{"url": "https://api.example.com/v1"}]
 
 CASES = [
@@ -365,6 +368,10 @@ def _refs(value: Any) -> Iterator[dict[str, Any]]:
     return _mappings(value, "$ref", str)
 
 
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    return _mappings(value, "properties", dict)
+
+
 def _renamed(doc: Doc, old: str, new: str) -> Doc:
     doc = copy.deepcopy(doc)
     schemas = doc["components"]["schemas"]
@@ -375,20 +382,78 @@ def _renamed(doc: Doc, old: str, new: str) -> Doc:
     return doc
 
 
+def _reaches(schemas: dict[str, Any], name: str) -> set[str]:
+    """The component schemas `name` refers to, directly or through others."""
+    found: set[str] = set()
+    pending = [name]
+    while pending:
+        for ref in _refs(schemas.get(pending.pop())):
+            target = ref["$ref"][len(REF) :]
+            if ref["$ref"].startswith(REF) and target not in found:
+                found.add(target)
+                pending.append(target)
+    return found
+
+
+def _names_places(value: Any) -> bool:
+    """Whether a schema names a place (`$id`, `$anchor`, `$dynamicAnchor`): a copy would name it twice."""
+    return any(next(_mappings(value, key, str), None) is not None for key in ("$id", "$anchor", "$dynamicAnchor"))
+
+
 def _inlined(doc: Doc, choice: int) -> Doc:
-    """One `$ref` to a schema that does not refer to itself, replaced by a copy of what it names."""
+    """One `$ref` to a component schema that does not reach itself (nor names a place), at any depth (in an
+    operation, in another component, inside an alternative), replaced by a copy of what it names."""
     doc = copy.deepcopy(doc)
     schemas = doc["components"]["schemas"]
     candidates = [
         ref
         for ref in _refs(doc)
-        if ref["$ref"].startswith("#/components/schemas/") and ref["$ref"].rsplit("/", 1)[1] != "Owner"
+        if ref["$ref"].startswith(REF)
+        and ref["$ref"][len(REF) :] in schemas
+        and ref["$ref"][len(REF) :] not in _reaches(schemas, ref["$ref"][len(REF) :])
+        and not _names_places(schemas[ref["$ref"][len(REF) :]])
     ]
     if candidates:
         ref = candidates[choice % len(candidates)]
-        target = copy.deepcopy(schemas[ref.pop("$ref").rsplit("/", 1)[1]])
+        target = copy.deepcopy(schemas[ref.pop("$ref")[len(REF) :]])
         ref.update(target)
     return doc
+
+
+def _componentised(doc: Doc) -> Doc:
+    """Every property schema of every component (that is not a `$ref` already) moved into a component of its
+    own, named by its content, so that equal property schemas share one component."""
+    doc = copy.deepcopy(doc)
+    schemas = doc["components"]["schemas"]
+    for name in list(schemas):
+        for owner in _objects(schemas[name]):
+            for key, value in owner["properties"].items():
+                if isinstance(value, dict) and "$ref" not in value:
+                    written = json.dumps(value, sort_keys=True)
+                    component = "P" + hashlib.sha256(written.encode()).hexdigest()[:10]
+                    schemas.setdefault(component, value)
+                    owner["properties"][key] = {"$ref": REF + component}
+    return doc
+
+
+def _keyword_pairs() -> Iterator[tuple[str, Doc, Doc]]:
+    for case in test_keywords.CASES:
+        version = case.versions[-1]
+        base, head = (test_keywords._document(case, schema, version) for schema in (case.base, case.head))
+        yield f"keywords: {case.id}", base, head
+
+
+BROKEN = {"remote ref", "unresolved ref"}  # a ref that resolves to nothing has nothing to inline
+NESTED = [
+    *((name, base, head) for name, base, head in TABLE if name not in BROKEN),
+    *((f"componentised: {name}", _componentised(base), _componentised(head)) for name, base, head in TABLE),
+    *_keyword_pairs(),
+]
+
+
+def _verdicts(findings: list[Finding]) -> set[tuple[str, str, str, str | None]]:
+    """What inlining must not change: every finding's rule, level, message and operation (not its place)."""
+    return {(f.rule, f.level, f.message, f.operation) for f in findings}
 
 
 NAMES = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
@@ -407,21 +472,26 @@ def test_renaming_a_ref_target_never_changes_the_findings(index: int, which: int
 
 
 @PROPERTIES
-@given(index=st.integers(min_value=0, max_value=len(TABLE) - 1), which=st.integers(0, 50), side=st.booleans())
+@given(index=st.integers(min_value=0, max_value=len(NESTED) - 1), which=st.integers(0, 50), side=st.booleans())
 def test_inlining_a_ref_never_changes_the_findings(index: int, which: int, side: bool, tmp_path: Path) -> None:
-    case, base, head = TABLE[index]
-    if case in {"remote ref", "unresolved ref"}:
-        return  # a ref that resolves to nothing has nothing to inline
+    """A `$ref` at any depth replaced by a copy of its target: the same findings (a change in a component reached
+    twice in one operation is still reported once, at its first place, whether the places share one node or
+    hold equal copies)."""
+    case, base, head = NESTED[index]
     plain = _pair(tmp_path, base, head)
     inlined = _pair(tmp_path, base, _inlined(head, which)) if side else _pair(tmp_path, _inlined(base, which), head)
-    # Every operation gets the same verdicts. The messages may differ: a change in one shared component is
-    # reported once per operation, at its first place (`request body (application/json)`); inlined into two
-    # places it is two nodes, and each is reported.
-    assert {(f.rule, f.level, f.operation) for f in inlined} == {(f.rule, f.level, f.operation) for f in plain}, case
+    assert _verdicts(inlined) == _verdicts(plain), case
 
 
-def _objects(value: Any) -> Iterator[dict[str, Any]]:
-    return _mappings(value, "properties", dict)
+@pytest.mark.parametrize(("name", "base", "head"), TABLE, ids=[name for name, _, _ in TABLE])
+def test_property_schemas_moved_into_components_give_the_same_findings(
+    name: str, base: Doc, head: Doc, tmp_path: Path
+) -> None:
+    """Every property schema behind a `$ref` of its own (equal ones sharing a component): the same findings as
+    when each is written in place."""
+    assert _verdicts(_pair(tmp_path, _componentised(base), _componentised(head))) == _verdicts(
+        _pair(tmp_path, base, head)
+    ), name
 
 
 def _operations(doc: Doc) -> list[dict[str, Any]]:

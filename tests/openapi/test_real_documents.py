@@ -152,6 +152,8 @@ CASES: list[tuple[str, str, Edit, dict[str, int]]] = [
         lambda d: d["paths"]["/planets/{planetId}"].pop("delete"),
         {"api.operation-removed": 1},
     ),
+    # scalar-galaxy binds its generic PaginatedResource's `$dynamicRef: '#itemType'` to Planet in the response
+    # schemas that use it: a change in Planet is compared there too (and breaks nothing here).
     (
         "G6",
         "scalar-galaxy.yaml",
@@ -163,6 +165,14 @@ CASES: list[tuple[str, str, Edit, dict[str, int]]] = [
         "scalar-galaxy.yaml",
         lambda d: at(d, S, "schemas", "Planet", "properties", "habitabilityIndex").update(description="changed"),
         {},
+    ),
+    (
+        "G9",
+        "scalar-galaxy.yaml",
+        lambda d: at(d, "paths", "/planets", "get", "responses", "200", "content", "application/json", "schema")[
+            "$defs"
+        ].update(itemType={"$dynamicAnchor": "itemType", "type": "string"}),
+        {"api.response-type-changed": 1},  # the JSON list's items, bound through the generic, are now strings
     ),
     # readme-schema-validation-local.json (all parameters at path level)
     (

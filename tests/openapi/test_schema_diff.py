@@ -297,3 +297,27 @@ def test_a_broken_ref_in_a_shared_component_is_reported_once(tmp_path: Path) -> 
 
     found = compare(tmp_path, contract({"type": "object"}), contract({"$ref": "https://example.com/owner.yaml"}))
     assert summary(found) == [("api.remote-ref", None, "remote $ref `https://example.com/owner.yaml` is not followed")]
+
+
+def test_a_recursive_dynamic_ref_is_compared_once_and_ends(tmp_path: Path) -> None:
+    def tree(max_length: int) -> Doc:
+        return {
+            "$dynamicAnchor": "node",
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": max_length},
+                "children": {"type": "array", "items": {"$dynamicRef": "#node"}},
+            },
+        }
+
+    found = compare(tmp_path, api({"Tree": tree(20)}, ref("Tree")), api({"Tree": tree(10)}, ref("Tree")))
+    assert summary(found) == [("api.request-max-decreased", "POST /pets", "request body.name: maxLength 20 -> 10")]
+
+
+def test_a_dynamic_ref_that_names_nothing_in_a_body_added_is_reported(tmp_path: Path) -> None:
+    """As a broken `$ref` is: also where nothing old is compared."""
+    base = api({"Pet": PET}, response=ref("Pet"))
+    head = api({"Pet": PET}, request={"type": "array", "items": {"$dynamicRef": "#nowhere"}}, response=ref("Pet"))
+    found = compare(tmp_path, base, head)
+    assert summary(found) == [("api.unresolved-ref", None, "$dynamicRef `#nowhere` does not resolve")]
+    assert found[0].pointer == "/paths/~1pets/post/requestBody/content/application~1json/schema/items"

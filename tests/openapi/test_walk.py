@@ -176,6 +176,109 @@ def test_every_remote_spelling_is_a_remote_ref(ref: str, tmp_path: Path) -> None
     assert problems(ctx) == [("api.remote-ref", "/components/schemas/A", None)]
 
 
+# --- plain-name fragments: $anchor, $dynamicAnchor, $dynamicRef -----------------------------------------------
+
+
+def test_a_plain_name_ref_reaches_its_anchor_not_the_document(tmp_path: Path) -> None:
+    doc = spec(tmp_path, {"Name": {"$anchor": "name", "type": "string"}, "A": {"$ref": "#name"}})
+    ctx = Context(doc, doc)
+    found = ctx.resolve("base", schema(doc, "A"))
+    assert found is not None and found.pointer == ("components", "schemas", "Name")
+    assert ctx.findings == []
+
+
+def test_a_plain_name_is_read_in_the_schema_resource_of_its_ref(tmp_path: Path) -> None:
+    """The same anchor in two resources (`$id`): each ref reaches the one of its own resource."""
+    doc = spec(
+        tmp_path,
+        {
+            "A": {"$id": "https://example.com/a", "$defs": {"x": {"$anchor": "x", "type": "string"}}, "$ref": "#x"},
+            "B": {"$id": "https://example.com/b", "$defs": {"x": {"$anchor": "x", "type": "integer"}}, "$ref": "#x"},
+        },
+    )
+    ctx = Context(doc, doc)
+    assert ctx.resolve("base", schema(doc, "A")).value == {"$anchor": "x", "type": "string"}
+    assert ctx.resolve("base", schema(doc, "B")).value == {"$anchor": "x", "type": "integer"}
+    assert ctx.findings == []
+
+
+def test_an_anchor_in_another_file(tmp_path: Path) -> None:
+    doc = spec(tmp_path, {"A": {"$dynamicRef": "other.yaml#node"}}, other={"Node": {"$dynamicAnchor": "node"}})
+    ctx = Context(doc, doc)
+    assert "other.yaml" in doc.sources  # a $dynamicRef's file is read with the contract
+    found = ctx.resolve("base", schema(doc, "A"))
+    assert found is not None and (found.source.relative, found.pointer) == ("other.yaml", ("Node",))
+
+
+def test_a_dynamic_ref_whose_anchor_one_schema_defines_is_a_ref(tmp_path: Path) -> None:
+    tree = {
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {"children": {"type": "array", "items": {"$dynamicRef": "#node"}}},
+    }
+    doc = spec(tmp_path, {"Tree": tree})
+    ctx = Context(doc, doc)
+    items = schema(doc, "Tree").child("properties", "children", "items")
+    assert ctx.resolve("base", items).pointer == ("components", "schemas", "Tree")
+    assert ctx.findings == []
+
+
+def test_a_dynamic_ref_whose_anchor_several_schemas_define_is_bound_by_its_scope(tmp_path: Path) -> None:
+    """A generic list whose item type each schema that uses it binds: the `$dynamicRef` reaches the
+    `$dynamicAnchor` of the outermost schema resource the comparison passed through to reach it."""
+    generic = {"$id": "https://example.com/list", "$defs": {"item": {"$dynamicAnchor": "item"}}}
+    generic |= {"type": "array", "items": {"$dynamicRef": "#item"}}
+
+    def bound(kind: str) -> dict[str, Any]:
+        item = {"$dynamicAnchor": "item", "type": kind}
+        return {"$id": f"https://example.com/{kind}s", "$defs": {"item": item}, "$ref": "#/components/schemas/List"}
+
+    doc = spec(tmp_path, {"List": generic, "Names": bound("string"), "Counts": bound("integer")})
+    ctx = Context(doc, doc)
+    items = schema(doc, "List").child("items")
+    for name, kind in (("Names", "string"), ("Counts", "integer")):
+        added = ctx.enter("head", schema(doc, name))
+        assert ctx.resolve("head", items).value == {"$dynamicAnchor": "item", "type": kind}
+        ctx.leave("head", added)
+    assert ctx.resolve("head", items).value == {"$dynamicAnchor": "item"}  # reached from the list alone
+    assert ctx.findings == []
+
+
+def test_a_dynamic_anchor_defined_twice_where_it_is_bound_is_undecided(tmp_path: Path) -> None:
+    item = {"$dynamicAnchor": "item", "type": "string"}
+    doc = spec(
+        tmp_path,
+        {"A": {"$defs": {"item": item}, "items": {"$dynamicRef": "#item"}}, "B": {"$defs": {"item": item}}},
+    )
+    ctx = Context(doc, doc)
+    items = schema(doc, "A").child("items")
+    assert ctx.resolve("base", items) is None and ctx.resolve("head", items) is None
+    [finding] = ctx.findings  # once, whichever side asked first
+    assert (finding.rule, finding.level, finding.pointer) == (
+        "api.dynamic-ref-undecided",
+        "warning",
+        "/components/schemas/A/items",
+    )
+    assert finding.message == (
+        "$dynamicRef `#item`: the schema resource that binds it defines `$dynamicAnchor: item` twice; which one it "
+        "reaches could not be decided, so what lies behind it was not compared"
+    )
+
+
+@pytest.mark.parametrize(("keyword", "ref"), [("$dynamicRef", "#nowhere"), ("$ref", "#nowhere"), ("$ref", "#")])
+def test_a_plain_name_defined_nowhere_does_not_resolve(keyword: str, ref: str, tmp_path: Path) -> None:
+    doc = spec(tmp_path, {"A": {keyword: ref}, "B": {"$anchor": "b"}})
+    ctx = Context(doc, doc)
+    found = ctx.resolve("base", schema(doc, "A"))
+    if ref == "#":  # the document itself, as a JSON pointer says
+        assert found is not None and found.pointer == ()
+        return
+    assert found is None
+    assert [(f.rule, f.message) for f in ctx.findings] == [
+        ("api.unresolved-ref", f"{keyword} `{ref}` does not resolve")
+    ]
+
+
 # --- same() --------------------------------------------------------------------------------------------------
 
 OWNER = {"type": "object", "properties": {"name": {"type": "string"}}}
@@ -250,3 +353,12 @@ def test_subtrees_from_different_files_are_not_the_same(tmp_path: Path) -> None:
     in_root = schema(ctx.base, "Pet")
     other = ctx.head.source("other.yaml")
     assert not ctx.same(in_root, Node(other.data["Pet"], other, ("Pet",)))
+
+
+@pytest.mark.parametrize("keyword", ["$ref", "$dynamicRef"])
+def test_a_change_behind_a_plain_name_is_seen(keyword: str, tmp_path: Path) -> None:
+    pet = {"type": "object", "properties": {"owner": {keyword: "#owner"}}}
+    owner = {**OWNER, "$dynamicAnchor" if keyword == "$dynamicRef" else "$anchor": "owner"}
+    ctx = pair(tmp_path, {"Pet": pet, "Owner": owner}, {"Pet": pet, "Owner": {**owner, "required": ["name"]}})
+    assert not same(ctx, "Pet")
+    assert same(pair(tmp_path / "again", {"Pet": pet, "Owner": owner}, {"Pet": pet, "Owner": owner}), "Pet")
