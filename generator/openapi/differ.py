@@ -179,8 +179,7 @@ class Differ:
 
     def _walk(self) -> None:
         base, head = self.roots
-        for source, pointer, value in self.ctx.head.broken:  # also where nothing old is compared (a body added)
-            self.ctx.resolve("head", Node(value, source, pointer))
+        self.ctx.report_broken()
         base_paths = _items(self.ctx, "base", base.child("paths"))
         head_paths = _items(self.ctx, "head", head.child("paths"))
         self._ambiguous(base_paths, head_paths)
@@ -563,8 +562,7 @@ def _null(parameter: Node) -> bool:
 def ref_findings(spec: Spec) -> list[Finding]:
     """Every `$ref` of `spec` that the engine would read and cannot follow (remote, or naming nothing)."""
     ctx = Context(spec, spec)
-    for source, pointer, value in spec.broken:
-        ctx.resolve("head", Node(value, source, pointer))
+    ctx.report_broken()
     return ctx.findings
 
 

@@ -232,6 +232,12 @@ class Context:
                 found.append((side, name, bound))
         return tuple(found)
 
+    def report_broken(self) -> None:
+        """A finding for every `$ref` of the head that the engine would read and cannot follow (noted by the
+        shape walk), also where nothing old is compared (an operation or a request body added)."""
+        for source, pointer, value in self.head.broken:
+            self.resolve("head", Node(value, source, pointer))
+
     def _document_problem(self, rule: Rule, node: Node, message: str) -> None:
         key = (rule.id, node.source.name, to_json_pointer(node.pointer))
         if key not in self._reported:
