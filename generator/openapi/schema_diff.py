@@ -19,12 +19,12 @@ from typing import Any
 from generator.findings import Rule, excerpt
 from generator.openapi import keywords, overlap, patterns, rules
 from generator.openapi.views import MAXIMA, MINIMA, View, view
-from generator.openapi.walk import Context, Identity, Node
+from generator.openapi.walk import Context, Node
 
 __all__ = ["MAXIMA", "MINIMA", "SchemaDiff", "View", "view"]
 
 
-PairKey = tuple[Identity, Identity, str, tuple[Any, ...]]
+PairKey = tuple[Any, ...]  # walk.Context.pair_key
 # Findings that say lockstep could not decide: inside a `not` they stay undecided.
 UNDECIDED = frozenset(
     rule.id
@@ -127,13 +127,12 @@ class SchemaDiff:
             self.ctx.leave("head", entered[1])
 
     def _pair(self, old: View, new: View, direction: str, where: str) -> None:
-        # by identity, not by object: a component and a copy of it written in place are one schema
-        key = (
-            self.ctx.written(old.node),
-            self.ctx.written(new.node),
+        # by content, not by object: a component and a copy of it written in place are one schema
+        how = (
             direction + ("" if self.null else " (no null)") + (" (not)" if self.negation else ""),
             self.ctx.bindings(),  # what contested $dynamicAnchors are bound to here (usually nothing)
         )
+        key = self.ctx.pair_key(old.node, new.node, how)
         if key in self.done:
             return  # a finding per schema pair, not per path to it (a shared component, a diamond of $refs)
         self.done.add(key)

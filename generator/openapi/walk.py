@@ -35,6 +35,34 @@ if TYPE_CHECKING:
 _MAX_REF_HOPS = 64
 
 
+def _shape(value: Any) -> Any:
+    """Enough of a schema to tell most unequal ones apart cheaply: its keys, its values that are text or
+    numbers, the names of its properties, the size of its other values."""
+    if not isinstance(value, dict):
+        return repr(value)
+    return frozenset(
+        (key, item)
+        if isinstance(item, (str, int, float))
+        else (key, frozenset(item))
+        if key == "properties" and isinstance(item, dict)
+        else (key, len(item) if isinstance(item, (dict, list)) else repr(item))
+        for key, item in value.items()
+    )
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return a is b or (a == b and _same_scalars(a, b))
+
+
+def _same_scalars(a: Any, b: Any) -> bool:
+    """Python's == calls true 1: JSON does not (checked only when == said equal, which is rare and cheap)."""
+    if isinstance(a, dict):
+        return all(_same_scalars(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return all(_same_scalars(x, y) for x, y in zip(a, b, strict=True))
+    return isinstance(a, bool) == isinstance(b, bool)
+
+
 @dataclass(frozen=True)
 class Node:
     value: Any
@@ -103,6 +131,8 @@ class Context:
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
         self.pairs: dict[tuple[Any, ...], Any] = {}  # schema pairs compared (SchemaDiff): their findings, relative
         self.contents = Contents()  # what schemas say, as numbers (identity, meaning)
+        self._pair_keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # see pair_key
+        self._pair_shapes: dict[tuple[Any, ...], list[tuple[Any, Any, tuple[Any, ...]]]] = {}
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
@@ -111,7 +141,8 @@ class Context:
     def target(self, side: str, source: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer, Any] | None:
         """What `ref`, written at `at` in `source`, names: its file, pointer and value."""
         # a plain-name fragment may be defined once per schema resource: which one depends on where the ref is
-        key = (side, source.relative, ref) if anchor_name(ref) is None else (side, source.relative, ref, at)
+        plain = not ref.startswith("#/") and anchor_name(ref) is not None
+        key = (side, source.relative, ref, at) if plain else (side, source.relative, ref)
         if key not in self._targets:
             found = locate(self.spec(side), source, ref, at)
             try:
@@ -263,6 +294,22 @@ class Context:
         )
 
     # --- identity: what a node says, whatever object holds it ----------------------------------------
+    def pair_key(self, old: Node, new: Node, how: tuple[Any, ...]) -> tuple[Any, ...]:
+        """One key for every schema pair with equal content (and the same `how`): the key the first such pair was
+        given. Looked up by the objects first, then among pairs of the same shape by equality (C code that stops
+        at the first difference), so a pair's content is never read more than that takes."""
+        fast = (id(old.value), id(new.value), how)
+        found = self._pair_keys.get(fast)
+        if found is None:
+            shape = (old.source.relative, new.source.relative, _shape(old.value), _shape(new.value), how)
+            bucket = self._pair_shapes.setdefault(shape, [])
+            found = next((key for a, b, key in bucket if _equal(a, old.value) and _equal(b, new.value)), None)
+            if found is None:
+                found = fast
+                bucket.append((old.value, new.value, fast))
+            self._pair_keys[fast] = found
+        return found
+
     def written(self, node: Node) -> Identity:
         """The file and content of `node` itself."""
         return node.source.relative, self.contents.of(node.value)
