@@ -11,9 +11,8 @@ binds it. Where that cannot be decided (the binding resource defines the anchor 
 The shortcut: two subtrees whose raw data are equal, and every `$ref` they reach (transitively) names data
 that are equal in base and head, cannot differ; they are skipped without descending.
 
-A schema is known by what it says, not by the object that holds it: `identity` is its file and its content
-(interned, so equal content is one small number), so a copy of a component written in place (inlined) is the
-component, and a comparison memo keyed by identity finds it again.
+A schema is known by what it says, not by the object that holds it (`same_content`, `meaning`): a copy of a
+component written in place (inlined) is the component.
 """
 
 from __future__ import annotations
@@ -35,27 +34,21 @@ if TYPE_CHECKING:
 _MAX_REF_HOPS = 64
 
 
-def _shape(value: Any) -> Any:
-    """Enough of a schema to tell most unequal ones apart cheaply: its keys, its values that are text or
-    numbers, the names of its properties, the size of its other values."""
+def _shape(value: Any) -> tuple[Any, ...]:
+    """A little of what a schema says (how many keywords, its type and $ref): equal schemas have equal shapes."""
     if not isinstance(value, dict):
-        return repr(value)
-    return frozenset(
-        (key, item)
-        if isinstance(item, (str, int, float))
-        else (key, frozenset(item))
-        if key == "properties" and isinstance(item, dict)
-        else (key, len(item) if isinstance(item, (dict, list)) else repr(item))
-        for key, item in value.items()
-    )
+        return (repr(value),)
+    properties = value.get("properties")
+    count = len(properties) if isinstance(properties, dict) else -1
+    return len(value), repr(value.get("type")), repr(value.get("$ref")), count
 
 
-def _equal(a: Any, b: Any) -> bool:
+def equal(a: Any, b: Any) -> bool:
+    """Equal as JSON values: Python's == (C code, stopping at the first difference), but `true` is not 1."""
     return a is b or (a == b and _same_scalars(a, b))
 
 
 def _same_scalars(a: Any, b: Any) -> bool:
-    """Python's == calls true 1: JSON does not (checked only when == said equal, which is rare and cheap)."""
     if isinstance(a, dict):
         return all(_same_scalars(a[key], b[key]) for key in a)
     if isinstance(a, list):
@@ -130,9 +123,7 @@ class Context:
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
         self.pairs: dict[tuple[Any, ...], Any] = {}  # schema pairs compared (SchemaDiff): their findings, relative
-        self.contents = Contents()  # what schemas say, as numbers (identity, meaning)
-        self._pair_keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # see pair_key
-        self._pair_shapes: dict[tuple[Any, ...], list[tuple[Any, Any, tuple[Any, ...]]]] = {}
+        self.contents = Contents()  # what schemas say, as numbers (meaning)
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
@@ -294,31 +285,20 @@ class Context:
         )
 
     # --- identity: what a node says, whatever object holds it ----------------------------------------
-    def pair_key(self, old: Node, new: Node, how: tuple[Any, ...]) -> tuple[Any, ...]:
-        """One key for every schema pair with equal content (and the same `how`): the key the first such pair was
-        given. Looked up by the objects first, then among pairs of the same shape by equality (C code that stops
-        at the first difference), so a pair's content is never read more than that takes."""
-        fast = (id(old.value), id(new.value), how)
-        found = self._pair_keys.get(fast)
-        if found is None:
-            shape = (old.source.relative, new.source.relative, _shape(old.value), _shape(new.value), how)
-            bucket = self._pair_shapes.setdefault(shape, [])
-            found = next((key for a, b, key in bucket if _equal(a, old.value) and _equal(b, new.value)), None)
-            if found is None:
-                found = fast
-                bucket.append((old.value, new.value, fast))
-            self._pair_keys[fast] = found
-        return found
+    def same_content(self, side: str, node: Node | None, other_side: str, other: Node | None) -> bool:
+        """Whether two schemas say the same (written in the same file, `$ref`s at their top followed), whatever
+        objects hold them: a copy of a component written in place is the component."""
+        first, second = self.resolve(side, node), self.resolve(other_side, other)
+        return (
+            first is not None
+            and second is not None
+            and first.source.relative == second.source.relative
+            and equal(first.value, second.value)
+        )
 
-    def written(self, node: Node) -> Identity:
-        """The file and content of `node` itself."""
-        return node.source.relative, self.contents.of(node.value)
-
-    def identity(self, side: str, node: Node | None) -> Identity | None:
-        """The file and content of the node `node` is or names (`$ref`s at its top followed); None when a ref
-        cannot be followed."""
-        resolved = self.resolve(side, node)
-        return None if resolved is None else self.written(resolved)
+    def shape(self, value: Any) -> tuple[Any, ...]:
+        """Enough of a schema to tell most unequal ones apart cheaply; equal ones are then told by `equal`."""
+        return _shape(value)
 
     def meaning(self, side: str, node: Node | None) -> Identity | None:
         """Like `identity`, but blind to what says nothing about values (descriptions, titles, examples,
