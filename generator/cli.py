@@ -125,6 +125,17 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         )
         status.add_argument("--format", choices=report.STATUS, default="text")
 
+    if only in (None, "render"):
+        render = commands.add_parser("render", help="what an environment deploys: each chart rendered by helm")
+        render.add_argument("--env", required=True, metavar="ENV", help="the environment")
+        render.add_argument("--service", metavar="SERVICE", help="only this service")
+        render.add_argument(
+            "-o", "--output", type=Path, metavar="DIR", help="one file per service in DIR (default: stdout)"
+        )
+        render.add_argument(
+            "--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)"
+        )
+
     if only in (None, "diff-api"):
         diff = commands.add_parser("diff-api", help="breaking changes between two OpenAPI documents")
         diff.add_argument("base", nargs="?", metavar="BASE", help="a file (YAML or JSON) or REF:path from git")
@@ -300,6 +311,12 @@ def _status(a: argparse.Namespace) -> int:
     return status.run(a.repo, a.format)
 
 
+def _render(a: argparse.Namespace) -> int:
+    from generator.commands import render
+
+    return render.run(a.repo, a.env, a.service, a.output)
+
+
 def _diff_api(a: argparse.Namespace) -> int:
     from generator.commands import diff_api
 
@@ -355,6 +372,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "promote": _promote,
     "rollback": _rollback,
     "status": _status,
+    "render": _render,
     "diff-api": _diff_api,
     "schema": _schema,
     "validate": _validate,

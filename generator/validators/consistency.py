@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from generator import layout
@@ -38,7 +39,9 @@ LOCK_UNKNOWN_SERVICE = Rule(
     "Locks pin only services of the manifest (released snapshots may name removed ones: they are history).",
 )
 IMAGE = Rule(
-    "consistency.image", "error", "A pinned image is <registry>/<service>:<version> (optionally with @sha256 digest)."
+    "consistency.image",
+    "error",
+    "A pinned image is <registry>/<service>:<version>, optionally with its digest `@sha256:<64 hex>`.",
 )
 PLATFORM_VERSION = Rule(
     "consistency.platform-version",
@@ -60,6 +63,12 @@ MISSING_FILE = Rule(
 HELMFILE = Rule(
     "consistency.helmfile-environments", "error", "helmfile.yaml.gotmpl's environments are exactly the promotion path."
 )
+NAMESPACE = Rule(
+    "consistency.environment-namespace",
+    "error",
+    "Each environment deploys to a namespace of its own: a DNS-1123 label (at most 63 characters, which the "
+    "default `<name>-<environment>` may exceed) that no other environment uses on the same cluster.",
+)
 
 CONTRACT_PROBES = Rule(
     "consistency.contract-probes",
@@ -71,6 +80,9 @@ DEFAULT_PORT = Rule(
     "error",
     "A service's default port (`PORT ?= N` in its Makefile) is the port of the manifest.",
 )
+
+MAX_NAMESPACE = 63  # a namespace is a DNS-1123 label
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 INPUTS: tuple[str, ...] = ("*",)
 RULES: tuple[Rule, ...] = (
@@ -87,6 +99,7 @@ RULES: tuple[Rule, ...] = (
     UNKNOWN_REQUIREMENT,
     MISSING_FILE,
     HELMFILE,
+    NAMESPACE,
     CONTRACT_PROBES,
     DEFAULT_PORT,
 )
@@ -100,6 +113,7 @@ def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
                 doc, f"environment `{env.name}` appears twice", ("environments", index, "name")
             )
         seen.add(env.name)
+    yield from _namespace_checks(platform, doc)
     modes = [env.mode for env in platform.environments]
     expected = {
         "independent": "every environment in mode independent",
@@ -120,6 +134,26 @@ def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
                 yield UNKNOWN_REQUIREMENT.of(
                     doc, f"service `{name}` requires {what}", ("services", name, "requires", needed), key=True
                 )
+
+
+def _namespace_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
+    places: dict[tuple[str | None, str], str] = {}  # (cluster, namespace) -> the environment deploying there
+    for index, env in enumerate(platform.environments):
+        if len(env.namespace) > MAX_NAMESPACE:
+            yield NAMESPACE.of(
+                doc,
+                f"environment `{env.name}` deploys to namespace `{excerpt(env.namespace)}`, longer than "
+                f"{MAX_NAMESPACE} characters: set a shorter `namespace`",
+                ("environments", index),
+            )
+        other = places.setdefault((env.cluster, env.namespace), env.name)
+        if other != env.name:
+            where = f"cluster `{env.cluster}`" if env.cluster else "the current kube context"
+            yield NAMESPACE.of(
+                doc,
+                f"environments `{other}` and `{env.name}` both deploy to namespace `{env.namespace}` on {where}",
+                ("environments", index),
+            )
 
 
 def _lock_checks(repo: Repo, platform: Platform) -> Iterator[Finding]:
@@ -173,9 +207,12 @@ def _pin_checks(
                 )
             continue
         expected = layout.image(platform.registry, name, pin.version)
-        if pin.image != expected and not pin.image.startswith(expected + "@sha256:"):
+        digest = pin.digest
+        if pin.image.partition("@")[0] != expected or (digest is not None and not DIGEST.fullmatch(digest)):
             yield IMAGE.of(
-                doc, f"image of `{name}` is `{pin.image}`, expected `{expected}`", ("services", name, "image")
+                doc,
+                f"image of `{name}` is `{excerpt(pin.image)}`, expected `{expected}` or `{expected}@sha256:<64 hex>`",
+                ("services", name, "image"),
             )
     if missing_rule is not None:
         for name, service in platform.services.items():

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from generator import validators
-from tests.conftest import edit, git, run_lockstep, validate
+from tests.conftest import edit, git, line_of, run_lockstep, validate
 
 
 def test_validate_json_is_one_object(default_repo: Path) -> None:
@@ -21,7 +21,7 @@ def test_validate_json_is_one_object(default_repo: Path) -> None:
         "rule": "schema.unknown-key",
         "level": "error",
         "file": "platform.yaml",
-        "line": 21,
+        "line": line_of(default_repo, "platform.yaml", "colour: blue"),
         "column": 5,
         "pointer": "/services/service-a/colour",
         "message": finding["message"],

@@ -108,6 +108,12 @@ CASES = [
         "environments:",
         lambda r: edit(r, "helmfile.yaml.gotmpl", "  prod: {}\n", ""),
     ),
+    Case(
+        "consistency.environment-namespace",
+        PLATFORM,
+        "- name: prod",
+        lambda r: edit(r, PLATFORM, "namespace: logistics-prod", "namespace: logistics-dev"),
+    ),
 ]
 
 
@@ -142,3 +148,49 @@ def test_a_second_file_for_the_same_release_is_reported(default_repo: Path) -> N
     shutil.copy(default_repo / "releases/0.1.0.yaml", default_repo / "releases/copy.yaml")
     hits = [f for f in findings(default_repo) if f.rule == "consistency.release-file"]
     assert [(f.file, f.line) for f in hits] == [("releases/copy.yaml", 3)]
+
+
+def test_an_image_digest_is_sha256_of_64_hex_digits(default_repo: Path) -> None:
+    from tests.conftest import findings
+
+    image = "registry.example.com/logistics/service-a:0.1.0"
+    edit(default_repo, DEV_LOCK, f"image: {image}\n", f"image: {image}@sha256:{'ab' * 32}\n")
+    assert [f for f in findings(default_repo) if f.rule == "consistency.image"] == []
+    edit(default_repo, DEV_LOCK, f"@sha256:{'ab' * 32}", "@sha256:abc")
+    [finding] = [f for f in findings(default_repo) if f.rule == "consistency.image"]
+    assert finding.message == (
+        f"image of `service-a` is `{image}@sha256:abc`, expected `{image}` or `{image}@sha256:<64 hex>`"
+    )
+
+
+def test_environments_sharing_a_namespace_on_different_clusters_are_fine(default_repo: Path) -> None:
+    from tests.conftest import findings
+
+    edit(
+        default_repo,
+        PLATFORM,
+        "namespace: logistics-stage\n    # cluster: stage-cluster",
+        "namespace: shop\n    cluster: a",
+    )
+    edit(
+        default_repo,
+        PLATFORM,
+        "namespace: logistics-prod\n    # cluster: prod-cluster",
+        "namespace: shop\n    cluster: b",
+    )
+    assert [f for f in findings(default_repo) if f.rule == "consistency.environment-namespace"] == []
+    edit(default_repo, PLATFORM, "cluster: b", "cluster: a")
+    [finding] = [f for f in findings(default_repo) if f.rule == "consistency.environment-namespace"]
+    assert finding.message == "environments `stage` and `prod` both deploy to namespace `shop` on cluster `a`"
+
+
+def test_a_default_namespace_longer_than_a_label_is_reported(default_repo: Path) -> None:
+    from tests.conftest import findings
+
+    edit(default_repo, PLATFORM, "name: logistics\n", f"name: {'p' * 60}\n")
+    edit(default_repo, PLATFORM, "    namespace: logistics-stage\n", "")
+    [finding] = [f for f in findings(default_repo) if f.rule == "consistency.environment-namespace"]
+    assert finding.message == (
+        f"environment `stage` deploys to namespace `{'p' * 60}-stage`, longer than 63 characters: set a shorter "
+        "`namespace`"
+    )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
+from tests.conftest import edit, line_of
 from tests.validators.cases import DEV_LOCK, PLATFORM, STAGE_LOCK, Case, assert_fires
 
 CONTRACT_C = "services/service-c/openapi.yaml"
@@ -148,4 +148,50 @@ def test_contract_path_must_stay_inside_the_repository(default_repo: Path) -> No
     edit(default_repo, PLATFORM, "api: services/service-a/openapi.yaml", "api: ../../etc/passwd")
     [finding] = [f for f in findings(default_repo) if f.rule == "schema.invalid-value"]
     assert finding.message == "`api` `../../etc/passwd` is not a relative path inside the repository"
-    assert finding.line == 22
+    assert finding.line == line_of(default_repo, PLATFORM, "api: ../../etc/passwd")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    language: go\n",
+            "    language: go\n    rollout: canary\n",
+            "`rollout` `canary` is not supported yet: only `rolling` is "
+            "(blue-green and canary need Argo Rollouts, not generated yet)",
+        ),
+        (
+            "strategy: combined\n",
+            "strategy: combined\nengine: argocd\n",
+            "`engine` `argocd` is not supported yet: only `none` (helmfile) is; remove `engine` or set it to `none`",
+        ),
+        (
+            'kubernetesVersion: "1.34"',
+            "kubernetesVersion: 1.34.2",
+            '`kubernetesVersion` `1.34.2` is not a Kubernetes minor version such as "1.34" (quote it)',
+        ),
+        (
+            "namespace: logistics-prod",
+            "namespace: Logistics_Prod",
+            "`namespace` `Logistics_Prod` is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 "
+            "characters, starting and ending with a letter or digit)",
+        ),
+        (
+            "# cluster: prod-cluster",
+            "cluster: 'prod {{ x }}'",
+            "`cluster` `prod {{ x }}` is not a kube context name (no spaces, quotes or braces)",
+        ),
+    ],
+)
+def test_what_does_not_work_is_refused_not_ignored(default_repo: Path, old: str, new: str, message: str) -> None:
+    """A field platform.yaml accepts either works or is refused: canary and blue-green (no Argo Rollouts yet), a
+    GitOps engine (none yet), and values helm and helmfile cannot use."""
+    from tests.conftest import findings
+
+    edit(default_repo, PLATFORM, old, new)
+    found = [f for f in findings(default_repo) if f.file == PLATFORM]
+    assert [(f.rule, f.message) for f in found] in (
+        [("schema.invalid-value", message)],
+        [("schema.invalid-name", message)],
+    )
+    assert found[0].line == line_of(default_repo, PLATFORM, new.splitlines()[-1])
