@@ -1,6 +1,6 @@
 """What a value says, as a number: equal content (mappings compared without order, `true` apart from 1) is one
-number, whatever object holds it. walk.Context knows a schema by its file and this number (its identity), so a
-copy of a component written in place (inlined) is the component.
+number, whatever object holds it. walk.Context.meaning uses it to know a oneOf's alternatives by the values they
+accept (descriptions and examples aside), so a pair of alternatives the base had already is not reported again.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ _ANNOTATIONS = frozenset(
     ("description", "title", "example", "examples", "default", "deprecated", "externalDocs", "$comment", "xml")
 )
 _NAMES = frozenset(("properties", "patternProperties", "dependentSchemas", "$defs", "definitions"))
+_EXAMPLES = frozenset(("example", "examples"))
 
 
 def _meaningful(value: Any, names: bool = False) -> Any:
@@ -36,24 +37,33 @@ class Contents:
         self._meanings: dict[int, tuple[Any, int]] = {}  # id of a schema -> (the schema, `meaning`)
 
     def of(self, value: Any) -> int:
-        """A number per distinct content (mappings compared without order), the same for equal copies."""
+        """A number per distinct content (mappings compared without order), the same for equal copies. A schema's
+        `example` and `examples` are not read (no comparison reads them, and they are most of a large schema)."""
         if not isinstance(value, (dict, list)):  # a boolean schema, or a value that is no schema
             return self._interned.setdefault(self._token(value), len(self._interned))
         known = self._numbers.get(id(value))
         if known is not None:
             return known[0]
-        stack: list[tuple[Any, bool]] = [(value, False)]
+        stack: list[tuple[Any, bool, bool]] = [(value, False, False)]  # (value, ready, a mapping of names)
         while stack:
-            item, ready = stack.pop()
+            item, ready, names = stack.pop()
             if id(item) in self._numbers:
                 continue
-            children = item.values() if isinstance(item, dict) else item
             if not ready:
-                stack.append((item, True))
-                stack.extend((child, False) for child in children if isinstance(child, (dict, list)))
+                stack.append((item, True, names))
+                if isinstance(item, dict):
+                    stack.extend(
+                        (child, False, not names and key in _NAMES)
+                        for key, child in item.items()
+                        if isinstance(child, (dict, list)) and (names or key not in _EXAMPLES)
+                    )
+                else:
+                    stack.extend((child, False, False) for child in item if isinstance(child, (dict, list)))
                 continue
             if isinstance(item, dict):
-                key: Any = frozenset((name, self._token(child)) for name, child in item.items())
+                key: Any = frozenset(
+                    (name, self._token(child)) for name, child in item.items() if names or name not in _EXAMPLES
+                )
             else:
                 key = tuple(self._token(child) for child in item)
             self._numbers[id(item)] = (self._interned.setdefault(key, len(self._interned)), item)

@@ -284,11 +284,7 @@ def _condition(diff: SchemaDiff, old: View, new: View, direction: str, where: st
     before, after = old.keywords.get("if"), new.keywords.get("if")
     if before is None and after is None:
         return
-    if (
-        before is not None
-        and after is not None
-        and diff.ctx.identity("base", before) != diff.ctx.identity("head", after)
-    ):
+    if before is not None and after is not None and not diff.ctx.same_content("base", before, "head", after):
         message = f"{where}: the condition (`if`) changed; which values must match `then` or `else` was not decided"
         diff._emit(rules.CONDITION_UNDECIDED, message, new.node, "if")
         return
@@ -334,7 +330,7 @@ def _negations(diff: SchemaDiff, old: View, new: View, direction: str, where: st
     removed from a response lets through the values it matched; each is decided where it can be shown."""
     before, after = list(old.negations), list(new.negations)
     for node in list(after):  # the same `not` on both sides, whatever object holds it
-        twin = next((n for n in before if diff.ctx.identity("base", n) == diff.ctx.identity("head", node)), None)
+        twin = next((n for n in before if diff.ctx.same_content("base", n, "head", node)), None)
         if twin is not None:
             before.remove(twin)
             after.remove(node)

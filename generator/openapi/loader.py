@@ -381,7 +381,7 @@ def locate(spec: Spec, current: Source, ref: str, at: Pointer = ()) -> tuple[Sou
     read, or a plain-name fragment is defined nowhere (or more than once) in the schema resource it is read in."""
     relative, pointer = split_ref(ref, current)
     other = spec.source(relative)
-    name = anchor_name(ref)
+    name = None if ref.startswith("#/") else anchor_name(ref)
     if other is None or name is None:
         return None if other is None else (other, pointer)
     candidates = other.anchors(name)

@@ -115,7 +115,7 @@ class Judge(Evaluator):
         first, second = self.ctx.resolve(a.side, a.node), self.ctx.resolve(b.side, b.node)
         if first is None or second is None:
             return Verdict(False)  # a broken $ref is its own finding
-        if a.side == b.side and self.ctx.written(first) == self.ctx.written(second):
+        if a.side == b.side and self.ctx.same_content(a.side, first, b.side, second):
             return Verdict(True, same=True)
         for x, y in ((a, b), (b, a)):
             for value in self._candidates(x, y, within):

@@ -19,12 +19,12 @@ from typing import Any
 from generator.findings import Rule, excerpt
 from generator.openapi import keywords, overlap, patterns, rules
 from generator.openapi.views import MAXIMA, MINIMA, View, view
-from generator.openapi.walk import Context, Identity, Node
+from generator.openapi.walk import Context, Node, equal
 
 __all__ = ["MAXIMA", "MINIMA", "SchemaDiff", "View", "view"]
 
 
-PairKey = tuple[Identity, Identity, str, tuple[Any, ...]]
+PairKey = tuple[int, int, tuple[Any, ...]]  # the two schema objects, and how they are compared
 # Findings that say lockstep could not decide: inside a `not` they stay undecided.
 UNDECIDED = frozenset(
     rule.id
@@ -96,6 +96,7 @@ class SchemaDiff:
         self.ctx, self.operation = ctx, operation
         self.active: set[PairKey] = set()  # pairs being compared, to stop at $ref cycles
         self.done: set[PairKey] = set()  # pairs this operation reported: once, at their first place
+        self.shapes: dict[Any, list[tuple[Any, Any]]] = {}  # the same pairs by shape (_done_elsewhere)
         self.frames: list[tuple[str, list[tuple[Rule, Node, str]]]] = []  # findings of the pairs in progress
         self.null = True  # whether the values compared can be null (not in a parameter written as a string)
         # inside an odd number of `not`s: the direction of the schema that holds them (what a finding means there)
@@ -127,14 +128,12 @@ class SchemaDiff:
             self.ctx.leave("head", entered[1])
 
     def _pair(self, old: View, new: View, direction: str, where: str) -> None:
-        # by identity, not by object: a component and a copy of it written in place are one schema
-        key = (
-            self.ctx.written(old.node),
-            self.ctx.written(new.node),
+        how = (
             direction + ("" if self.null else " (no null)") + (" (not)" if self.negation else ""),
             self.ctx.bindings(),  # what contested $dynamicAnchors are bound to here (usually nothing)
         )
-        if key in self.done:
+        key = (id(old.node.value), id(new.node.value), how)
+        if key in self.done or self._done_elsewhere(old.node, new.node, how):
             return  # a finding per schema pair, not per path to it (a shared component, a diamond of $refs)
         self.done.add(key)
         cached = self.ctx.pairs.get(key)
@@ -153,6 +152,17 @@ class SchemaDiff:
             self.frames.pop()
             self.active.discard(key)
         self.ctx.pairs[key] = records
+
+    def _done_elsewhere(self, old: Node, new: Node, how: tuple[Any, ...]) -> bool:
+        """Whether this operation compared a pair that says the same at another place (a component and a copy of
+        it written in place are one schema: inlining a $ref changes no finding)."""
+        shape = (old.source.relative, new.source.relative, self.ctx.shape(old.value), self.ctx.shape(new.value), how)
+        seen = self.shapes.setdefault(shape, [])
+        if any(equal(a, old.value) and equal(b, new.value) for a, b in seen):
+            self.done.add((id(old.value), id(new.value), how))
+            return True
+        seen.append((old.value, new.value))
+        return False
 
     def negated(self, base: Node, head: Node, direction: str, where: str) -> None:
         """Compare two `not` subschemas of a schema compared in `direction`. The schema rejects what its `not`
@@ -365,8 +375,7 @@ class SchemaDiff:
 
     def _same_content(self, old: Node, new: Node) -> bool:
         """Whether two alternatives say the same, written in place or behind a `$ref`."""
-        mine = self.ctx.identity("base", old)
-        return mine is not None and mine == self.ctx.identity("head", new)
+        return self.ctx.same_content("base", old, "head", new)
 
     def _overlaps(self, old: View, new: View, where: str, pairs: list[tuple[Node, Node]]) -> None:
         """A request oneOf's alternatives that newly overlap (an error), or may (a warning that says so)."""

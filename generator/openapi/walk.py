@@ -11,9 +11,8 @@ binds it. Where that cannot be decided (the binding resource defines the anchor 
 The shortcut: two subtrees whose raw data are equal, and every `$ref` they reach (transitively) names data
 that are equal in base and head, cannot differ; they are skipped without descending.
 
-A schema is known by what it says, not by the object that holds it: `identity` is its file and its content
-(interned, so equal content is one small number), so a copy of a component written in place (inlined) is the
-component, and a comparison memo keyed by identity finds it again.
+A schema is known by what it says, not by the object that holds it (`same_content`, `meaning`): a copy of a
+component written in place (inlined) is the component.
 """
 
 from __future__ import annotations
@@ -33,6 +32,28 @@ if TYPE_CHECKING:
     from generator.openapi.schema_diff import View
 
 _MAX_REF_HOPS = 64
+
+
+def _shape(value: Any) -> tuple[Any, ...]:
+    """A little of what a schema says (how many keywords, its type and $ref): equal schemas have equal shapes."""
+    if not isinstance(value, dict):
+        return (repr(value),)
+    properties = value.get("properties")
+    count = len(properties) if isinstance(properties, dict) else -1
+    return len(value), repr(value.get("type")), repr(value.get("$ref")), count
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Equal as JSON values: Python's == (C code, stopping at the first difference), but `true` is not 1."""
+    return a is b or (a == b and _same_scalars(a, b))
+
+
+def _same_scalars(a: Any, b: Any) -> bool:
+    if isinstance(a, dict):
+        return all(_same_scalars(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return all(_same_scalars(x, y) for x, y in zip(a, b, strict=True))
+    return isinstance(a, bool) == isinstance(b, bool)
 
 
 @dataclass(frozen=True)
@@ -102,7 +123,7 @@ class Context:
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
         self.pairs: dict[tuple[Any, ...], Any] = {}  # schema pairs compared (SchemaDiff): their findings, relative
-        self.contents = Contents()  # what schemas say, as numbers (identity, meaning)
+        self.contents = Contents()  # what schemas say, as numbers (meaning)
 
     def spec(self, side: str) -> Spec:
         return self.base if side == "base" else self.head
@@ -111,7 +132,8 @@ class Context:
     def target(self, side: str, source: Source, ref: str, at: Pointer = ()) -> tuple[Source, Pointer, Any] | None:
         """What `ref`, written at `at` in `source`, names: its file, pointer and value."""
         # a plain-name fragment may be defined once per schema resource: which one depends on where the ref is
-        key = (side, source.relative, ref) if anchor_name(ref) is None else (side, source.relative, ref, at)
+        plain = not ref.startswith("#/") and anchor_name(ref) is not None
+        key = (side, source.relative, ref, at) if plain else (side, source.relative, ref)
         if key not in self._targets:
             found = locate(self.spec(side), source, ref, at)
             try:
@@ -269,15 +291,20 @@ class Context:
         )
 
     # --- identity: what a node says, whatever object holds it ----------------------------------------
-    def written(self, node: Node) -> Identity:
-        """The file and content of `node` itself."""
-        return node.source.relative, self.contents.of(node.value)
+    def same_content(self, side: str, node: Node | None, other_side: str, other: Node | None) -> bool:
+        """Whether two schemas say the same (written in the same file, `$ref`s at their top followed), whatever
+        objects hold them: a copy of a component written in place is the component."""
+        first, second = self.resolve(side, node), self.resolve(other_side, other)
+        return (
+            first is not None
+            and second is not None
+            and first.source.relative == second.source.relative
+            and equal(first.value, second.value)
+        )
 
-    def identity(self, side: str, node: Node | None) -> Identity | None:
-        """The file and content of the node `node` is or names (`$ref`s at its top followed); None when a ref
-        cannot be followed."""
-        resolved = self.resolve(side, node)
-        return None if resolved is None else self.written(resolved)
+    def shape(self, value: Any) -> tuple[Any, ...]:
+        """Enough of a schema to tell most unequal ones apart cheaply; equal ones are then told by `equal`."""
+        return _shape(value)
 
     def meaning(self, side: str, node: Node | None) -> Identity | None:
         """Like `identity`, but blind to what says nothing about values (descriptions, titles, examples,
