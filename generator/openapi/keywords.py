@@ -10,6 +10,7 @@ judged (the `if` of a condition changed), a warning says so; it is never an erro
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +112,7 @@ def _default(diff: SchemaDiff, old: View, new: View, where: str) -> None:
     if "default" in old.keywords and "default" in new.keywords:
         was, now = _value(old, "default"), _value(new, "default")
         if was != now:
-            message = f"{where}: default `{excerpt(was)}` -> `{excerpt(now)}`"
+            message = f"{where}: default `{_json(was)}` -> `{_json(now)}`"
             diff._emit(rules.DEFAULT_REPLACED, message, new.node, "default")
 
 
@@ -273,6 +274,11 @@ def _content(diff: SchemaDiff, old: View, new: View, direction: str, where: str)
         (rules.REQUEST_CONTENT_CHANGED, f"{where}: the encoded content must now match a schema (contentSchema)"),
         f"{where}: the encoded content is no longer described (contentSchema removed)",
     )
+
+
+def _json(value: Any) -> str:
+    """A value as JSON writes it, so `5` and `"5"` read differently."""
+    return excerpt(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _shown(value: Any) -> str:

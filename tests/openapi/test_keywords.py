@@ -758,3 +758,9 @@ def test_null_excluded_from_a_parameter_written_as_a_string_breaks_nobody(versio
             base, head = (_with_parameter(written(schema), version) for schema in (nullable("string"), after))
             found = compare(tmp_path, base, head)
             assert sorted(f.rule for f in found) == expected, [(f.rule, f.message) for f in found]
+
+
+def test_a_default_that_changed_type_reads_as_json(tmp_path: Path) -> None:
+    """`5` -> `"5"` is a change a client notices (a number became a string): the message shows both as JSON."""
+    found = compare(tmp_path, api({}, request={"default": 5}), api({}, request={"default": "5"}))
+    assert [(f.rule, f.message) for f in found] == [("api.default-replaced", 'request body: default `5` -> `"5"`')]
