@@ -114,11 +114,7 @@ class _Checker:
         self.expect(value, dict, noun)
         if "$ref" not in value:
             return False
-        ref = value["$ref"]
-        if not isinstance(ref, str):
-            self.at.append("$ref")
-            raise self.fail(f"$ref must be a string, not {_kind(ref)}")
-        found = None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
+        found = self._target(value, "$ref")
         if found is None:  # reported by the differ (api.remote-ref, api.unresolved-ref)
             self.spec.broken.append((self.source, tuple(self.at), value))
         else:
@@ -128,15 +124,19 @@ class _Checker:
     def dynamic(self, value: dict[str, Any]) -> None:
         """A `$dynamicRef`: a string that leads somewhere, as a `$ref` (where it is bound is the differ's
         business: a `$dynamicAnchor` defined twice where it is read is not a ref that names nothing)."""
-        ref = value["$dynamicRef"]
-        if not isinstance(ref, str):
-            self.at.append("$dynamicRef")
-            raise self.fail(f"$dynamicRef must be a string, not {_kind(ref)}")
-        found = None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
+        found = self._target(value, "$dynamicRef")
         if found is not None:
             self.pending.append((*found, "schema"))
-        elif is_remote(ref) or anchor_name(ref) not in self.spec.contested():
+        elif is_remote(value["$dynamicRef"]) or anchor_name(value["$dynamicRef"]) not in self.spec.contested():
             self.spec.broken.append((self.source, tuple(self.at), value))
+
+    def _target(self, value: dict[str, Any], keyword: str) -> tuple[Source, Pointer, Any] | None:
+        """Where the reference under `keyword` leads (None when remote or naming nothing); it must be a string."""
+        ref = value[keyword]
+        if not isinstance(ref, str):
+            self.at.append(keyword)
+            raise self.fail(f"{keyword} must be a string, not {_kind(ref)}")
+        return None if is_remote(ref) else _target(self.spec, self.source, ref, tuple(self.at))
 
     def visit(self, value: Any, kind: str) -> bool:
         """False when this node was already checked as `kind`."""
