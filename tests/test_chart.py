@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,10 +18,9 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
-from filelock import FileLock
 
 from generator.kubeschema import rollout_schema
-from tests.conftest import CHECKOUT, K8sTools, run_lockstep
+from tests.conftest import K8sTools, installed_by, run_lockstep
 
 pytestmark = pytest.mark.slow  # every test here runs helm
 
@@ -304,15 +301,7 @@ def checkov(tmp_path_factory: pytest.TempPathFactory) -> Path:
     found = shutil.which("checkov")
     if found is not None:
         return Path(found)
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    with FileLock(str(shared / "checkov.lock")):
-        result = subprocess.run(
-            [sys.executable, str(CHECKOUT / "tools" / "checkov_venv.py")], capture_output=True, text=True, check=False
-        )
-    assert result.returncode == 0, result.stderr
-    return Path(result.stdout.strip()) / "checkov"
+    return installed_by("checkov_venv.py", tmp_path_factory) / "checkov"
 
 
 def checkov_failures(checkov: Path, framework: str, *targets: str | Path) -> Iterator[str]:
