@@ -138,19 +138,24 @@ class K8sTools(NamedTuple):
         return self.bin / "helm3"
 
 
-@pytest.fixture(scope="session")
-def k8s_tools_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tools/k8s_tools.py, run once per test run: it installs into its cache (where .ci/run installed them
-    already) or finds them there at their versions."""
+def installed_by(script: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin directory that tools/SCRIPT prints, run by one xdist worker at a time (it installs into its cache
+    once; where .ci/run ran it already, it finds the tools there at their versions)."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
-    with FileLock(str(shared / "k8s-tools.lock")):
+    with FileLock(str(shared / f"{script}.lock")):
         result = subprocess.run(
-            [sys.executable, str(CHECKOUT / "tools" / "k8s_tools.py")], capture_output=True, text=True, check=False
+            [sys.executable, str(CHECKOUT / "tools" / script)], capture_output=True, text=True, check=False
         )
     assert result.returncode == 0, result.stderr
     return Path(result.stdout.strip())
+
+
+@pytest.fixture(scope="session")
+def k8s_tools_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tools/k8s_tools.py, run once per test run."""
+    return installed_by("k8s_tools.py", tmp_path_factory)
 
 
 @pytest.fixture
