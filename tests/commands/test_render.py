@@ -149,7 +149,7 @@ def test_render_of_what_does_not_exist_is_usage_error(
 @pytest.mark.slow
 def test_helm_failing_is_one_line_naming_the_service(default_repo: Path, k8s_tools: K8sTools, tmp_path: Path) -> None:
     # valid YAML, but the port breaks the Deployment helm renders
-    edit(default_repo, "environments/prod/values/service-c.yaml", "replicaCount: 1", 'service: {port: "80\\nx: ["}')
+    edit(default_repo, "environments/prod/values/service-c.yaml", "env: {}", 'service: {port: "80\\nx: ["}')
     result = run_lockstep("render", "--env", "prod", "--repo", default_repo, "-o", tmp_path / "out")
     assert result.code == 2 and result.err.startswith("lockstep: error: helm template of `service-c` for prod failed: ")
     assert result.err.count("\n") == 1 and not (tmp_path / "out").exists()  # nothing written

@@ -18,6 +18,7 @@ def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
     assert after.startswith(before)  # comments and order kept; the service is appended
     assert after[len(before) :] == (
         "  payments:\n    language: java\n    port: 9000\n    api: services/payments/openapi.yaml\n"
+        "    rollout: rolling\n    replicas: 2\n    environments:\n      dev:\n        replicas: 1\n"
     )
     assert (default_repo / "services/payments/Main.java").is_file()
     assert "EXPOSE 9000" in (default_repo / "services/payments/Dockerfile").read_text()
