@@ -17,6 +17,7 @@ DEFAULT_STRATEGY = "combined"
 DEFAULT_SERVICES = "service-a:go,service-b:python,service-c:node"
 DEFAULT_ENVIRONMENTS = "dev,stage,prod"
 DEFAULT_PORT = 8080
+DEFAULT_ROLLOUT = "rolling"
 OPTION_OF = {
     "name": "--name",
     "strategy": "--strategy",
@@ -29,6 +30,7 @@ OPTION_OF = {
     "hooksRev": "--hooks-rev",
     "hooksTag": "--hooks-tag",
     "ci": "--ci",
+    "rollout": "--rollout",
 }
 HOOK_KEYS = ("hooksRepo", "hooksRev", "hooksTag")
 
@@ -69,6 +71,7 @@ class Answers:
     lockstep_source: str = distribution.default()  # the requirement line of .lockstep/requirements.txt
     hooks: Hooks = field(default_factory=lambda: Hooks())
     ci: str = "github"  # github | gitlab | both
+    rollout: str = DEFAULT_ROLLOUT  # every service's platform.yaml `rollout`: rolling | blue-green | canary
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -80,6 +83,7 @@ class Answers:
             "lockstepSource": self.lockstep_source,
             **self.hooks.as_data(),
             "ci": self.ci,
+            "rollout": self.rollout,
         }
 
 
@@ -168,6 +172,7 @@ def resolve(
         "hooks": pick("hooks", str, None),
         **{key: pick(key, str, None) for key in HOOK_KEYS},
         "ci": pick("ci", str, "github"),
+        "rollout": pick("rollout", str, DEFAULT_ROLLOUT),
     }
     data = {key: value for key, value in data.items() if value is not None}
     problems = schemas.validate(yamlio.Document("answers", data), "config")
@@ -185,6 +190,7 @@ def resolve(
         lockstep_source=distribution.requirement(source) if source is not None else distribution.default(),
         hooks=_hooks(data),
         ci=data["ci"],
+        rollout=data["rollout"],
     )
 
 

@@ -49,6 +49,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         new.add_argument("--hooks-rev", metavar="SHA", help="remote hooks: its full commit SHA")
         new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
         new.add_argument("--ci", help="the pull-request check: github | gitlab | both (default: github)")
+        new.add_argument("--rollout", help="every service's rollout: rolling | blue-green | canary (default: rolling)")
         new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
         new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
 
@@ -57,6 +58,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         add.add_argument("name", metavar="NAME")
         add.add_argument("--language", required=True, help="go | python | node | java")
         add.add_argument("--port", help="port the service listens on (default: 8080)")
+        add.add_argument("--rollout", help="rolling | blue-green | canary (default: rolling)")
         _writer_options(add)
 
     if only in (None, "bump"):
@@ -253,6 +255,7 @@ def _new(a: argparse.Namespace) -> int:
         "hooksRev": a.hooks_rev,
         "hooksTag": a.hooks_tag,
         "ci": a.ci,
+        "rollout": a.rollout,
     }
     return new.run(a.directory, options, a.config, no_input=a.no_input, force=a.force)
 
@@ -260,7 +263,7 @@ def _new(a: argparse.Namespace) -> int:
 def _add_service(a: argparse.Namespace) -> int:
     from generator.commands import add_service
 
-    return add_service.run(a.repo, a.name, a.language, a.port, dry_run=a.dry_run, commit=a.commit)
+    return add_service.run(a.repo, a.name, a.language, a.port, a.rollout, dry_run=a.dry_run, commit=a.commit)
 
 
 def _bump(a: argparse.Namespace) -> int:

@@ -25,6 +25,66 @@ class Environment:
     cluster: str | None = None  # the kube context of its cluster; None: the current context
 
 
+RolloutStrategy = Literal["rolling", "blue-green", "canary"]
+INGRESS_NAMESPACE = "ingress-nginx"  # where `public` services accept traffic from, when platform.yaml names none
+
+
+@dataclass(frozen=True)
+class CanaryStep:
+    weight: int  # the percentage of requests the new version receives
+    pause: str | None = None  # how long to hold it (30s, 5m, 1h); None: until promoted by hand
+
+    def as_data(self) -> dict[str, Any]:
+        return {"weight": self.weight} if self.pause is None else {"weight": self.weight, "pause": self.pause}
+
+
+DEFAULT_CANARY_STEPS = (CanaryStep(25, "30s"), CanaryStep(50, "30s"), CanaryStep(100))
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """How a new version of a service replaces the old one (platform.yaml `rollout`, either form)."""
+
+    strategy: RolloutStrategy = "rolling"
+    steps: tuple[CanaryStep, ...] = ()  # canary only
+    auto_promotion: bool = True  # blue-green only
+
+    @classmethod
+    def from_data(cls, data: str | Mapping[str, Any] | None) -> Rollout:
+        """`canary`, `{strategy: canary, steps: [...]}` or `{strategy: blue-green, autoPromotion: false}`."""
+        spec: Mapping[str, Any] = {"strategy": data or "rolling"} if not isinstance(data, Mapping) else data
+        strategy = spec["strategy"]
+        steps = tuple(CanaryStep(s["weight"], s.get("pause")) for s in spec.get("steps", ()))
+        if strategy == "canary" and not steps:
+            steps = DEFAULT_CANARY_STEPS
+        return cls(strategy, steps, spec.get("autoPromotion", True))
+
+    def as_values(self) -> dict[str, Any]:
+        """The chart's `rollout` values: the strategy, with its steps (canary) or auto-promotion (blue-green)."""
+        values: dict[str, Any] = {"strategy": self.strategy}
+        if self.strategy == "canary":
+            values["steps"] = [step.as_data() for step in self.steps]
+        if self.strategy == "blue-green":
+            values["autoPromotion"] = self.auto_promotion
+        return values
+
+
+Resources = Mapping[str, Mapping[str, "str | int | float"]]  # {requests: {cpu: 100m}, limits: {memory: 256Mi}}
+
+
+@dataclass(frozen=True)
+class Override:
+    """What one environment changes for one service (platform.yaml `services.<name>.environments.<env>`)."""
+
+    replicas: int | None = None
+    resources: Resources = field(default_factory=dict)
+
+
+def merged_resources(base: Resources, over: Resources) -> dict[str, dict[str, str | int | float]]:
+    """`over` merged into `base`, quantity by quantity (an environment's override wins)."""
+    return {kind: {**base.get(kind, {}), **over.get(kind, {})} for kind in sorted({*base, *over})}
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -34,6 +94,26 @@ class Service:
     requires: Mapping[str, str] = field(default_factory=dict)  # service -> version range
     operations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service -> operationIds it calls
     retired: bool = False  # being removed along the promotion path (lockstep remove-service)
+    rollout: Rollout = field(default_factory=Rollout)
+    replicas: int = 1
+    public: bool = False  # reachable from the ingress namespace
+    resources: Resources = field(default_factory=dict)  # empty: the chart's
+    overrides: Mapping[str, Override] = field(default_factory=dict)  # environment -> what it changes
+
+    def replicas_in(self, environment: str) -> int:
+        override = self.overrides.get(environment)
+        return override.replicas if override is not None and override.replicas is not None else self.replicas
+
+    def resources_in(self, environment: str) -> dict[str, dict[str, str | int | float]]:
+        """The service's resources with the environment's merged over them (empty: the chart's defaults)."""
+        override = self.overrides.get(environment)
+        return merged_resources(self.resources, override.resources if override is not None else {})
+
+
+def _overrides(data: Mapping[str, Any]) -> Mapping[str, Override]:
+    return _frozen(
+        {env: Override(spec.get("replicas"), _frozen(spec.get("resources", {}))) for env, spec in data.items()}
+    )
 
 
 def _requirements(data: Mapping[str, Any]) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]]]:
@@ -51,6 +131,7 @@ class Platform:
     registry: str
     services: Mapping[str, Service]
     kubernetes_version: str = KUBERNETES_VERSION  # the minor version, such as "1.34"
+    ingress_namespace: str = INGRESS_NAMESPACE  # where the ingress controller (or Gateway) runs
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -106,12 +187,22 @@ class Platform:
                         spec["api"],
                         *_requirements(spec.get("requires", {})),
                         retired=spec.get("retired", False),
+                        rollout=Rollout.from_data(spec.get("rollout")),
+                        replicas=spec.get("replicas", 1),
+                        public=spec.get("public", False),
+                        resources=_frozen(spec.get("resources", {})),
+                        overrides=_overrides(spec.get("environments", {})),
                     )
                     for name, spec in data["services"].items()
                 }
             ),
             kubernetes_version=data.get("kubernetesVersion", KUBERNETES_VERSION),
+            ingress_namespace=data.get("ingressNamespace", INGRESS_NAMESPACE),
         )
+
+    def consumers(self, service: str) -> list[str]:
+        """The services whose `requires` name `service`, sorted."""
+        return sorted(name for name, other in self.services.items() if service in other.requires)
 
 
 @dataclass(frozen=True)
@@ -255,3 +346,27 @@ class Rollbacks:
             "environment": self.environment,
             "rollbacks": [record.as_data() for record in self.records],
         }
+
+
+def platform_values(platform: Platform, environment: str, service: str, pin: Pin) -> dict[str, Any]:
+    """The Helm values platform.yaml and the lock give `service` in `environment`: helmfile and `lockstep render`
+    set them after the environment's values file, so they always win (helmfile.yaml.gotmpl computes the same)."""
+    spec = platform.services[service]
+    image = {"repository": f"{platform.registry}/{service}", "tag": pin.version}
+    if pin.digest is not None:
+        image["digest"] = pin.digest
+    values: dict[str, Any] = {"image": image, "replicaCount": spec.replicas_in(environment)}
+    resources = spec.resources_in(environment)
+    if resources:
+        values["resources"] = resources
+    values["rollout"] = spec.rollout.as_values()
+    values["networkPolicy"] = {
+        "ingressFrom": platform.consumers(service),
+        "ingressNamespaces": [platform.ingress_namespace] if spec.public else [],
+        "egressTo": [
+            {"name": name, "port": platform.services[name].port}
+            for name in sorted(spec.requires)
+            if name in platform.services
+        ],
+    }
+    return values

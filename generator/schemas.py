@@ -198,6 +198,8 @@ def _findings_for(error: Any, doc: Document) -> list[Finding]:
     field = f"`{pointer[-1]}` " if pointer else ""
     if custom and schema == _schema("common")["$defs"]["name"]:  # a name written as a value (environments)
         return [INVALID_NAME.of(doc, f"{field}{_describe(error.instance)} {custom}", pointer)]
+    if custom and keyword == "not":  # a key refused whatever its value (one another file owns, or another strategy's)
+        return [INVALID_VALUE.of(doc, f"{field}{custom}", pointer, key=True)]
     if custom:
         return [INVALID_VALUE.of(doc, f"{field}{_describe(error.instance)} {custom}", pointer)]
     if keyword in ("const", "enum"):

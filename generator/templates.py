@@ -11,9 +11,11 @@ from typing import Any
 
 from generator import __version__, ci, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
-from generator.model import KUBERNETES_VERSION, Lock, Pin, Promotion, Release
+from generator.model import DEFAULT_CANARY_STEPS, INGRESS_NAMESPACE, KUBERNETES_VERSION, Lock, Pin, Promotion, Release
 
 INITIAL_VERSION = "0.1.0"
+LIST = "listItems"  # the operationId of the list operation in the service template's openapi.yaml
+DEFAULT_REPLICAS = 2  # every service of a generated platform, but 1 in the first environment
 # What each --ci choice adds; the template has them all, `generate` keeps those asked for.
 CI_FILES = {"github": ".github", "gitlab": layout.GITLAB_CI}
 
@@ -83,6 +85,17 @@ def answers_document(plan_data: dict[str, Any], version: str = __version__) -> s
     )
 
 
+def _default_requires(plan: Answers, index: int) -> dict[str, Any]:
+    """The generated platform's one `requires` edge, so that compatibility, rollback planning and network policy
+    show on day one: the second service calls the first one's list operation (the service template's contract).
+    The range takes every 0.x from the initial version on: on trunk, `bump` moves the minor of a released 0.x
+    version (not a breaking change), which a caret range (`^0.1`) would refuse."""
+    if index != 1:
+        return {"requires": None}
+    provider = plan.services[0].name
+    return {"requires": {"service": provider, "range": f">={INITIAL_VERSION} <1.0.0", "operation": LIST}}
+
+
 def _platform_context(plan: Answers) -> dict[str, Any]:
     return {
         "name": plan.name,
@@ -95,8 +108,15 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             "strategy": plan.strategy,
             "registry": plan.registry,
             "kubernetesVersion": KUBERNETES_VERSION,
+            "ingressNamespace": INGRESS_NAMESPACE,
+            "canarySteps": json.dumps({"steps": [step.as_data() for step in DEFAULT_CANARY_STEPS]}),
             "environments": [{"name": e.name, "mode": e.mode} for e in plan.environments],
-            "services": [{"name": s.name, "language": s.language, "port": s.port} for s in plan.services],
+            "services": [
+                {"name": s.name, "language": s.language, "port": s.port, **_default_requires(plan, index)}
+                for index, s in enumerate(plan.services)
+            ],
+            "rollout": plan.rollout,
+            "replicas": DEFAULT_REPLICAS,
         },
         "_lockstep": {"version": __version__, "distribution": distribution.DISTRIBUTION, "ci": plan.ci},
         "_ci": ci.context(),

@@ -13,6 +13,8 @@ import yaml
 
 from generator.answers import modes
 from generator.model import (
+    DEFAULT_CANARY_STEPS,
+    CanaryStep,
     Lock,
     Move,
     Pin,
@@ -21,7 +23,9 @@ from generator.model import (
     Release,
     RollbackRecord,
     Rollbacks,
+    Rollout,
     _requirements,
+    platform_values,
 )
 
 PIN_A = {"version": "1.2.0", "image": "registry.example.com/p/a:1.2.0"}
@@ -239,3 +243,100 @@ def test_requirements_of_both_shapes_in_a_manifest() -> None:
     assert dict(services["tracking"].operations) == {"fleet": ("getVehicle",)}
     assert dict(services["billing"].requires) == {"fleet": "^2", "tracking": "*"}
     assert dict(services["billing"].operations) == {}
+
+
+SHOP = {
+    "name": "shop",
+    "strategy": "independent",
+    "environments": [{"name": "dev", "mode": "independent"}, {"name": "prod", "mode": "independent"}],
+    "registry": "registry.example.com/shop",
+    "services": {
+        "web": {
+            "language": "node",
+            "port": 3000,
+            "api": "w.yaml",
+            "requires": {"orders": "^1.0", "stock": {"range": "^2.0", "operations": ["listItems"]}},
+            "public": True,
+            "rollout": {"strategy": "canary", "steps": [{"weight": 10, "pause": "5m"}, {"weight": 100}]},
+        },
+        "orders": {
+            "language": "go",
+            "port": 8080,
+            "api": "o.yaml",
+            "requires": {"stock": "^2.0"},
+            "rollout": "blue-green",
+            "replicas": 3,
+            "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+            "environments": {"dev": {"replicas": 1, "resources": {"requests": {"cpu": "50m"}, "limits": {"cpu": 1}}}},
+        },
+        "stock": {"language": "python", "port": 9000, "api": "s.yaml", "rollout": "canary"},
+    },
+}
+
+
+def _values(service: str, environment: str = "prod", image: str = "") -> dict[str, object]:
+    platform = Platform.from_data(SHOP)
+    version = "1.4.0"
+    pin = Pin(version, image or f"registry.example.com/shop/{service}:{version}")
+    return platform_values(platform, environment, service, pin)
+
+
+def test_rollout_forms() -> None:
+    assert Rollout.from_data(None) == Rollout("rolling", (), True)
+    assert Rollout.from_data("canary").steps == DEFAULT_CANARY_STEPS
+    assert [s.as_data() for s in DEFAULT_CANARY_STEPS] == [
+        {"weight": 25, "pause": "30s"},
+        {"weight": 50, "pause": "30s"},
+        {"weight": 100},
+    ]
+    assert Rollout.from_data({"strategy": "blue-green", "autoPromotion": False}) == Rollout("blue-green", (), False)
+    assert Rollout.from_data({"strategy": "canary", "steps": [{"weight": 100}]}).steps == (CanaryStep(100, None),)
+
+
+def test_platform_values_of_a_canary_service_that_is_public_and_requires_two() -> None:
+    assert _values("web") == {
+        "image": {"repository": "registry.example.com/shop/web", "tag": "1.4.0"},
+        "replicaCount": 1,  # the default
+        "rollout": {"strategy": "canary", "steps": [{"weight": 10, "pause": "5m"}, {"weight": 100}]},
+        "networkPolicy": {
+            "ingressFrom": [],  # nothing requires web: only the ingress controller reaches it
+            "ingressNamespaces": ["ingress-nginx"],
+            "egressTo": [{"name": "orders", "port": 8080}, {"name": "stock", "port": 9000}],
+        },
+    }
+
+
+def test_platform_values_with_overrides_per_environment() -> None:
+    prod, dev = _values("orders", "prod"), _values("orders", "dev")
+    assert (prod["replicaCount"], dev["replicaCount"]) == (3, 1)
+    assert prod["resources"] == {"limits": {"memory": "256Mi"}, "requests": {"cpu": "100m", "memory": "128Mi"}}
+    assert dev["resources"] == {"limits": {"cpu": 1, "memory": "256Mi"}, "requests": {"cpu": "50m", "memory": "128Mi"}}
+    assert prod["rollout"] == {"strategy": "blue-green", "autoPromotion": True}
+    assert prod["networkPolicy"] == {
+        "ingressFrom": ["web"],
+        "ingressNamespaces": [],  # not public
+        "egressTo": [{"name": "stock", "port": 9000}],
+    }
+
+
+def test_platform_values_of_a_service_everyone_requires_with_the_lock_digest() -> None:
+    digest = "sha256:" + "ab" * 32
+    values = _values("stock", image=f"registry.example.com/shop/stock:1.4.0@{digest}")
+    assert values["image"] == {"repository": "registry.example.com/shop/stock", "tag": "1.4.0", "digest": digest}
+    assert "resources" not in values  # platform.yaml sets none: the chart's stay
+    assert values["rollout"] == {"strategy": "canary", "steps": [s.as_data() for s in DEFAULT_CANARY_STEPS]}
+    assert values["networkPolicy"] == {"ingressFrom": ["orders", "web"], "ingressNamespaces": [], "egressTo": []}
+
+
+def test_the_ingress_namespace_is_platform_yaml_s() -> None:
+    platform = Platform.from_data({**SHOP, "ingressNamespace": "gateways"})
+    assert platform.ingress_namespace == "gateways"
+    pin = Pin("1.4.0", "registry.example.com/shop/web:1.4.0")
+    assert platform_values(platform, "dev", "web", pin)["networkPolicy"]["ingressNamespaces"] == ["gateways"]
+
+
+def test_every_form_of_the_example_is_schema_valid() -> None:
+    from generator import schemas, yamlio
+
+    manifest = {"apiVersion": "lockstep/v1", "kind": "Platform", **SHOP}
+    assert schemas.validate(yamlio.Document("platform.yaml", manifest), "platform") == []

@@ -11,7 +11,7 @@ import pytest
 
 from generator import validators
 from generator.repository import load_for_validation, load_repo
-from tests.conftest import commit, edit, run_lockstep, validate
+from tests.conftest import commit, drop_generated_requires, edit, run_lockstep, validate
 
 CONTRACT = "services/service-a/openapi.yaml"
 ACCEPT_LIST = ".lockstep/api-exceptions.yaml"
@@ -26,6 +26,7 @@ def _every_family_has_something_to_say(repo: Path) -> None:
     (repo / "environments/prod/values/service-b.yaml").write_text("- not\n- a mapping\n")  # schema
     edit(repo, "services/service-c/Makefile", "PORT ?= 8080", "PORT ?= 9999")  # consistency.default-port
     edit(repo, "environments/stage/platform.lock.yaml", "version: 0.1.0", "version: 0.1.9")  # promotion
+    drop_generated_requires(repo)
     edit(repo, "platform.yaml", "    language: python\n", "    language: python\n    requires: {service-c: '^2'}\n")
     assert run_lockstep("bump", "service-b", "--repo", repo).code == 1  # refused: compatibility
     lock = repo / "environments/dev/platform.lock.yaml"
@@ -57,7 +58,7 @@ def test_only_schema_shows_every_load_problem(default_repo: Path) -> None:
     edit(default_repo, "platform.yaml", "services:\n", "x: 1\nx: 2\nservices:\n")
     edit(default_repo, "helmfile.yaml.gotmpl", "environments:\n", "environments:\n  dev: {}\n", 1)
     (default_repo / ACCEPT_LIST).write_text("apiVersion: lockstep/v1\nkind: ApiExceptions\nexceptions: [\n")
-    edit(default_repo, "environments/dev/values/service-a.yaml", "replicaCount: 1", "replicaCount: 1\nreplicaCount: 2")
+    edit(default_repo, "environments/dev/values/service-a.yaml", "env: {}", "env: {}\nenv: {a: b}")
     edit(default_repo, "charts/service-b/Chart.yaml", "apiVersion: v2", "apiVersion: v2\napiVersion: v3")
     edit(default_repo, "releases/0.1.0.yaml", "kind: Release", "kind: Release\nkind: Release")
     (default_repo / CONTRACT).write_text("openapi: 3.1.0\ninfo: x: y\n")

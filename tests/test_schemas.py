@@ -211,6 +211,22 @@ def test_values_must_be_a_mapping() -> None:
     assert finding.message.endswith("must be a mapping of Helm values (key: value)")
 
 
+@pytest.mark.parametrize(
+    ("key", "owner"),
+    [
+        ("replicaCount", "platform.yaml, not here: the service's `replicas`"),
+        ("resources", "platform.yaml, not here: the service's `resources`"),
+        ("rollout", "platform.yaml, not here: the service's `rollout`"),
+        ("image", "the environment's platform.lock.yaml"),
+        ("networkPolicy", "platform.yaml, not here: the `requires` of the services"),
+    ],
+)
+def test_values_may_not_set_what_platform_yaml_or_the_lock_owns(key: str, owner: str) -> None:
+    finding = only(f"env: {{}}\n{key}: {{a: 1}}\n", "values")
+    assert finding.rule == "schema.invalid-value" and (finding.line, finding.column) == (2, 1)
+    assert finding.message.startswith(f"`{key}` is set by {owner}")
+
+
 def test_an_unparseable_document_has_no_schema_findings() -> None:
     doc = yamlio.loads("a: [\n", "f.yaml")
     assert doc.problems and schemas.validate(doc, "lock") == []

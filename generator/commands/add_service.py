@@ -1,4 +1,4 @@
-"""`lockstep add-service NAME --language L [--port P]`."""
+"""`lockstep add-service NAME --language L [--port P] [--rollout R]`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,17 @@ from generator.commands.writer import carry_out, writing
 from generator.operations.add_service import add_service
 
 
-def run(root: Path | None, name: str, language: str, port: str | None, *, dry_run: bool, commit: bool = False) -> int:
+def run(
+    root: Path | None,
+    name: str,
+    language: str,
+    port: str | None,
+    rollout: str | None = None,
+    *,
+    dry_run: bool,
+    commit: bool = False,
+) -> int:
     with writing(root) as repo:
-        plan = add_service(repo, name, language, port)
+        plan = add_service(repo, name, language, port, rollout)
         carry_out(repo, plan, dry_run=dry_run, commit="add-service" if commit else None)
     return 0

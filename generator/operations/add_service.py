@@ -13,7 +13,7 @@ from generator.repository import Repo, platform_of
 from generator.tree import read_text
 
 
-def add_service(repo: Repo, name: str, language: str, port: int | str | None) -> Plan:
+def add_service(repo: Repo, name: str, language: str, port: int | str | None, rollout: str | None = None) -> Plan:
     platform = platform_of(repo)
     if name in platform.services:
         raise UsageError(f"service `{name}` already exists in {layout.PLATFORM}")
@@ -25,8 +25,9 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None) ->
             "registry": platform.registry,
             "environments": ",".join(platform.path),
             "services": spec,
+            "rollout": rollout,
         },
-        labels={"services": "add-service"},
+        labels={"services": "add-service", "rollout": "--rollout"},
     )
     service = plan.services[0]
     for directory in (layout.service_dir(name), f"charts/{name}"):
@@ -38,7 +39,14 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None) ->
             service, platform=platform.name, registry=platform.registry, environments=list(platform.path)
         )
     )
-    entry = {"language": service.language, "port": service.port, "api": layout.contract(name)}
+    entry = {
+        "language": service.language,
+        "port": service.port,
+        "api": layout.contract(name),
+        "rollout": plan.rollout,
+        "replicas": templates.DEFAULT_REPLICAS,
+        "environments": {platform.path[0]: {"replicas": 1}},
+    }
     change.write(
         layout.PLATFORM, yamlio.edited(read_text(repo.tree, layout.PLATFORM) or "", ("services",), name, entry)
     )
@@ -47,6 +55,7 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None) ->
     answers_doc = repo.document(layout.ANSWERS)
     if answers_doc is not None and answers_doc.ok:
         recorded = dict(answers_doc.data["answers"])
-        recorded["services"] = {**recorded["services"], name: {"language": service.language, "port": service.port}}
+        answer = {"language": service.language, "port": service.port} | ({"rollout": rollout} if rollout else {})
+        recorded["services"] = {**recorded["services"], name: answer}
         change.write(layout.ANSWERS, templates.answers_document(recorded, answers_doc.data["lockstepVersion"]))
     return Plan(f"{name} ({language}) added at {initial}", change)

@@ -1,16 +1,18 @@
-"""What an environment deploys, as helm command lines: the same chart, values, namespace, Kubernetes version,
-image and digest that the generated helmfile gives helm for that environment (`helmfile -e ENV template`).
+"""What an environment deploys, as helm command lines: the same chart, values, namespace, Kubernetes version
+and platform values that the generated helmfile gives helm for that environment (`helmfile -e ENV template`).
 
 Pure: the loaded repository in, `helm template` arguments out; `commands/render.py` runs them."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass
+from typing import Any
 
 from generator import layout
 from generator.errors import UsageError
-from generator.model import Pin, Platform
+from generator.model import Pin, Platform, platform_values
 from generator.repository import Repo
 
 
@@ -24,15 +26,18 @@ class HelmTemplate:
     args: tuple[str, ...]  # after `helm`
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
 def helm_template(platform: Platform, environment: str, service: str, pin: Pin) -> HelmTemplate:
     """The command helmfile runs for `service` in `environment`: the release is named after the service, in the
-    environment's namespace; the image is the registry's repository of the service at the pinned version,
-    with the lock's digest when it has one."""
+    environment's namespace, with the environment's values file and then the platform values (`--set-json`, one
+    per top-level key): the image at the pinned version (with the lock's digest when it has one), replicas,
+    resources, rollout and network policy from platform.yaml."""
     env = platform.environment(environment)
     assert env is not None, environment
-    sets = [f"image.repository={platform.registry}/{service}", f"image.tag={pin.version}"]
-    if pin.digest is not None:
-        sets.append(f"image.digest={pin.digest}")
+    values = platform_values(platform, environment, service, pin)
     args = (
         "template",
         service,
@@ -45,7 +50,7 @@ def helm_template(platform: Platform, environment: str, service: str, pin: Pin) 
         env.namespace,
         "--values",
         layout.values(environment, service),
-        *(option for value in sets for option in ("--set", value)),
+        *(option for key, value in values.items() for option in ("--set-json", f"{key}={_json(value)}")),
     )
     return HelmTemplate(service, environment, env.namespace, args)
 

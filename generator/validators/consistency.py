@@ -69,6 +69,12 @@ NAMESPACE = Rule(
     "Each environment deploys to a namespace of its own: a DNS-1123 label (at most 63 characters, which the "
     "default `<name>-<environment>` may exceed) that no other environment uses on the same cluster.",
 )
+OVERRIDE_ENVIRONMENT = Rule(
+    "consistency.override-environment",
+    "error",
+    "A service's per-environment overrides (`environments` under the service) name only environments of the "
+    "promotion path.",
+)
 
 CONTRACT_PROBES = Rule(
     "consistency.contract-probes",
@@ -100,6 +106,7 @@ RULES: tuple[Rule, ...] = (
     MISSING_FILE,
     HELMFILE,
     NAMESPACE,
+    OVERRIDE_ENVIRONMENT,
     CONTRACT_PROBES,
     DEFAULT_PORT,
 )
@@ -133,6 +140,15 @@ def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
                 what = "itself" if needed == name else f"`{needed}`, which is not a service of the manifest"
                 yield UNKNOWN_REQUIREMENT.of(
                     doc, f"service `{name}` requires {what}", ("services", name, "requires", needed), key=True
+                )
+        for environment in service.overrides:
+            if environment not in platform.path:
+                yield OVERRIDE_ENVIRONMENT.of(
+                    doc,
+                    f"service `{name}` overrides environment `{environment}`, which is not on the promotion path "
+                    f"({', '.join(platform.path)})",
+                    ("services", name, "environments", environment),
+                    key=True,
                 )
 
 

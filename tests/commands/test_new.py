@@ -10,7 +10,7 @@ from tests.conftest import run_process
 
 
 def test_interactive_prompts(tmp_path: Path) -> None:
-    result = run_process("new", tmp_path / "p", stdin="shipping\n3\nship:go\ndev,prod\n\n")
+    result = run_process("new", tmp_path / "p", stdin="shipping\n3\nship:go\ndev,prod\n\n3\n")
     assert result.code == 0, result.err
     manifest = yaml.safe_load((tmp_path / "p/platform.yaml").read_text())
     assert (manifest["name"], manifest["strategy"], manifest["registry"]) == (
@@ -19,6 +19,7 @@ def test_interactive_prompts(tmp_path: Path) -> None:
         "registry.example.com/shipping",
     )
     assert list(manifest["services"]) == ["ship"]
+    assert manifest["services"]["ship"]["rollout"] == "canary"  # the third choice of the rollout prompt
 
 
 def test_stdin_that_ends_early_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
@@ -43,7 +44,7 @@ def test_options_are_not_asked_again(tmp_path: Path) -> None:
         "--environments",
         "dev",
         tmp_path / "p",
-        stdin="\n",
+        stdin="\n\n",
     )
     assert result.code == 0, result.err
     assert "Platform name" not in result.out

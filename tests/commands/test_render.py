@@ -4,6 +4,7 @@ The tools come from PyPI through tools/k8s_tools.py (the `k8s_tools` fixture); .
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import BIN, K8sTools, edit, run_lockstep
+from tests.conftest import BIN, K8sTools, edit, run_lockstep, validate
 
 DEV_LOCK = "environments/dev/platform.lock.yaml"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -125,6 +126,70 @@ def test_promoting_a_service_changes_only_its_image_there(
     assert changed["service-a"]["metadata"]["labels"]["app.kubernetes.io/version"] == version
 
 
+VALUES_DUMP = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-values
+data:
+  values: {{ .Values | toJson | quote }}
+"""
+
+
+def platform_with_every_option(repo: Path) -> None:
+    """Canary with steps, blue-green without auto-promotion, the canary defaults, replicas and resources with
+    per-environment overrides, a public service, a custom ingress namespace, and the default `requires` edge. Each
+    chart also renders its values (a ConfigMap), so that equal renders mean equal values, the keys the current
+    templates do not read included."""
+    edit(repo, "platform.yaml", "ingressNamespace: ingress-nginx", "ingressNamespace: gateways")
+    edit(
+        repo,
+        "platform.yaml",
+        "    rollout: rolling\n",
+        "    rollout: {strategy: canary, steps: [{weight: 10, pause: 1m}, {weight: 60}, {weight: 100}]}\n"
+        "    public: true\n    resources: {requests: {cpu: 100m}, limits: {memory: 256Mi}}\n",
+    )
+    edit(repo, "platform.yaml", "    rollout: rolling\n", "    rollout: {strategy: blue-green, autoPromotion: false}\n")
+    edit(repo, "platform.yaml", "    rollout: rolling\n", "    rollout: canary\n")
+    edit(
+        repo,
+        "platform.yaml",
+        "      dev: {replicas: 1}\n",
+        "      dev: {replicas: 1}\n      prod: {replicas: 3, resources: {limits: {cpu: 1, memory: 512Mi}}}\n",
+        2,
+    )
+    for service in ("service-a", "service-b", "service-c"):
+        (repo / f"charts/{service}/templates/values-dump.yaml").write_text(VALUES_DUMP)
+    assert validate(repo).out == "no findings\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_helmfile_and_render_pass_the_same_platform_values(
+    environment: str, default_repo: Path, k8s_tools: K8sTools
+) -> None:
+    platform_with_every_option(default_repo)
+    rendered = render(default_repo, environment)
+    assert rendered == helmfile_template(k8s_tools, default_repo, environment)
+    values = {
+        o["metadata"]["name"].removesuffix("-values"): json.loads(o["data"]["values"])
+        for o in rendered
+        if o["kind"] == "ConfigMap"
+    }
+    a, b, c = values["service-a"], values["service-b"], values["service-c"]
+    assert a["rollout"]["steps"] == [{"weight": 10, "pause": "1m"}, {"weight": 60}, {"weight": 100}]
+    assert b["rollout"]["strategy"] == "blue-green" and b["rollout"]["autoPromotion"] is False
+    assert c["rollout"]["steps"] == [{"weight": 25, "pause": "30s"}, {"weight": 50, "pause": "30s"}, {"weight": 100}]
+    assert a["networkPolicy"]["ingressFrom"] == ["service-b"]
+    assert a["networkPolicy"]["ingressNamespaces"] == ["gateways"]
+    assert b["networkPolicy"]["egressTo"] == [{"name": "service-a", "port": 8080}]
+    assert c["networkPolicy"]["ingressNamespaces"] == [] and c["networkPolicy"]["egressTo"] == []
+    replicas = {"dev": (1, 1, 1), "stage": (2, 2, 2), "prod": (3, 3, 2)}[environment]
+    assert (a["replicaCount"], b["replicaCount"], c["replicaCount"]) == replicas
+    assert a["resources"]["requests"]["cpu"] == "100m"  # the service's, over the chart's
+    assert a["resources"]["limits"]["memory"] == ("512Mi" if environment == "prod" else "256Mi")  # prod's override
+    assert b["resources"]["limits"]["cpu"] == (1 if environment == "prod" else "500m")  # the chart's default
+
+
 def test_without_helm_render_says_how_to_install_it(default_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(BIN))
     result = run_lockstep("render", "--env", "dev", "--repo", default_repo)
@@ -149,7 +214,7 @@ def test_render_of_what_does_not_exist_is_usage_error(
 @pytest.mark.slow
 def test_helm_failing_is_one_line_naming_the_service(default_repo: Path, k8s_tools: K8sTools, tmp_path: Path) -> None:
     # valid YAML, but the port breaks the Deployment helm renders
-    edit(default_repo, "environments/prod/values/service-c.yaml", "replicaCount: 1", 'service: {port: "80\\nx: ["}')
+    edit(default_repo, "environments/prod/values/service-c.yaml", "env: {}", 'service: {port: "80\\nx: ["}')
     result = run_lockstep("render", "--env", "prod", "--repo", default_repo, "-o", tmp_path / "out")
     assert result.code == 2 and result.err.startswith("lockstep: error: helm template of `service-c` for prod failed: ")
     assert result.err.count("\n") == 1 and not (tmp_path / "out").exists()  # nothing written

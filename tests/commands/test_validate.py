@@ -108,7 +108,7 @@ def test_the_pull_request_comment_of_a_real_promotion(default_repo: Path) -> Non
 def _broken_in_three_places(repo: Path) -> None:
     edit(repo, "services/service-a/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")
     edit(repo, "environments/prod/platform.lock.yaml", "service-b:0.1.0", "service-b:0.1.9")
-    edit(repo, "environments/dev/values/service-b.yaml", "replicaCount: 1", "replicaCount: 1\n- not a mapping")
+    edit(repo, "environments/dev/values/service-b.yaml", "env: {}", "env: {}\n- not a mapping")
 
 
 def _rules_and_files(result_out: str) -> set[tuple[str, str]]:

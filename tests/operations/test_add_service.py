@@ -18,6 +18,7 @@ def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
     assert after.startswith(before)  # comments and order kept; the service is appended
     assert after[len(before) :] == (
         "  payments:\n    language: java\n    port: 9000\n    api: services/payments/openapi.yaml\n"
+        "    rollout: rolling\n    replicas: 2\n    environments:\n      dev:\n        replicas: 1\n"
     )
     assert (default_repo / "services/payments/Main.java").is_file()
     assert "EXPOSE 9000" in (default_repo / "services/payments/Dockerfile").read_text()
@@ -29,6 +30,29 @@ def test_add_service_keeps_comments_and_validates(default_repo: Path) -> None:
     answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
     assert answers["answers"]["services"]["payments"] == {"language": "java", "port": 9000}
     assert validate(default_repo).code == 0, validate(default_repo).out
+
+
+@pytest.mark.parametrize("rollout", ["blue-green", "canary"])
+def test_add_service_with_a_rollout(rollout: str, default_repo: Path) -> None:
+    result = run_lockstep("add-service", "payments", "--language", "go", "--rollout", rollout, "--repo", default_repo)
+    assert result.code == 0, result.err
+    manifest = yaml.safe_load((default_repo / "platform.yaml").read_text())
+    assert manifest["services"]["payments"]["rollout"] == rollout
+    answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
+    assert answers["answers"]["services"]["payments"] == {"language": "go", "port": 8080, "rollout": rollout}
+    assert validate(default_repo).out == "no findings\n"
+
+
+def test_add_service_refuses_an_unknown_rollout(default_repo: Path) -> None:
+    before = (default_repo / "platform.yaml").read_text()
+    result = run_lockstep(
+        "add-service", "payments", "--language", "go", "--rollout", "big-bang", "--repo", default_repo
+    )
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "lockstep: error: --rollout: `rollout` `big-bang` is not a rollout strategy: rolling, blue-green or canary\n"
+    )
+    assert (default_repo / "platform.yaml").read_text() == before and not (default_repo / "services/payments").exists()
 
 
 def test_add_service_dry_run_writes_nothing(default_repo: Path) -> None:

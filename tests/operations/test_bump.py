@@ -28,7 +28,11 @@ def test_trunk_moves_the_minor_of_a_released_version_then_patches(default_repo: 
         result = run_lockstep("bump", "service-b", *args, "--repo", default_repo)
         assert result.code == 0, result.err
         pin = dev_lock(default_repo)["services"]["service-b"]
-        assert pin == {"version": expected, "image": f"registry.example.com/logistics/service-b:{expected}"}
+        assert pin == {
+            "version": expected,
+            "image": f"registry.example.com/logistics/service-b:{expected}",
+            "requires": {"service-a": ">=0.1.0 <1.0.0"},  # platform.yaml's, frozen by the bump
+        }
     assert "platform" not in dev_lock(default_repo)  # not stamped: `lockstep stamp` gives it a platform version
     assert not list((default_repo / "releases").glob("*-dev.*"))
     assert validate(default_repo).code == 0

@@ -58,6 +58,31 @@ def test_default_platform(default_repo: Path) -> None:
     assert "{{" in (default_repo / "charts/service-a/templates/deployment.yaml").read_text()  # Helm's, kept
     answers = yaml.safe_load((default_repo / ".lockstep/answers.yaml").read_text())
     assert answers["answers"]["environments"] == ["dev", "stage", "prod"]
+    assert answers["answers"]["rollout"] == "rolling"
+    # service-b calls service-a's list operation (the service template's contract), so compatibility, rollback
+    # planning and network policy have an edge to work on; every service runs two replicas, one in dev
+    services = manifest["services"]
+    assert services["service-b"]["requires"] == {"service-a": {"range": ">=0.1.0 <1.0.0", "operations": ["listItems"]}}
+    assert [name for name, spec in services.items() if "requires" in spec] == ["service-b"]
+    assert "operationId: listItems" in (default_repo / "services/service-a/openapi.yaml").read_text()
+    for spec in services.values():
+        assert (spec["rollout"], spec["replicas"], spec["environments"]) == ("rolling", 2, {"dev": {"replicas": 1}})
+
+
+@pytest.mark.parametrize("rollout", ["rolling", "blue-green", "canary"])
+def test_new_with_a_rollout_gives_it_to_every_service(rollout: str, new_repo) -> None:
+    repo = new_repo("--rollout", rollout, "--services", ALL_LANGUAGES, "--environments", "dev,prod")
+    result = validate(repo)
+    assert (result.code, result.out) == (0, "no findings\n"), result.out + result.err
+    manifest = yaml.safe_load((repo / "platform.yaml").read_text())
+    assert {name: spec["rollout"] for name, spec in manifest["services"].items()} == dict.fromkeys(
+        ("orders", "billing", "web", "ledger"), rollout
+    )
+    assert manifest["services"]["billing"]["requires"] == {
+        "orders": {"range": ">=0.1.0 <1.0.0", "operations": ["listItems"]}
+    }
+    answers = yaml.safe_load((repo / ".lockstep/answers.yaml").read_text())
+    assert answers["answers"]["rollout"] == rollout
 
 
 def test_generated_repo_is_one_commit_with_a_clean_tree(default_repo: Path) -> None:
@@ -119,6 +144,7 @@ BAD_ANSWERS = [
     (["--name", "{{ 7*7 }}"], "{{ 7*7 }}"),
     (["--registry", "{{ 7*7 }}"], "{{ 7*7 }}"),
     (["--name", ""], "``"),
+    (["--rollout", "recreate"], "`recreate` is not a rollout strategy: rolling, blue-green or canary"),
 ]
 
 

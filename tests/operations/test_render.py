@@ -30,12 +30,14 @@ def test_each_release_renders_in_its_environment_with_the_lock_and_the_kubernete
         "logistics-prod",
         "--values",
         "environments/prod/values/service-c.yaml",
-        "--set",
-        "image.repository=registry.example.com/logistics/service-c",
-        "--set",
-        "image.tag=0.1.0",
-        "--set",
-        f"image.digest={DIGEST}",
+        "--set-json",
+        f'image={{"digest":"{DIGEST}","repository":"registry.example.com/logistics/service-c","tag":"0.1.0"}}',
+        "--set-json",
+        "replicaCount=2",
+        "--set-json",
+        'rollout={"strategy":"rolling"}',
+        "--set-json",
+        'networkPolicy={"egressTo":[],"ingressFrom":[],"ingressNamespaces":[]}',
     )
     assert [r.namespace for r in plan(load_repo(default_repo), "dev", "service-a")] == ["logistics-dev"]
 

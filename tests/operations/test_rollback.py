@@ -8,7 +8,7 @@ import yaml
 
 from generator.model import Pin
 from generator.operations.rollback import plan_services
-from tests.conftest import commit, edit, run_lockstep, validate
+from tests.conftest import commit, drop_generated_requires, edit, run_lockstep, validate
 
 
 def step(repo: Path, *args: str) -> None:
@@ -18,6 +18,7 @@ def step(repo: Path, *args: str) -> None:
 
 
 def requires(repo: Path, service: str, text: str) -> None:
+    drop_generated_requires(repo)
     edit(
         repo,
         "platform.yaml",

@@ -28,9 +28,9 @@ CASES = [
     Case(
         "compatibility.invalid-range",
         PLATFORM,
-        "requires: {service-a: 'nope'}",
+        "service-a: {range: nope",
         lambda r: edit(
-            r, PLATFORM, "    language: python\n", "    language: python\n    requires: {service-a: 'nope'}\n"
+            r, PLATFORM, '{range: ">=0.1.0 <1.0.0", operations: [listItems]}', "{range: nope, operations: [listItems]}"
         ),
     ),
 ]

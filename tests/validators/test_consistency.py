@@ -89,6 +89,12 @@ CASES = [
         "requires:",
         lambda r: edit(r, PLATFORM, "    language: go\n", "    language: go\n    requires: {service-z: '>=1.0.0'}\n"),
     ),
+    Case(
+        "consistency.override-environment",
+        PLATFORM,
+        "qa: {replicas: 1}",
+        lambda r: edit(r, PLATFORM, "dev: {replicas: 1}", "qa: {replicas: 1}"),
+    ),
     Case("consistency.missing-file", PLATFORM, "service-b:", _delete("charts/service-b/Chart.yaml")),
     Case(
         "consistency.contract-probes",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, edit, findings, run_lockstep, validate
+from tests.conftest import commit, drop_generated_requires, edit, findings, run_lockstep, validate
 from tests.validators.cases import DEV_LOCK, PLATFORM, Case, assert_fires
 
 CONTRACT = "services/service-a/openapi.yaml"
@@ -130,6 +130,7 @@ def _expired_exception(repo: Path) -> None:
 
 
 def _consumer_needs_get_item(repo: Path) -> None:
+    drop_generated_requires(repo)
     edit(
         repo,
         PLATFORM,
@@ -149,6 +150,7 @@ def _b_calls_an_operation_a_0_1_0_lacks(repo: Path) -> None:
     edit(repo, CONTRACT, "operationId: listItems", "operationId: listAllItems")
     bump(repo, "minor")
     commit(repo, "service-a 0.2.0: listAllItems")
+    drop_generated_requires(repo)
     edit(
         repo,
         PLATFORM,

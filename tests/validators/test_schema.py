@@ -155,10 +155,47 @@ def test_contract_path_must_stay_inside_the_repository(default_repo: Path) -> No
     ("old", "new", "message"),
     [
         (
-            "    language: go\n",
-            "    language: go\n    rollout: canary\n",
-            "`rollout` `canary` is not supported yet: only `rolling` is "
-            "(blue-green and canary need Argo Rollouts, not generated yet)",
+            "rollout: rolling",
+            "rollout: blue",
+            "`rollout` `blue` is not a rollout strategy: rolling, blue-green or canary",
+        ),
+        (
+            "rollout: rolling",
+            "rollout: [canary]",
+            "`rollout` list is not a rollout: `rolling`, `blue-green`, `canary`, or a mapping such as "
+            "{strategy: canary, steps: [...]}",
+        ),
+        (
+            "rollout: rolling",
+            "rollout: {strategy: rolling, steps: [{weight: 100}]}",
+            "`steps` is only for `strategy: canary`",
+        ),
+        (
+            "rollout: rolling",
+            "rollout: {strategy: canary, autoPromotion: false}",
+            "`autoPromotion` is only for `strategy: blue-green`",
+        ),
+        (
+            "rollout: rolling",
+            "rollout: {strategy: canary, steps: [{weight: 0}, {weight: 100}]}",
+            "`weight` `0` is not a traffic percentage (an integer from 1 to 100)",
+        ),
+        (
+            "rollout: rolling",
+            "rollout: {strategy: canary, steps: [{weight: 50, pause: 30x}, {weight: 100}]}",
+            "`pause` `30x` is not a duration such as 30s, 5m or 1h",
+        ),
+        ("replicas: 2", "replicas: -1", "`replicas` `-1` is not a number of replicas (an integer, 0 or more)"),
+        (
+            "dev: {replicas: 1}",
+            "dev: {resources: {limits: {cpu: lots}}}",
+            "`cpu` `lots` is not a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi",
+        ),
+        (
+            "ingressNamespace: ingress-nginx",
+            "ingressNamespace: Ingress",
+            "`ingressNamespace` `Ingress` is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 "
+            "characters, starting and ending with a letter or digit)",
         ),
         (
             "strategy: combined\n",
@@ -184,8 +221,8 @@ def test_contract_path_must_stay_inside_the_repository(default_repo: Path) -> No
     ],
 )
 def test_what_does_not_work_is_refused_not_ignored(default_repo: Path, old: str, new: str, message: str) -> None:
-    """A field platform.yaml accepts either works or is refused: canary and blue-green (no Argo Rollouts yet), a
-    GitOps engine (none yet), and values helm and helmfile cannot use."""
+    """A field platform.yaml accepts either works or is refused: a rollout option of another strategy, a GitOps
+    engine (none yet), and values helm and helmfile cannot use. One clear line each, at the line to fix."""
     from tests.conftest import findings
 
     edit(default_repo, PLATFORM, old, new)
