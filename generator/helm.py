@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,6 +204,8 @@ def _lint(program: str, folder: Path, service: str) -> Lint:
 def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], charts: Iterable[str]) -> Rendered:
     """`helm template` for each (environment, service) of `pins` whose chart and values file exist, and `helm
     lint --strict` on each chart of `charts` (by service); all at once, in a thread pool."""
+    from concurrent.futures import ThreadPoolExecutor  # here: `validate` without `--render` never needs it
+
     program = binary()
     if program is None:
         return Rendered(missing=INSTALL)
