@@ -49,7 +49,10 @@ UNCHECKED_KIND = Rule(
     "manifests.unchecked-kind", "info", "Every rendered object is of a kind whose schema lockstep checks."
 )
 IMAGE = Rule("manifests.image", "error", "Every container runs the image the environment's lock pins.")
-PROBES = Rule("manifests.probes", "error", "Every container has readiness, liveness and startup probes.")
+PROBES = Rule("manifests.probes", "error", "Every container has a readiness and a liveness probe.")
+STARTUP_PROBE = Rule(
+    "manifests.startup-probe", "error", "Every container has a startup probe (slow starts are not killed by liveness)."
+)
 RESOURCES = Rule("manifests.resources", "error", "Every container requests and limits CPU and memory.")
 SECURITY_CONTEXT = Rule(
     "manifests.security-context",
@@ -144,7 +147,7 @@ def _probes(where: Where, manifest: helm.Manifest, index: int, container: dict[s
     for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
         if not isinstance(container.get(probe), dict):
             yield where.at(
-                PROBES,
+                STARTUP_PROBE if probe == "startupProbe" else PROBES,
                 manifest,
                 (*POD, "containers", index, probe),
                 f"{named(manifest)}: container {excerpt(container.get('name'))} has no {probe}",
@@ -286,6 +289,7 @@ RULES: tuple[Rule, ...] = (
     UNCHECKED_KIND,
     IMAGE,
     PROBES,
+    STARTUP_PROBE,
     RESOURCES,
     SECURITY_CONTEXT,
     CANARY_STEPS,
