@@ -254,11 +254,13 @@ CASES = [
         "manifests.unchecked-kind",
         "charts/service-a/templates/monitor.yaml",
         "kind: ServiceMonitor",
-        GOOD
-        + "---\n# Source: service-a/templates/monitor.yaml\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\n"
-        "metadata:\n  name: service-a\n",
+        GOOD + "---\n# Source: service-a/templates/monitor.yaml\n"
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: service-a\n",
     ),
 ]
+
+
+FIRING = ("manifests.rollout-schema-missing",)  # test_rollouts_are_refused_when_their_schema_is_absent
 
 
 def _line(repo: Path, file: str, text: str, needle: str | None) -> int:
