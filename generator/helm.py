@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator import layout, scratch
 from generator.errors import LoadError
 from generator.model import Pin, Platform
@@ -124,6 +122,8 @@ def binary() -> str | None:
 
 def parse(text: str) -> tuple[Manifest, ...]:
     """`helm template`'s output: each non-empty document with the template named by its `# Source:` comment."""
+    import yaml  # here: PyYAML is not imported where nothing is rendered (the pre-commit hook)
+
     found = []
     for chunk in re.split(r"^---[ \t]*$", text, flags=re.MULTILINE):
         source = re.search(r"^# Source: (\S+)", chunk, flags=re.MULTILINE)
@@ -182,6 +182,8 @@ def _helm(program: str, folder: Path, args: Iterable[str]) -> subprocess.Complet
 
 
 def _template(program: str, folder: Path, release: HelmTemplate) -> Release:
+    import yaml
+
     result = _helm(program, folder, release.args)
     if result.returncode != 0:
         error = result.stderr.replace("Use --debug flag to render out invalid YAML", "").strip()

@@ -12,9 +12,8 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import resources
 
@@ -22,8 +21,7 @@ ROLLOUT = "argo-rollouts/rollout-v1alpha1.schema.json"  # under schemas/
 PRESERVE = "x-kubernetes-preserve-unknown-fields"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     path: tuple[str | int, ...]  # in the object
     message: str
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator import cache, gitrefs, hadolint, helm, layout, rule_levels, schemas, versions, yamlio
+from generator import cache, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -28,6 +28,9 @@ from generator.openapi.loader import Spec
 from generator.rule_levels import RuleLevels
 from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
+
+if TYPE_CHECKING:
+    from generator import helm  # imported where it renders: the pre-commit hook never does
 
 T = TypeVar("T")
 MAX_PROBLEMS = 100  # load problems listed per file
@@ -437,6 +440,8 @@ def _render(repo: Repo, changed: set[str] | None) -> helm.Rendered:
     """helm's renders of every (environment, service) the locks pin and its lint of every chart; in pull-request
     mode (`changed`: the files the change touches) only those a changed lock pin, chart or values file can
     change, all when the manifest changed."""
+    from generator import helm
+
     platform = repo.platform
     if platform is None:
         return helm.Rendered()

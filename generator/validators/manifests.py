@@ -12,14 +12,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator import helm, kubeschema, layout
+from generator import layout
 from generator.findings import Finding, Rule, excerpt
 from generator.model import Platform
 from generator.repository import Repo
 from generator.validators import networks
 from generator.validators.placement import POD, Where, containers, dotted, mapping, named, pod_of
+
+if TYPE_CHECKING:
+    from generator import helm  # imported where it renders: the pre-commit hook never does
 
 HELM_UNAVAILABLE = Rule(
     "manifests.helm-unavailable", "info", "helm is on PATH (without it `validate --render` checks no manifest)."
@@ -98,6 +101,8 @@ def _lint(lint: helm.Lint) -> Iterator[Finding]:
 
 
 def _schema(where: Where, manifest: helm.Manifest, version: str) -> Iterator[Finding]:
+    from generator import kubeschema  # here: the pre-commit hook, which renders nothing, never loads it
+
     if (manifest.data.get("apiVersion"), manifest.kind) == ROLLOUT:
         try:
             problems = kubeschema.rollout(manifest.data)
@@ -106,7 +111,7 @@ def _schema(where: Where, manifest: helm.Manifest, version: str) -> Iterator[Fin
                 where.template(manifest),
                 1,
                 1,
-                f"{named(manifest)} cannot be checked: {kubeschema.ROLLOUT} is not installed with lockstep "
+                f"{named(manifest)} cannot be checked: schemas/{kubeschema.ROLLOUT} is not installed with lockstep "
                 "(reinstall lockstep)",
             )
             return

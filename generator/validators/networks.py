@@ -6,13 +6,14 @@ An Ingress or HTTPRoute only for a `public` service."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator import helm
 from generator.findings import Finding, Rule, excerpt
 from generator.model import Platform
 from generator.validators.placement import Where, named
+
+if TYPE_CHECKING:
+    from generator import helm
 
 NETWORK_POLICY_MISSING = Rule(
     "manifests.network-policy-missing",
@@ -34,13 +35,12 @@ DNS_PORT = 53
 INGRESS_NAMESPACE = "ingress-nginx"  # platform.yaml's `ingressNamespace` default
 
 
-@dataclass
-class Allowed:
+class Allowed(NamedTuple):
     """What one direction (ingress or egress) of a service's NetworkPolicies lets through."""
 
-    services: set[str] = field(default_factory=set)
-    namespaces: set[str] = field(default_factory=set)
-    wide: list[str] = field(default_factory=list)  # what is allowed beyond named services and namespaces
+    services: set[str]
+    namespaces: set[str]
+    wide: list[str]  # what is allowed beyond named services and namespaces
 
 
 def _selected(selector: Any, key: str) -> set[str] | None:
@@ -69,7 +69,7 @@ def _dns(rule: dict[str, Any]) -> bool:
 
 def _allowed(policies: list[helm.Manifest], direction: str) -> Allowed:
     """What `policies` allow in `direction` (`ingress`, peers under `from`; `egress`, under `to`)."""
-    allowed, kind = Allowed(), direction.capitalize()
+    allowed, kind = Allowed(set(), set(), []), direction.capitalize()
     peers_key = "from" if direction == "ingress" else "to"
     for policy in policies:
         spec = policy.data.get("spec") or {}
@@ -94,9 +94,9 @@ def _allowed(policies: list[helm.Manifest], direction: str) -> Allowed:
                     allowed.wide.append(f"{named(policy)} allows {direction} beyond named services: {excerpt(peer)}")
                     continue
                 if "namespaceSelector" in peer and "podSelector" not in peer:
-                    allowed.namespaces |= spaces
+                    allowed.namespaces.update(spaces)
                 else:
-                    allowed.services |= pods
+                    allowed.services.update(pods)
     return allowed
 
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator import helm, layout
+from generator import layout
 from generator.findings import Finding, Rule, excerpt
 from generator.repository import Repo
+
+if TYPE_CHECKING:
+    from generator import helm
 
 POD = ("spec", "template", "spec")  # where a workload's pod spec is
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """What a rule checks in one release: where to point when the values file, the manifest or a template says."""
 
     repo: Repo
