@@ -136,30 +136,34 @@ def check_release(where: Where, platform: Platform) -> Iterator[Finding]:
     public = getattr(platform.services[name], "public", False)
     gateway = {getattr(platform, "ingress_namespace", INGRESS_NAMESPACE)} if public else set()
     ingress, egress = _allowed(policies, "ingress"), _allowed(policies, "egress")
-    for consumer in sorted(consumers - ingress.services):
-        yield where.at(
-            NETWORK_POLICY,
-            first,
-            ("spec", "ingress"),
-            f"{consumer} requires {name}, but {name}'s NetworkPolicy does not accept traffic from {consumer}",
-            platform=("services", consumer, "requires", name),
-        )
-    for provider in sorted(providers - egress.services):
-        yield where.at(
-            NETWORK_POLICY,
-            first,
-            ("spec", "egress"),
-            f"{name} requires {provider}, but {name}'s NetworkPolicy does not let it reach {provider}",
-            platform=("services", name, "requires", provider),
-        )
-    for namespace in sorted(gateway - ingress.namespaces):
-        yield where.at(
-            NETWORK_POLICY,
-            first,
-            ("spec", "ingress"),
-            f"{name} is public, but its NetworkPolicy does not accept traffic from namespace {namespace}",
-            platform=("services", name, "public"),
-        )
+    missing = [  # (direction, message, the platform.yaml node that asks for it)
+        *(
+            (
+                "ingress",
+                f"{other} requires {name}, but {name}'s NetworkPolicy does not accept traffic from {other}",
+                ("services", other, "requires", name),
+            )
+            for other in sorted(consumers - ingress.services)
+        ),
+        *(
+            (
+                "egress",
+                f"{name} requires {other}, but {name}'s NetworkPolicy does not let it reach {other}",
+                ("services", name, "requires", other),
+            )
+            for other in sorted(providers - egress.services)
+        ),
+        *(
+            (
+                "ingress",
+                f"{name} is public, but its NetworkPolicy does not accept traffic from namespace {space}",
+                ("services", name, "public"),
+            )
+            for space in sorted(gateway - ingress.namespaces)
+        ),
+    ]
+    for direction, message, node in missing:
+        yield where.at(NETWORK_POLICY, first, ("spec", direction), message, platform=node)
     wider = [
         *(
             f"accepts traffic from {other}, which does not require {name}"

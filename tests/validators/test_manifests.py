@@ -21,25 +21,14 @@ IMAGE = "registry.example.com/logistics/service-a:0.1.0"
 ROLLOUT_TEMPLATE = "charts/service-a/templates/rollout.yaml"
 POLICY_TEMPLATE = "charts/service-a/templates/networkpolicy.yaml"
 
-SERVICES = """---
+
+def _service(name: str) -> str:
+    return f"""---
 # Source: service-a/templates/service.yaml
 apiVersion: v1
 kind: Service
 metadata:
-  name: service-a
-spec:
-  selector:
-    app.kubernetes.io/name: service-a
-  ports:
-    - name: http
-      port: 8080
-      targetPort: http
----
-# Source: service-a/templates/service.yaml
-apiVersion: v1
-kind: Service
-metadata:
-  name: service-a-canary
+  name: {name}
 spec:
   selector:
     app.kubernetes.io/name: service-a
@@ -48,6 +37,9 @@ spec:
       port: 8080
       targetPort: http
 """
+
+
+SERVICES = _service("service-a") + _service("service-a-canary")
 
 ROLLOUT = f"""---
 # Source: service-a/templates/rollout.yaml
@@ -203,7 +195,7 @@ CASES = [
         "manifests.rollout-services",
         ROLLOUT_TEMPLATE,
         "canaryService:",
-        SERVICES.split("---\n# Source")[0] + "---\n# Source" + SERVICES.split("---\n# Source")[1] + ROLLOUT + POLICY,
+        _service("service-a") + ROLLOUT + POLICY,
     ),
     Case(
         "manifests.rollout-schema",
