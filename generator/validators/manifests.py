@@ -70,8 +70,13 @@ ROLLOUT_SERVICES = Rule(
     "Every Service a Rollout names (active/preview, stable/canary) is rendered with it.",
 )
 
+KUBERNETES_VALIDATE_MISSING = Rule(
+    "manifests.kubernetes-validate-missing",
+    "error",
+    "kubernetes-validate, whose schemas the built-in objects are checked against, is installed (`lockstep[render]`).",
+)
+
 WORKLOADS = ("Deployment", "Rollout", "StatefulSet", "DaemonSet")
-# Rendered kinds that are not built in and have no schema lockstep ships (checked by their own controllers).
 ROLLOUT = ("argoproj.io/v1alpha1", "Rollout")
 
 
@@ -79,7 +84,7 @@ def _helm_template(where: Where) -> Finding:
     """A failed render, at the values key helm names (`<.Values.a.b>`) when the values file sets it, else at the
     template line helm names, else at the values file."""
     error, release = where.release.error or "", where.release
-    message = f"helm template failed for {release.environment}: {excerpt(error.replace(chr(10), ' '), 300)}"
+    message = f"helm template failed: {excerpt(error.replace(chr(10), ' '), 300)}"  # the same in each environment
     given = re.search(r"<\.Values\.([\w.]+)", error)
     doc = where.repo.document(where.values)
     if given and doc is not None:
@@ -117,7 +122,13 @@ def _schema(where: Where, manifest: helm.Manifest, version: str) -> Iterator[Fin
             return
         rule = ROLLOUT_SCHEMA
     else:
-        found = kubeschema.kubernetes(manifest.data, version)
+        try:
+            found = kubeschema.kubernetes(manifest.data, version)
+        except ImportError:
+            yield KUBERNETES_VALIDATE_MISSING.at(
+                layout.PLATFORM, 1, 1, "kubernetes-validate is not installed: pip install 'lockstep[render]'"
+            )
+            return
         if found is None:
             yield where.at(
                 UNCHECKED_KIND,
@@ -299,6 +310,7 @@ RULES: tuple[Rule, ...] = (
     SECURITY_CONTEXT,
     CANARY_STEPS,
     ROLLOUT_SERVICES,
+    KUBERNETES_VALIDATE_MISSING,
     *networks.RULES,
 )
 # What helm renders from: the manifest, the charts, the environments' values and locks.

@@ -252,7 +252,10 @@ CASES = [
 ]
 
 
-FIRING = ("manifests.rollout-schema-missing",)  # test_rollouts_are_refused_when_their_schema_is_absent
+FIRING = (  # test_rollouts_are_refused_when_their_schema_is_absent, test_without_kubernetes_validate
+    "manifests.rollout-schema-missing",
+    "manifests.kubernetes-validate-missing",
+)
 
 
 def _line(repo: Path, file: str, text: str, needle: str | None) -> int:
@@ -371,3 +374,15 @@ def test_helm_lint_output_is_read_with_its_file_and_line() -> None:
         ("ERROR", "templates/service.yaml", 17),
         ("WARNING", "values.yaml", 0),
     ]
+
+
+def test_without_kubernetes_validate(default_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built-in objects are not left unchecked when kubernetes-validate is not installed: one error says so."""
+    requiring(default_repo)
+    monkeypatch.setattr(kubeschema, "_kubernetes", _not_installed)
+    found = check(default_repo, GOOD)
+    assert {(f.rule, f.file, f.line) for f in found} == {("manifests.kubernetes-validate-missing", "platform.yaml", 1)}
+
+
+def _not_installed(*_: str) -> None:
+    import kubernetes_validate_is_not_here  # type: ignore[import-not-found]  # noqa: F401

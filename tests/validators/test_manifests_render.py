@@ -13,7 +13,7 @@ import pytest
 
 from generator import validation
 from generator.findings import Finding
-from tests.conftest import K8sTools, edit, line_of, run_lockstep
+from tests.conftest import K8sTools, commit, edit, line_of, run_lockstep
 
 DEPLOYMENT = "charts/service-a/templates/deployment.yaml"
 DEV_VALUES = "environments/dev/values/service-a.yaml"
@@ -150,6 +150,12 @@ def test_pull_request_mode_renders_only_what_changed(default_repo: Path, k8s_too
         *((environment, "service-b") for environment in ("dev", "prod", "stage")),
     ]
     assert [lint.service for lint in repo.rendered.lints] == ["service-b"]
+    commit(default_repo)  # the same change as a commit: read from git (`--base REF --head REF`), not from disk
+    edit(default_repo, DEV_VALUES, "replicaCount: 2", "service: 5")  # the working tree is not what is checked
+    repo, found = validation.checked(default_repo, base="HEAD~1", head="HEAD", render=True)
+    assert repo.rendered is not None
+    assert len(repo.rendered.releases) == 4
+    assert all(release.error is None for release in repo.rendered.releases)
 
 
 @pytest.mark.slow
