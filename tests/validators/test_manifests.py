@@ -324,11 +324,9 @@ def test_a_requires_edge_without_egress(default_repo: Path) -> None:
     )
 
 
-def test_rollouts_are_refused_when_their_schema_is_absent(
-    default_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rollouts_are_refused_when_their_schema_is_absent(default_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     requiring(default_repo)
-    monkeypatch.setattr(kubeschema, "rollout_schema", lambda: tmp_path / "gone.schema.json")
+    monkeypatch.setattr(kubeschema, "ROLLOUT", "argo-rollouts/gone.schema.json")
     found = check(default_repo, GOOD)
     assert [(f.rule, f.level, f.file, f.line) for f in found] == [
         ("manifests.rollout-schema-missing", "error", ROLLOUT_TEMPLATE, 1)
