@@ -85,10 +85,15 @@ def _helm_template(where: Where) -> Finding:
     template line helm names, else at the values file."""
     error, release = where.release.error or "", where.release
     message = f"helm template failed: {excerpt(error.replace(chr(10), ' '), 300)}"  # the same in each environment
-    given = re.search(r"<\.Values\.([\w.]+)", error)
+    given = re.search(r"<\.Values\.([\w.]+)", error)  # a template that could not use a value
+    schema = re.search(r"at '([^']*)': (?:additional properties '([^']+)')?", error)  # the chart's values schema
     doc = where.repo.document(where.values)
-    if given and doc is not None:
+    keys: tuple[str, ...] = ()
+    if given:
         keys = tuple(given[1].split("."))
+    elif schema:
+        keys = (*(part for part in schema[1].split("/") if part), *((schema[2],) if schema[2] else ()))
+    if keys and doc is not None:
         for length in range(len(keys), 0, -1):
             if keys[:length] in doc.keys:
                 return HELM_TEMPLATE.of(doc, message, keys[:length], key=True)

@@ -384,3 +384,22 @@ def test_without_kubernetes_validate(default_repo: Path, monkeypatch: pytest.Mon
 
 def _not_installed(*_: str) -> None:
     import kubernetes_validate_is_not_here  # type: ignore[import-not-found]  # noqa: F401
+
+
+def test_a_values_file_the_charts_schema_refuses_is_found_at_the_key(default_repo: Path) -> None:
+    """helm checks values against the chart's values.schema.json: its message names the key, the finding is there."""
+    values = default_repo / "environments/dev/values/service-a.yaml"
+    values.write_text(values.read_text() + "securityContext: {runAsUser: 0}\n")
+    loaded = load_repo(default_repo)
+    error = (
+        "values don't meet the specifications of the schema(s) in the following chart(s):\nservice-a:\n"
+        "- at '': additional properties 'securityContext' not allowed"
+    )
+    loaded.rendered = helm.Rendered((helm.Release("service-a", "dev", (), error),))
+    [finding] = manifests.check(loaded)
+    line = len(values.read_text().splitlines())
+    assert (finding.rule, finding.file, finding.line) == (
+        "manifests.helm-template",
+        "environments/dev/values/service-a.yaml",
+        line,
+    )
