@@ -143,7 +143,7 @@ def parse_lint(output: str) -> tuple[LintMessage, ...]:
     for line in output.splitlines():
         if _LINT.match(line):
             entries.append([line])
-        elif entries and line.startswith(" ") and line.strip():
+        elif entries and line[:1].isspace() and line.strip():
             entries[-1].append(line.strip())
         elif entries and not line.strip():
             entries.append([])  # an empty line ends an entry
@@ -194,13 +194,19 @@ def _template(program: str, folder: Path, release: HelmTemplate) -> Release:
         return Release(release.service, release.environment, (), f"helm printed YAML that does not parse: {problem}")
 
 
-def _lint(program: str, folder: Path, service: str) -> Lint:
-    chart = posixpath.dirname(layout.chart(service))
-    result = _helm(program, folder, ("lint", "--strict", "--quiet", chart))
+def _lint(program: str, folder: Path, services: list[str]) -> list[Lint]:
+    """`helm lint --strict` on every chart of `services` in one process (helm starts in about 50 ms, a chart lints
+    in a few): its output, a section per failing chart (`==> Linting charts/<service>`), split by chart."""
+    if not services:
+        return []
+    charts = {posixpath.dirname(layout.chart(service)): service for service in services}
+    result = _helm(program, folder, ("lint", "--strict", "--quiet", *charts))
     if result.returncode == 0:
-        return Lint(service, ())
-    messages = parse_lint(result.stdout + "\n" + result.stderr)
-    return Lint(service, messages or (LintMessage("ERROR", "", 0, result.stderr.strip() or "helm lint failed"),))
+        return [Lint(service, ()) for service in services]
+    sections = re.split(r"^==> Linting (\S+)$", result.stdout, flags=re.MULTILINE)
+    found = {charts[chart]: parse_lint(text) for chart, text in zip(sections[1::2], sections[2::2], strict=True)}
+    failed = (LintMessage("ERROR", "", 0, result.stderr.strip() or "helm lint failed"),)
+    return [Lint(s, (found[s] or failed) if s in found else (() if found else failed)) for s in services]
 
 
 def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], charts: Iterable[str]) -> Rendered:
@@ -231,6 +237,6 @@ def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], 
             if path.is_file()
         }
         with ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4)) as pool:
-            lints = pool.map(lambda service: _lint(program, folder, service), linted)
+            lints = pool.submit(_lint, program, folder, linted)
             rendered = pool.map(lambda release: _template(program, folder, release), releases)
-            return Rendered(tuple(rendered), tuple(lints), templates=templates)
+            return Rendered(tuple(rendered), tuple(lints.result()), templates=templates)
