@@ -2,9 +2,10 @@
 (`bump`, `promote`, their `--dry-run`) on platforms of growing size, and the pre-commit hook on one changed lock
 (with the parse cache in .git/lockstep as the runs before left it, and without it).
 
-Run: python benchmarks/bench_validate.py [--runs N]. Prints one line per measurement (median and min of N runs,
-wall clock, each run a fresh `lockstep` process as pre-commit starts it). A real write changes the repository,
-so each of its runs gets a fresh copy of the platform (the copy is not timed).
+Run: python benchmarks/bench_validate.py [--runs N] [--hook-only | --render]. `--render`: only `validate
+--render` (helm must be on PATH), on 3 and 30 services x 3 environments. Prints one line per measurement (median
+and min of N runs, wall clock, each run a fresh `lockstep` process as pre-commit starts it). A real write changes
+the repository, so each of its runs gets a fresh copy of the platform (the copy is not timed).
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ LOCKSTEP = [sys.executable, "-m", "generator"]
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], runs: int, prepare: Callable[[], None] | None = None) -> tuple[float, float]:
+def timed(
+    command: list[str], runs: int, prepare: Callable[[], None] | None = None, *, check: bool = True
+) -> tuple[float, float]:
     samples = []
     for run in range(runs + 1):  # the first run warms the bytecode and disk caches and is not counted
         if prepare is not None:
             prepare()
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=ENV)
+        subprocess.run(command, check=check, capture_output=True, env=ENV)
         if run:
             samples.append(time.perf_counter() - started)
     return statistics.median(samples), min(samples)
@@ -69,16 +72,31 @@ def hook(scratch: Path, runs: int, count: int = 200, environments: str = "dev,te
     report("hook, no parse cache", count, envs, *timed(command, runs, lambda: shutil.rmtree(parsed, True)))
 
 
+def rendered(scratch: Path, runs: int) -> None:
+    """`validate --render` (helm lints every chart and renders every service in every environment) and, for
+    comparison, `validate` alone."""
+    for count in (3, 30):
+        repo = scratch / f"r{count}"
+        command = [*LOCKSTEP, "new", "--no-input", "--services", services(count), "--environments", "dev,stage,prod"]
+        subprocess.run([*command, repo], check=True, capture_output=True, env=ENV)
+        for label, extra in (("validate", []), ("validate --render", ["--render"])):
+            report(label, count, 3, *timed([*LOCKSTEP, "validate", "--repo", str(repo), *extra], runs, check=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--hook-only", action="store_true", help="only the pre-commit hook scenario")
+    parser.add_argument("--render", action="store_true", help="only `validate --render` (helm on PATH)")
     options = parser.parse_args()
     runs = options.runs
     print(f"python {sys.version.split()[0]}, {runs} runs each, median / min")
     median, low = timed([*LOCKSTEP, "--version"], runs)
     print(f"lockstep --version                                   {median * 1000:7.0f} ms / {low * 1000:5.0f} ms")
     with tempfile.TemporaryDirectory() as scratch:
+        if options.render:
+            rendered(Path(scratch), runs)
+            return
         hook(Path(scratch), runs)
         if options.hook_only:
             return

@@ -186,6 +186,11 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             metavar="FAMILY",
             help="run only this rule family (repeatable; --list-rules shows them): schema, consistency, promotion, ...",
         )
+        validate.add_argument(
+            "--render",
+            action="store_true",
+            help="also render every chart with helm for every environment and check the manifests (slow)",
+        )
         _list_rules_option(validate, "rule catalogue")
     return parser
 
@@ -361,6 +366,7 @@ def _validate(a: argparse.Namespace) -> int:
         a.files,
         reports=a.report,
         link_base=a.link_base,
+        render=a.render,
     )
 
 

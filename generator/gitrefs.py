@@ -221,3 +221,13 @@ def file_history(root: Path, relative: str) -> list[tuple[str, str]]:
         versions.append((sha, data[:size].decode("utf-8", errors="replace")))
         data = data[size + 1 :]
     return versions
+
+
+def changed(root: Path, base: str, head: str | None = None) -> set[str]:
+    """The files (relative to `root`) that differ between `base` and `head`, or the working tree (untracked files
+    included) when `head` is None."""
+    span = (base, head) if head is not None else (base,)
+    listed = git(root, "diff", "--name-only", "--no-renames", "--relative", *span, "--", ".").split("\n")
+    if head is None:
+        listed += git(root, "ls-files", "--others", "--exclude-standard", "--", ".").split("\n")
+    return {name for name in listed if name}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import cache, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
 from generator.dockerfile import Stage, stages
@@ -28,6 +28,9 @@ from generator.openapi.loader import Spec
 from generator.rule_levels import RuleLevels
 from generator.tree import DiskTree, OverlayTree, Tree, read_text
 from generator.yamlio import Document
+
+if TYPE_CHECKING:
+    from generator import helm  # imported where it renders: the pre-commit hook never does
 
 T = TypeVar("T")
 MAX_PROBLEMS = 100  # load problems listed per file
@@ -154,6 +157,7 @@ class Repo:
     # pull-request mode: the contracts that the versions a lock goes back from and to shipped, by (service, version)
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
+    rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -401,6 +405,7 @@ def load_for_validation(
     head: str | None = None,
     limits: Limits = DEFAULT,
     paths: Iterable[str] | None = None,
+    render: bool = False,
 ) -> Repo:
     """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it. With
     `paths`, only what a change of those files can affect, on both sides, and the contracts of the services whose
@@ -426,7 +431,40 @@ def load_for_validation(
             for service, before, after in rollbacks(repo, repo.base):
                 for version in (before, after):
                     repo.shipped[(service, version)] = shipped_contract(repo, service, version)
+    if render:
+        repo.rendered = _render(repo, gitrefs.changed(repo.root, base, head) if repo.base and base else None)
     return repo
+
+
+def _render(repo: Repo, changed: set[str] | None) -> helm.Rendered:
+    """helm's renders of every (environment, service) the locks pin and its lint of every chart; in pull-request
+    mode (`changed`: the files the change touches) only those a changed lock pin, chart or values file can
+    change, all when the manifest changed."""
+    from generator import helm
+
+    platform = repo.platform
+    if platform is None:
+        return helm.Rendered()
+    pins = {
+        (environment, name): pin
+        for environment, lock in repo.locks.items()
+        if platform.environment(environment) is not None
+        for name, pin in lock.services.items()
+        if name in platform.services and repo.focus.covers(name)
+    }
+    charts = {name for name in platform.services if repo.focus.covers(name)}
+    if changed is not None and repo.base is not None and layout.PLATFORM not in changed:
+        charts = {name for name in charts if any(path.startswith(f"charts/{name}/") for path in changed)}
+        was = repo.base.locks
+        pins = {
+            (environment, name): pin
+            for (environment, name), pin in pins.items()
+            if name in charts
+            or layout.values(environment, name) in changed
+            or environment not in was
+            or was[environment].services.get(name) != pin
+        }
+    return helm.render(repo.tree, platform, pins, charts)
 
 
 def moved(repo: Repo, base: Repo) -> set[str]:

@@ -23,12 +23,13 @@ def checked(
     head: str | None = None,
     limits: Limits = DEFAULT,
     paths: Iterable[str] | None = None,
+    render: bool = False,
 ) -> tuple[Repo, list[Finding]]:
     """The repository as loaded (with its base in pull-request mode) and its findings at the rule levels in force;
     with `paths`, only what a change of those files can affect (see repository.focus_of). The rule levels apply
-    whatever the paths."""
+    whatever the paths. `render`: helm renders the charts for the `manifests` family (`validate --render`)."""
     families = tuple(families)
-    repo = load_for_validation(root, base=base, head=head, limits=limits, paths=paths)
+    repo = load_for_validation(root, base=base, head=head, limits=limits, paths=paths, render=render)
     findings, defaults = validators.check(repo, families), validators.defaults()
     levels = repo.rule_levels if base is None else _base_levels(repo)
     if "schema" in families:  # the config's own problems are load problems: the schema family's

@@ -11,7 +11,7 @@ import pytest
 
 from generator import validators
 from generator.repository import load_for_validation, load_repo
-from tests.conftest import commit, drop_generated_requires, edit, run_lockstep, validate
+from tests.conftest import K8sTools, commit, drop_generated_requires, edit, run_lockstep, validate
 
 CONTRACT = "services/service-a/openapi.yaml"
 ACCEPT_LIST = ".lockstep/api-exceptions.yaml"
@@ -34,9 +34,9 @@ def _every_family_has_something_to_say(repo: Path) -> None:
     edit(repo, "services/service-b/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")  # dockerfile
 
 
-def test_rule_families_read_no_file(default_repo: Path, tmp_path: Path) -> None:
+def test_rule_families_read_no_file(default_repo: Path, tmp_path: Path, k8s_tools: K8sTools) -> None:
     _every_family_has_something_to_say(default_repo)
-    repo = load_for_validation(default_repo, base="HEAD")
+    repo = load_for_validation(default_repo, base="HEAD", render=True)  # manifests: what helm rendered, kept
     before = {name: validators.check(repo, [name]) for name in validators.FAMILIES}
     assert all(before.values()), {name: len(found) for name, found in before.items()}
     shutil.rmtree(default_repo)  # the working tree, its .git and the base ref's export are gone

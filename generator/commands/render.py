@@ -8,13 +8,9 @@ import sys
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.operations.render import HelmTemplate, plan
+from generator.helm import INSTALL, HelmTemplate
+from generator.operations.render import plan
 from generator.repository import find_root, load_repo, require_loaded
-
-INSTALL = (
-    "helm is not on PATH: install helm v3 or v4 (https://helm.sh/docs/intro/install/), "
-    "or run `python tools/k8s_tools.py` from lockstep's source and put the directory it prints on PATH"
-)
 
 
 def _render(helm: str, root: Path, release: HelmTemplate) -> str:

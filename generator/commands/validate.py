@@ -28,10 +28,12 @@ def run(
     *,
     reports: Sequence[str] | None = None,
     link_base: str | None = None,
+    render: bool = False,
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
     default). `files`: check only what a change of these can affect (the pre-commit hooks pass the staged ones).
-    `reports`: FORMAT=PATH, each written besides stdout's `fmt`."""
+    `reports`: FORMAT=PATH, each written besides stdout's `fmt`. `render`: helm renders the charts for the
+    `manifests` family."""
     unknown = [name for name in families or () if name not in validators.FAMILIES]
     if unknown:
         raise UsageError(f"--only: no rule family `{unknown[0]}` (families: {', '.join(validators.FAMILIES)})")
@@ -45,6 +47,7 @@ def run(
         head=head,
         limits=Limits.of(*limits),
         paths=_inside(found, files) if files else None,
+        render=render,
     )
     markdown = "markdown" in chosen.formats
     made = Report(

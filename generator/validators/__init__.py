@@ -14,7 +14,7 @@ from typing import Protocol
 from generator.findings import Finding, Level, Rule, sort_findings
 from generator.openapi import rules as openapi_rules
 from generator.repository import Repo
-from generator.validators import compatibility, consistency, contracts, dockerfile, promotion, schema
+from generator.validators import compatibility, consistency, contracts, dockerfile, manifests, promotion, schema
 
 
 class Family(Protocol):
@@ -35,6 +35,7 @@ FAMILIES: dict[str, Family] = {
     "compatibility": compatibility,
     "contracts": contracts,
     "dockerfile": dockerfile,
+    "manifests": manifests,
 }
 
 

@@ -1,0 +1,246 @@
+"""helm, run on the charts and values lockstep loaded: `helm template` for each (environment, service) with the
+arguments helmfile gives it, and `helm lint --strict` per chart; what helm printed, parsed.
+
+The files are written to a scratch folder under their repository paths (read through the repository's `Tree`, so
+a working tree, a git ref and planned changes render alike, and helm reads nothing a link takes out of the
+repository). helm is a process per call: the calls run in a thread pool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import layout, scratch
+from generator.errors import LoadError
+from generator.model import Pin, Platform, platform_values
+from generator.tree import Tree
+
+INSTALL = (
+    "helm is not on PATH: install helm v3 or v4 (https://helm.sh/docs/intro/install/), "
+    "or run `python tools/k8s_tools.py` from lockstep's source and put the directory it prints on PATH"
+)
+
+
+@dataclass(frozen=True)
+class HelmTemplate:
+    """One service's release in one environment, as `helm template` renders it (run in the repository root)."""
+
+    service: str
+    environment: str
+    namespace: str
+    args: tuple[str, ...]  # after `helm`
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def helm_template(platform: Platform, environment: str, service: str, pin: Pin) -> HelmTemplate:
+    """The command helmfile runs for `service` in `environment`: the release is named after the service, in the
+    environment's namespace, with the environment's values file and then the platform values (`--set-json`, one
+    per top-level key): the image at the pinned version (with the lock's digest when it has one), replicas,
+    resources, rollout and network policy from platform.yaml."""
+    env = platform.environment(environment)
+    assert env is not None, environment
+    values = platform_values(platform, environment, service, pin)
+    args = (
+        "template",
+        service,
+        posixpath.dirname(layout.chart(service)),
+        "--version",
+        pin.version,
+        "--kube-version",
+        platform.kubernetes_version,
+        "--namespace",
+        env.namespace,
+        "--values",
+        layout.values(environment, service),
+        *(option for key, value in values.items() for option in ("--set-json", f"{key}={_json(value)}")),
+    )
+    return HelmTemplate(service, environment, env.namespace, args)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One object helm rendered, and the template that wrote it (`<chart>/templates/<file>`, from `# Source:`)."""
+
+    source: str
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        metadata = self.data.get("metadata")
+        return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """What `helm template` gave for one service in one environment: its objects, or why it failed."""
+
+    service: str
+    environment: str
+    manifests: tuple[Manifest, ...]
+    error: str | None = None  # helm's message when it failed
+
+
+@dataclass(frozen=True)
+class LintMessage:
+    level: str  # ERROR, WARNING
+    file: str  # the chart's file helm names (Chart.yaml, values.yaml, templates/x.yaml), "" for none
+    line: int  # in that file, 0 when helm gives none
+    text: str
+
+
+@dataclass(frozen=True)
+class Lint:
+    service: str
+    messages: tuple[LintMessage, ...]  # what made `helm lint --strict` fail; empty when it passed
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Everything helm said about the repository (`missing`: why helm did not run at all)."""
+
+    releases: tuple[Release, ...] = ()
+    lints: tuple[Lint, ...] = ()
+    missing: str | None = None
+    templates: Mapping[str, str] = field(default_factory=dict)  # the charts' templates helm read, by path
+
+
+def binary() -> str | None:
+    return shutil.which("helm")
+
+
+def parse(text: str) -> tuple[Manifest, ...]:
+    """`helm template`'s output: each non-empty document with the template named by its `# Source:` comment."""
+    import yaml  # here: PyYAML is not imported where nothing is rendered (the pre-commit hook)
+
+    found = []
+    for chunk in re.split(r"^---[ \t]*$", text, flags=re.MULTILINE):
+        source = re.search(r"^# Source: (\S+)", chunk, flags=re.MULTILINE)
+        data = yaml.load(chunk, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if isinstance(data, dict) and data:
+            found.append(Manifest(source[1] if source else "", data))
+    return tuple(found)
+
+
+_LINT = re.compile(r"^\[(ERROR|WARNING)\] ([^:\s]*): ?(.*)$")
+_AT = re.compile(r"(?:[\w.-]+/)?(templates/[^\s:]+):(\d+)")
+
+
+def parse_lint(output: str) -> tuple[LintMessage, ...]:
+    """The [ERROR] and [WARNING] entries of `helm lint` (each with the indented lines that follow it)."""
+    entries: list[list[str]] = []
+    for line in output.splitlines():
+        if _LINT.match(line):
+            entries.append([line])
+        elif entries and line[:1].isspace() and line.strip():
+            entries[-1].append(line.strip())
+        elif entries and not line.strip():
+            entries.append([])  # an empty line ends an entry
+    messages = []
+    for entry in (e for e in entries if e):
+        match = _LINT.match(entry[0])
+        assert match is not None
+        text = " ".join([match[3], *entry[1:]]).strip()
+        at = _AT.search(text)
+        file = at[1] if at else match[2].rstrip("/")
+        messages.append(LintMessage(match[1], file if file != "templates" else "", int(at[2]) if at else 0, text))
+    return tuple(messages)
+
+
+def _copy(tree: Tree, relative: str, folder: Path) -> None:
+    """`relative` (a file, or a folder and everything under it) from `tree` into `folder`."""
+    try:
+        raw = tree.read(relative)
+    except LoadError:
+        return  # unreadable or outside: loading reports it; helm does not see it
+    if raw is not None:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+        return
+    try:
+        names = tree.listdir(relative)
+    except LoadError:
+        return
+    for name in names:
+        _copy(tree, f"{relative}/{name}", folder)
+
+
+def _helm(program: str, folder: Path, args: Iterable[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([program, *args], cwd=folder, capture_output=True, text=True, check=False)
+
+
+def _template(program: str, folder: Path, release: HelmTemplate) -> Release:
+    import yaml
+
+    result = _helm(program, folder, release.args)
+    if result.returncode != 0:
+        error = result.stderr.replace("Use --debug flag to render out invalid YAML", "").strip()
+        return Release(release.service, release.environment, (), error.removeprefix("Error: ") or "helm failed")
+    try:
+        return Release(release.service, release.environment, parse(result.stdout))
+    except yaml.YAMLError as problem:
+        return Release(release.service, release.environment, (), f"helm printed YAML that does not parse: {problem}")
+
+
+def _lint(program: str, folder: Path, services: list[str]) -> list[Lint]:
+    """`helm lint --strict` on every chart of `services` in one process (helm starts in about 50 ms, a chart lints
+    in a few): its output, a section per failing chart (`==> Linting charts/<service>`), split by chart."""
+    if not services:
+        return []
+    charts = {posixpath.dirname(layout.chart(service)): service for service in services}
+    result = _helm(program, folder, ("lint", "--strict", "--quiet", *charts))
+    if result.returncode == 0:
+        return [Lint(service, ()) for service in services]
+    sections = re.split(r"^==> Linting (\S+)$", result.stdout, flags=re.MULTILINE)
+    found = {charts[chart]: parse_lint(text) for chart, text in zip(sections[1::2], sections[2::2], strict=True)}
+    failed = (LintMessage("ERROR", "", 0, result.stderr.strip() or "helm lint failed"),)
+    return [Lint(s, (found[s] or failed) if s in found else (() if found else failed)) for s in services]
+
+
+def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], charts: Iterable[str]) -> Rendered:
+    """`helm template` for each (environment, service) of `pins` whose chart and values file exist, and `helm
+    lint --strict` on each chart of `charts` (by service); all at once, in a thread pool."""
+    from concurrent.futures import ThreadPoolExecutor  # here: `validate` without `--render` never needs it
+
+    program = binary()
+    if program is None:
+        return Rendered(missing=INSTALL)
+    linted = sorted(set(charts))
+    services = sorted({service for _, service in pins} | set(linted))
+    with scratch.folder("render") as folder:
+        for service in services:
+            _copy(tree, posixpath.dirname(layout.chart(service)), folder)
+        for environment, service in pins:
+            _copy(tree, layout.values(environment, service), folder)
+        releases = [
+            helm_template(platform, environment, service, pin)
+            for (environment, service), pin in sorted(pins.items())
+            if (folder / layout.chart(service)).is_file() and (folder / layout.values(environment, service)).is_file()
+        ]
+        linted = [service for service in linted if (folder / layout.chart(service)).is_file()]
+        templates = {
+            path.relative_to(folder).as_posix(): path.read_text("utf-8", errors="replace")
+            for service in services
+            for path in sorted((folder / posixpath.dirname(layout.chart(service)) / "templates").rglob("*"))
+            if path.is_file()
+        }
+        with ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4)) as pool:
+            lints = pool.submit(_lint, program, folder, linted)
+            rendered = pool.map(lambda release: _template(program, folder, release), releases)
+            return Rendered(tuple(rendered), tuple(lints.result()), templates=templates)

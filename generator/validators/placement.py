@@ -1,0 +1,97 @@
+"""Where a finding on a rendered manifest goes: the environment's values file when it sets the key in question,
+else the platform.yaml node, else the template line that writes the field, else line 1 of the template helm names
+in `# Source:`; and the small readers of rendered objects the `manifests` rules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from generator import layout
+from generator.findings import Finding, Rule, excerpt
+from generator.repository import Repo
+
+if TYPE_CHECKING:
+    from generator import helm
+
+POD = ("spec", "template", "spec")  # where a workload's pod spec is
+
+
+class Where(NamedTuple):
+    """What a rule checks in one release: where to point when the values file, the manifest or a template says."""
+
+    repo: Repo
+    release: helm.Release
+    templates: Mapping[str, str]
+
+    @property
+    def values(self) -> str:
+        return layout.values(self.release.environment, self.release.service)
+
+    def template(self, manifest: helm.Manifest) -> str:
+        """The repository path of the template that wrote `manifest`."""
+        inside = manifest.source.split("/", 1)[1] if "/" in manifest.source else manifest.source
+        return f"charts/{self.release.service}/{inside}"
+
+    def at(
+        self,
+        rule: Rule,
+        manifest: helm.Manifest,
+        path: tuple[str | int, ...],
+        message: str,
+        values: tuple[str, ...] = (),
+        platform: tuple[str, ...] = (),
+    ) -> Finding:
+        """A finding at the values file's `values` key when it sets one, else at the platform.yaml node `platform`,
+        else at the template line that writes `path` (line 1 when none does)."""
+        for relative, pointer in ((self.values, values), (layout.PLATFORM, platform)):
+            doc = self.repo.document(relative)
+            if pointer and doc is not None and pointer in doc.keys:
+                return rule.of(doc, message, pointer, key=True)
+        template = self.template(manifest)
+        return rule.at(template, template_line(self.templates.get(template, ""), path), 1, message)
+
+
+def template_line(text: str, path: Iterable[str | int]) -> int:
+    """The line of a template that writes the field at `path`: the keys of the path found one after another,
+    down the file; the last one found (line 1 when the first is not there)."""
+    lines, start, found = text.splitlines(), 0, 0
+    for key in path:
+        if not isinstance(key, str):
+            continue
+        pattern = re.compile(rf"^\s*(?:-\s+)?[\"']?{re.escape(key)}[\"']?\s*:")
+        hit = next((number for number in range(start, len(lines)) if pattern.match(lines[number])), None)
+        if hit is None:
+            break
+        found, start = hit + 1, hit + 1
+    return found or 1
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    shown = ""
+    for part in path:
+        shown += f"[{part}]" if isinstance(part, int) else f".{part}" if shown else str(part)
+    return shown or "(the object)"
+
+
+def named(manifest: helm.Manifest) -> str:
+    return f"{manifest.kind} {excerpt(manifest.name)}"
+
+
+def pod_of(manifest: helm.Manifest) -> dict[str, Any] | None:
+    spec = manifest.data.get("spec")
+    template = spec.get("template") if isinstance(spec, dict) else None
+    pod = template.get("spec") if isinstance(template, dict) else None
+    return pod if isinstance(pod, dict) else None
+
+
+def containers(pod: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for index, container in enumerate(pod.get("containers") or ()):
+        if isinstance(container, dict):
+            yield index, container
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """`value` when it is a mapping, else an empty one (rendered objects are what the templates made them)."""
+    return value if isinstance(value, dict) else {}
