@@ -26,4 +26,10 @@ def plan(repo: Repo, environment: str, service: str | None = None) -> tuple[Helm
         where = f"is not deployed in {environment}" if service in platform.services else f"is not in {layout.PLATFORM}"
         raise UsageError(f"--service: `{service}` {where}")
     names = sorted(lock.services) if service is None else [service]
+    unknown = [name for name in names if name not in platform.services]
+    if unknown:
+        raise UsageError(
+            f"{layout.lock(environment)} pins `{unknown[0]}`, which is not a service of {layout.PLATFORM}:"
+            " `lockstep validate` says why"
+        )
     return tuple(helm_template(platform, environment, name, lock.services[name]) for name in names)

@@ -211,6 +211,18 @@ def test_render_of_what_does_not_exist_is_usage_error(
     assert (result.code, result.err) == (2, f"lockstep: error: {message}\n")
 
 
+def test_a_lock_pinning_a_service_platform_yaml_lacks_is_usage_error(default_repo: Path) -> None:
+    platform = default_repo / "platform.yaml"
+    text = platform.read_text()
+    platform.write_text(text[: text.index("  service-c:")])
+    result = run_lockstep("render", "--env", "dev", "--repo", default_repo)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "lockstep: error: environments/dev/platform.lock.yaml pins `service-c`, which is not a service of"
+        " platform.yaml: `lockstep validate` says why\n"
+    )
+
+
 @pytest.mark.slow
 def test_helm_failing_is_one_line_naming_the_service(default_repo: Path, k8s_tools: K8sTools, tmp_path: Path) -> None:
     # valid YAML, but the port breaks the Deployment helm renders
