@@ -34,12 +34,20 @@ NAMESPACE = "kubernetes.io/metadata.name"
 DNS_PORT = 53
 
 
+class Wide(NamedTuple):
+    """A policy's rule that allows more than named services and namespaces: the field that does it, and what."""
+
+    policy: helm.Manifest
+    path: tuple[str, ...]
+    what: str
+
+
 class Allowed(NamedTuple):
     """What one direction (ingress or egress) of a service's NetworkPolicies lets through."""
 
     services: set[str]
     namespaces: set[str]
-    wide: list[str]  # what is allowed beyond named services and namespaces
+    wide: list[Wide]  # what is allowed beyond named services and namespaces
 
 
 def _selected(selector: Any, key: str) -> set[str] | None:
@@ -74,7 +82,7 @@ def _allowed(policies: list[helm.Manifest], direction: str) -> Allowed:
         spec = policy.data.get("spec") or {}
         types = spec.get("policyTypes") or (["Ingress", "Egress"] if spec.get("egress") else ["Ingress"])
         if kind not in types:
-            allowed.wide.append(f"{named(policy)} does not restrict {direction}")
+            allowed.wide.append(Wide(policy, ("spec", "policyTypes"), f"{named(policy)} does not restrict {direction}"))
             continue
         for rule in spec.get(direction) or ():
             if not isinstance(rule, dict):
@@ -84,13 +92,19 @@ def _allowed(policies: list[helm.Manifest], direction: str) -> Allowed:
             peers = rule.get(peers_key) or ()
             if not peers:
                 allowed.wide.append(
-                    f"{named(policy)} allows {direction} {'from' if peers_key == 'from' else 'to'} anywhere"
+                    Wide(policy, ("spec", direction), f"{named(policy)} allows {direction} {peers_key} anywhere")
                 )
             for peer in peers:
                 pods = _selected(peer.get("podSelector"), NAME) if "podSelector" in peer else set()
                 spaces = _selected(peer.get("namespaceSelector"), NAMESPACE) if "namespaceSelector" in peer else set()
                 if pods is None or spaces is None or "ipBlock" in peer:
-                    allowed.wide.append(f"{named(policy)} allows {direction} beyond named services: {excerpt(peer)}")
+                    allowed.wide.append(
+                        Wide(
+                            policy,
+                            ("spec", direction),
+                            f"{named(policy)} allows {direction} beyond named services: {excerpt(peer)}",
+                        )
+                    )
                     continue
                 if "namespaceSelector" in peer and "podSelector" not in peer:
                     allowed.namespaces.update(spaces)
@@ -179,5 +193,7 @@ def check_release(where: Where, platform: Platform) -> Iterator[Finding]:
             f"{name}'s NetworkPolicy {what} (platform.yaml `requires` says nothing of it)",
             values=("networkPolicy",),
         )
-    for what in (*ingress.wide, *egress.wide):
-        yield where.at(NETWORK_POLICY, first, ("spec",), f"{what} (wider than `requires`)", values=("networkPolicy",))
+    for wide in (*ingress.wide, *egress.wide):
+        yield where.at(
+            NETWORK_POLICY, wide.policy, wide.path, f"{wide.what} (wider than `requires`)", values=("networkPolicy",)
+        )

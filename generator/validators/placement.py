@@ -4,6 +4,7 @@ in `# Source:`; and the small readers of rendered objects the `manifests` rules 
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -49,23 +50,54 @@ class Where(NamedTuple):
             doc = self.repo.document(relative)
             if pointer and doc is not None and pointer in doc.keys:
                 return rule.of(doc, message, pointer, key=True)
-        template = self.template(manifest)
-        return rule.at(template, template_line(self.templates.get(template, ""), path), 1, message)
+        return rule.at(*template_line(self.templates, self.template(manifest), path), 1, message)
 
 
-def template_line(text: str, path: Iterable[str | int]) -> int:
-    """The line of a template that writes the field at `path`: the keys of the path found one after another,
-    down the file; the last one found (line 1 when the first is not there)."""
-    lines, start, found = text.splitlines(), 0, 0
-    for key in path:
-        if not isinstance(key, str):
-            continue
+_INCLUDE = re.compile(r'\{\{-?\s*include\s+"([^"]+)"')
+_DEFINE = re.compile(r'\{\{-?\s*define\s+"([^"]+)"')
+
+
+def _walk(lines: list[str], keys: list[str]) -> tuple[int, int]:
+    """How many of `keys` are found one after another down `lines`, and the line of the last one found (0: none)."""
+    start = found = 0
+    for count, key in enumerate(keys):
         pattern = re.compile(rf"^\s*(?:-\s+)?[\"']?{re.escape(key)}[\"']?\s*:")
         hit = next((number for number in range(start, len(lines)) if pattern.match(lines[number])), None)
         if hit is None:
+            return count, found
+        found = start = hit + 1
+    return len(keys), found
+
+
+def _define(templates: Mapping[str, str], folder: str, name: str) -> tuple[str, list[str]] | None:
+    """The template of `folder` that defines `name`, and its lines with all but that definition blanked out."""
+    for file, text in sorted(templates.items()):
+        if posixpath.dirname(file) != folder:
+            continue
+        lines = text.splitlines()
+        opened = [(number, match[1]) for number, line in enumerate(lines) if (match := _DEFINE.search(line))]
+        for (first, defined), after in zip(opened, [number for number, _ in opened[1:]] + [len(lines)], strict=True):
+            if defined == name:
+                return file, [line if first <= number < after else "" for number, line in enumerate(lines)]
+    return None
+
+
+def template_line(templates: Mapping[str, str], file: str, path: Iterable[str | int]) -> tuple[str, int]:
+    """The template file and line that write the field at `path` of an object `file` rendered: the keys of the path
+    found one after another down the file and, where a found key's value is an included template (`template:
+    {{- include "app.podTemplate" . }}`), on down that template's `define`; the last key found (line 1 of `file`
+    when the first is not there)."""
+    keys = [key for key in path if isinstance(key, str)]
+    lines = (templates.get(file) or "").splitlines()
+    count, line = _walk(lines, keys)
+    while 0 < count < len(keys):
+        include = _INCLUDE.search(" ".join(lines[line - 1 : line + 1]))
+        defined = _define(templates, posixpath.dirname(file), include[1]) if include else None
+        more, inner = _walk(defined[1], keys[count:]) if defined else (0, 0)
+        if defined is None or not more:
             break
-        found, start = hit + 1, hit + 1
-    return found or 1
+        (file, lines), count, line = defined, count + more, inner
+    return file, line or 1
 
 
 def dotted(path: Iterable[str | int]) -> str:
