@@ -1,45 +1,36 @@
-"""Rule family `manifests` on objects as helm prints them (`# Source:` comments and all), built here: the objects
-main's charts do not render yet (Rollouts, NetworkPolicies, Ingresses) and each rule's placement. The real helm
-runs in tests/validators/test_manifests_render.py."""
+"""Rule family `manifests` on what the generated charts never render, built here as helm prints it (`# Source:`
+comments and all): NetworkPolicies wider than the charts write them, a canary Rollout that sets no weight or
+names no Services; and the readers the family stands on (helm lint's output, the template line of a field,
+the strict Rollout schema). The real charts, rendered by the real helm, are in test_manifests_render.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from generator import helm, kubeschema
 from generator.findings import Finding
-from generator.repository import Repo, load_repo
+from generator.repository import load_repo
 from generator.validators import manifests
 from generator.validators.placement import template_line
-from tests.conftest import edit
 
 IMAGE = "registry.example.com/logistics/service-a:0.1.0"
 ROLLOUT_TEMPLATE = "charts/service-a/templates/rollout.yaml"
 POLICY_TEMPLATE = "charts/service-a/templates/networkpolicy.yaml"
 
-
-def _service(name: str) -> str:
-    return f"""---
+SERVICES = """---
 # Source: service-a/templates/service.yaml
 apiVersion: v1
 kind: Service
 metadata:
-  name: {name}
+  name: service-a
 spec:
   selector:
     app.kubernetes.io/name: service-a
   ports:
-    - name: http
-      port: 8080
-      targetPort: http
+    - {name: http, port: 8080, targetPort: http}
 """
-
-
-SERVICES = _service("service-a") + _service("service-a-canary")
 
 ROLLOUT = f"""---
 # Source: service-a/templates/rollout.yaml
@@ -54,30 +45,21 @@ spec:
       app.kubernetes.io/name: service-a
   strategy:
     canary:
-      stableService: service-a
-      canaryService: service-a-canary
       steps:
         - setWeight: 25
-        - pause:
-            duration: 30s
-        - setWeight: 50
+        - pause: {{duration: 30s}}
         - setWeight: 100
   template:
     metadata:
       labels:
         app.kubernetes.io/name: service-a
     spec:
-      securityContext:
-        runAsNonRoot: true
       containers:
         - name: service-a
           image: {IMAGE}
-          startupProbe:
-            httpGet: {{path: /healthz, port: http}}
-          livenessProbe:
-            httpGet: {{path: /healthz, port: http}}
-          readinessProbe:
-            httpGet: {{path: /readyz, port: http}}
+          startupProbe: {{httpGet: {{path: /healthz, port: http}}}}
+          livenessProbe: {{httpGet: {{path: /healthz, port: http}}}}
+          readinessProbe: {{httpGet: {{path: /readyz, port: http}}}}
           resources:
             requests: {{cpu: 50m, memory: 64Mi}}
             limits: {{cpu: 500m, memory: 128Mi}}
@@ -85,11 +67,18 @@ spec:
             runAsNonRoot: true
             readOnlyRootFilesystem: true
             allowPrivilegeEscalation: false
-            capabilities:
-              drop: [ALL]
+            capabilities: {{drop: [ALL]}}
 """
 
-POLICY = """---
+INGRESS_FROM_B = """\
+    - from:
+        - podSelector:
+            matchExpressions:
+              - {key: app.kubernetes.io/name, operator: In, values: [service-b]}
+      ports:
+        - port: http
+"""
+POLICY = f"""---
 # Source: service-a/templates/networkpolicy.yaml
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -101,38 +90,19 @@ spec:
       app.kubernetes.io/name: service-a
   policyTypes: [Ingress, Egress]
   ingress:
-    - from:
-        - podSelector:
-            matchExpressions:
-              - {key: app.kubernetes.io/name, operator: In, values: [service-b]}
-      ports:
-        - port: http
+{INGRESS_FROM_B}\
   egress:
     - to:
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: kube-system
       ports:
-        - {port: 53, protocol: UDP}
-        - {port: 53, protocol: TCP}
+        - {{port: 53, protocol: UDP}}
+        - {{port: 53, protocol: TCP}}
 """
 
-INGRESS = """---
-# Source: service-a/templates/ingress.yaml
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: service-a
-spec:
-  rules:
-    - host: a.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend:
-              service: {name: service-a, port: {name: http}}
-"""
+# A canary without Services, which Argo Rollouts splits by replicas (the chart always names two).
+GOOD = SERVICES + ROLLOUT + POLICY
 
 
 def _templates(text: str) -> dict[str, str]:
@@ -146,191 +116,70 @@ def _templates(text: str) -> dict[str, str]:
     return found
 
 
-def requiring(repo: Path) -> None:
-    """service-b requires service-a (as the default platform will)."""
-    edit(
-        repo,
-        "platform.yaml",
-        "    api: services/service-b/openapi.yaml\n",
-        '    api: services/service-b/openapi.yaml\n    requires: {service-a: "^0.1"}\n',
-    )
-
-
-def rendered(repo: Path, text: str, environment: str = "dev") -> Repo:
-    """The repository at `repo`, with `text` as what helm rendered for service-a in `environment`."""
-    loaded = load_repo(repo)
-    release = helm.Release("service-a", environment, helm.parse(text))
-    loaded.rendered = helm.Rendered((release,), templates=_templates(text))
-    return loaded
-
-
 def check(repo: Path, text: str) -> list[Finding]:
-    return list(manifests.check(rendered(repo, text)))
+    """The family's findings on the default platform (service-b requires service-a), with `text` as what helm
+    rendered for service-a in dev."""
+    loaded = load_repo(repo)
+    release = helm.Release("service-a", "dev", helm.parse(text))
+    loaded.rendered = helm.Rendered((release,), templates=_templates(text))
+    return list(manifests.check(loaded))
 
 
-GOOD = SERVICES + ROLLOUT + POLICY
+def _line(text: str, file: str, needle: str) -> int:
+    return next(number for number, line in enumerate(_templates(text)[file].splitlines(), 1) if needle in line)
 
 
-@dataclass(frozen=True)
-class Case:
-    rule: str
-    file: str
-    needle: str | None  # the line (of `file` in the repository, or of the rendered template) that holds this text
-    text: str  # what helm rendered for service-a in dev
-    prepare: Callable[[Path], None] = requiring
-
-    def __str__(self) -> str:
-        return self.rule
-
-
-def _canary_50_10() -> str:
-    return GOOD.replace("- setWeight: 50\n        - setWeight: 100", "- setWeight: 10").replace(
-        "setWeight: 25", "setWeight: 50"
-    )
-
-
-CASES = [
-    Case("manifests.canary-steps", ROLLOUT_TEMPLATE, "steps:", _canary_50_10()),
-    Case(
-        "manifests.rollout-services",
-        ROLLOUT_TEMPLATE,
-        "canaryService:",
-        _service("service-a") + ROLLOUT + POLICY,
-    ),
-    Case(
-        "manifests.rollout-schema",
-        ROLLOUT_TEMPLATE,
-        "canaryTraffic:",
-        GOOD.replace("      steps:", "      canaryTraffic: 5\n      steps:"),
-    ),
-    Case("manifests.image", ROLLOUT_TEMPLATE, "image:", GOOD.replace(IMAGE, IMAGE.replace("0.1.0", "0.0.9"))),
-    Case(
-        "manifests.probes",
-        ROLLOUT_TEMPLATE,
-        "containers:",
-        GOOD.replace("          readinessProbe:\n            httpGet: {path: /readyz, port: http}\n", ""),
-    ),
-    Case(
-        "manifests.startup-probe",
-        ROLLOUT_TEMPLATE,
-        "containers:",
-        GOOD.replace("          startupProbe:\n            httpGet: {path: /healthz, port: http}\n", ""),
-    ),
-    Case(  # main's values files still set `resources`: the finding goes there
-        "manifests.resources",
-        "environments/dev/values/service-a.yaml",
-        "resources:",
-        GOOD.replace("            limits: {cpu: 500m, memory: 128Mi}\n", ""),
-    ),
-    Case(
-        "manifests.security-context",
-        ROLLOUT_TEMPLATE,
-        "runAsNonRoot: false",
-        GOOD.replace("            runAsNonRoot: true", "            runAsNonRoot: false"),
-    ),
-    Case(
-        "manifests.network-policy",
-        "platform.yaml",
-        "requires: {service-a",
-        GOOD.replace("values: [service-b]", "values: []"),
-    ),
-    Case("manifests.network-policy-missing", ROLLOUT_TEMPLATE, "kind: Rollout", SERVICES + ROLLOUT),
-    Case("manifests.not-public", "charts/service-a/templates/ingress.yaml", "spec:", GOOD + INGRESS),
-    Case(
-        "manifests.kubernetes-schema",
-        POLICY_TEMPLATE,
-        "policyType:",
-        GOOD.replace("  policyTypes:", "  policyType: Ingress\n  policyTypes:"),
-    ),
-    Case(
-        "manifests.unchecked-kind",
-        "charts/service-a/templates/monitor.yaml",
-        "kind: ServiceMonitor",
-        GOOD + "---\n# Source: service-a/templates/monitor.yaml\n"
-        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: service-a\n",
-    ),
-]
-
-
-FIRING = (  # test_rollouts_are_refused_when_their_schema_is_absent, test_without_kubernetes_validate
-    "manifests.rollout-schema-missing",
-    "manifests.kubernetes-validate-missing",
-)
-
-
-def _line(repo: Path, file: str, text: str, needle: str | None) -> int:
-    if needle is None:
-        return 1
-    source = (repo / file).read_text() if (repo / file).is_file() else _templates(text)[file]
-    return next(number for number, line in enumerate(source.splitlines(), 1) if needle in line)
-
-
-def test_the_good_release_has_no_finding(default_repo: Path) -> None:
-    requiring(default_repo)
+def test_the_hand_built_release_has_no_finding(default_repo: Path) -> None:
     assert check(default_repo, GOOD) == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_each_rule_fires_once_where_the_user_fixes_it(case: Case, default_repo: Path) -> None:
-    case.prepare(default_repo)
-    found = check(default_repo, case.text)
+def test_a_canary_that_sets_no_weight(default_repo: Path) -> None:
+    text = GOOD.replace("        - setWeight: 25\n", "").replace("        - setWeight: 100\n", "")
+    found = check(default_repo, text)
     assert [(f.rule, f.file, f.line) for f in found] == [
-        (case.rule, case.file, _line(default_repo, case.file, case.text, case.needle))
-    ], found
-
-
-def test_canary_weights_that_do_not_reach_100(default_repo: Path) -> None:
-    requiring(default_repo)
-    [finding] = check(default_repo, GOOD.replace("        - setWeight: 100\n", ""))
-    assert finding.rule == "manifests.canary-steps"
-    assert finding.message == "Rollout service-a: the canary weights [25, 50] end at 50, not 100"
-
-
-def test_blue_green_without_its_preview_service(default_repo: Path) -> None:
-    requiring(default_repo)
-    blue_green = GOOD.replace(
-        "      stableService: service-a\n      canaryService: service-a-canary\n      steps:\n        - setWeight: 25\n"
-        "        - pause:\n            duration: 30s\n        - setWeight: 50\n        - setWeight: 100\n",
-        "      activeService: service-a\n      previewService: service-a-preview\n      autoPromotionEnabled: true\n",
-    ).replace("    canary:\n", "    blueGreen:\n")
-    found = check(default_repo, blue_green)
-    line = _line(default_repo, ROLLOUT_TEMPLATE, blue_green, "previewService:")
-    assert [(f.rule, f.file, f.line) for f in found] == [("manifests.rollout-services", ROLLOUT_TEMPLATE, line)]
-    assert "previewService service-a-preview is not among the Services" in found[0].message
-
-
-def test_a_policy_wider_than_requires_is_found_at_its_template(default_repo: Path) -> None:
-    requiring(default_repo)
-    wider = GOOD.replace("values: [service-b]", "values: [service-b, service-c]")
-    [finding] = check(default_repo, wider)
-    line = _line(default_repo, POLICY_TEMPLATE, wider, "ingress:")
-    assert (finding.rule, finding.file, finding.line) == ("manifests.network-policy", POLICY_TEMPLATE, line)
-    assert "accepts traffic from service-c, which does not require service-a" in finding.message
-
-
-def test_a_requires_edge_without_egress(default_repo: Path) -> None:
-    """service-a requires service-c: its own policy must let it reach service-c."""
-    edit(
-        default_repo,
-        "platform.yaml",
-        "    api: services/service-a/openapi.yaml\n",
-        '    api: services/service-a/openapi.yaml\n    requires: {service-c: "^0.1"}\n',
-    )
-    requiring(default_repo)
-    [finding] = check(default_repo, GOOD)
-    assert (finding.rule, finding.file) == ("manifests.network-policy", "platform.yaml")
-    assert (
-        finding.message == "service-a requires service-c, but service-a's NetworkPolicy does not let it reach service-c"
-    )
-
-
-def test_rollouts_are_refused_when_their_schema_is_absent(default_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    requiring(default_repo)
-    monkeypatch.setattr(kubeschema, "ROLLOUT", "argo-rollouts/gone.schema.json")
-    found = check(default_repo, GOOD)
-    assert [(f.rule, f.level, f.file, f.line) for f in found] == [
-        ("manifests.rollout-schema-missing", "error", ROLLOUT_TEMPLATE, 1)
+        ("manifests.canary-steps", ROLLOUT_TEMPLATE, _line(text, ROLLOUT_TEMPLATE, "steps:"))
     ]
+    assert found[0].message == "Rollout service-a: the canary sets no traffic weight"
+
+
+WIDER = {  # a policy the chart does not write, and what the finding says of it
+    "an-address-block": (
+        INGRESS_FROM_B + "    - from:\n        - ipBlock: {cidr: 10.0.0.0/8}\n",
+        "ingress:",
+        "allows ingress beyond named services",
+    ),
+    "every-pod": (
+        INGRESS_FROM_B + "    - from:\n        - podSelector: {}\n",
+        "ingress:",
+        "allows ingress beyond named services",
+    ),
+    "from-anywhere": (INGRESS_FROM_B + "    - ports: [{port: http}]\n", "ingress:", "allows ingress from anywhere"),
+    "another-namespace": (
+        INGRESS_FROM_B
+        + "    - from:\n        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ops}}\n",
+        "ingress:",
+        "accepts traffic from namespace ops",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", WIDER)
+def test_a_policy_wider_than_requires(name: str, default_repo: Path) -> None:
+    rules, needle, said = WIDER[name]
+    text = GOOD.replace(INGRESS_FROM_B, rules)
+    found = check(default_repo, text)
+    assert [(f.rule, f.file, f.line) for f in found] == [
+        ("manifests.network-policy", POLICY_TEMPLATE, _line(text, POLICY_TEMPLATE, needle))
+    ], found
+    assert said in found[0].message
+
+
+def test_a_policy_that_leaves_egress_open(default_repo: Path) -> None:
+    text = GOOD.replace("policyTypes: [Ingress, Egress]", "policyTypes: [Ingress]")
+    [finding] = check(default_repo, text)
+    line = _line(text, POLICY_TEMPLATE, "policyTypes:")
+    assert (finding.rule, finding.file, finding.line) == ("manifests.network-policy", POLICY_TEMPLATE, line)
+    assert finding.message == "NetworkPolicy service-a does not restrict egress (wider than `requires`)"
 
 
 def test_the_rollout_schema_is_strict_where_the_crd_does_not_keep_unknown_fields() -> None:
@@ -347,18 +196,38 @@ def test_the_rollout_schema_is_strict_where_the_crd_does_not_keep_unknown_fields
     assert "additionalProperties" not in schema["properties"]["c"]
 
 
-def test_nothing_without_render(default_repo: Path) -> None:
-    assert list(manifests.check(load_repo(default_repo))) == []
+HELPERS = """\
+{{- define "app.labels" -}}
+spec: not this one
+{{- end -}}
+{{- define "app.pod" -}}
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: a
+      securityContext:
+        runAsNonRoot: true
+{{- end -}}
+{{- define "app.after" -}}
+      image: not this one
+{{- end -}}
+"""
+DEPLOYMENT = 'kind: Deployment\nspec:\n  template:\n    {{- include "app.pod" . | nindent 4 }}\n  image: x\n'
 
 
-def test_template_line_follows_the_path_down_the_file() -> None:
-    text = (
-        "spec:\n  template:\n    spec:\n      securityContext:\n        runAsNonRoot: true\n      containers:\n"
-        "        - name: a\n          securityContext:\n            runAsNonRoot: true\n"
-    )
-    assert template_line(text, ("spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot")) == 9
-    assert template_line(text, ("spec", "template", "spec", "securityContext", "runAsNonRoot")) == 5
-    assert template_line(text, ("status",)) == 1
+def test_template_line_follows_the_path_down_the_file_and_into_an_include() -> None:
+    templates = {"c/templates/deployment.yaml": DEPLOYMENT, "c/templates/_helpers.tpl": HELPERS}
+
+    def at(*path: str | int) -> tuple[str, int]:
+        return template_line(templates, "c/templates/deployment.yaml", path)
+
+    helpers = "c/templates/_helpers.tpl"
+    assert at("spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot") == (helpers, 11)
+    assert at("spec", "template", "spec", "securityContext", "runAsNonRoot") == (helpers, 7)
+    assert at("spec", "template", "spec", "containers", 0, "image") == (helpers, 8)  # not in the define: its parent
+    assert at("spec", "template", "metadata") == ("c/templates/deployment.yaml", 3)  # not in the define either
+    assert at("status") == ("c/templates/deployment.yaml", 1)
 
 
 def test_helm_lint_output_is_read_with_its_file_and_line() -> None:
@@ -372,34 +241,3 @@ def test_helm_lint_output_is_read_with_its_file_and_line() -> None:
         ("ERROR", "templates/service.yaml", 17),
         ("WARNING", "values.yaml", 0),
     ]
-
-
-def test_without_kubernetes_validate(default_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Built-in objects are not left unchecked when kubernetes-validate is not installed: one error says so."""
-    requiring(default_repo)
-    monkeypatch.setattr(kubeschema, "_kubernetes", _not_installed)
-    found = check(default_repo, GOOD)
-    assert {(f.rule, f.file, f.line) for f in found} == {("manifests.kubernetes-validate-missing", "platform.yaml", 1)}
-
-
-def _not_installed(*_: str) -> None:
-    import kubernetes_validate_is_not_here  # type: ignore[import-not-found]  # noqa: F401
-
-
-def test_a_values_file_the_charts_schema_refuses_is_found_at_the_key(default_repo: Path) -> None:
-    """helm checks values against the chart's values.schema.json: its message names the key, the finding is there."""
-    values = default_repo / "environments/dev/values/service-a.yaml"
-    values.write_text(values.read_text() + "securityContext: {runAsUser: 0}\n")
-    loaded = load_repo(default_repo)
-    error = (
-        "values don't meet the specifications of the schema(s) in the following chart(s):\nservice-a:\n"
-        "- at '': additional properties 'securityContext' not allowed"
-    )
-    loaded.rendered = helm.Rendered((helm.Release("service-a", "dev", (), error),))
-    [finding] = manifests.check(loaded)
-    line = len(values.read_text().splitlines())
-    assert (finding.rule, finding.file, finding.line) == (
-        "manifests.helm-template",
-        "environments/dev/values/service-a.yaml",
-        line,
-    )
