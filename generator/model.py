@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Strategy = Literal["independent", "monolith", "combined"]
 KUBERNETES_VERSION = "1.34"  # what the charts render for when platform.yaml names no kubernetesVersion
@@ -29,8 +29,7 @@ RolloutStrategy = Literal["rolling", "blue-green", "canary"]
 INGRESS_NAMESPACE = "ingress-nginx"  # where `public` services accept traffic from, when platform.yaml names none
 
 
-@dataclass(frozen=True)
-class CanaryStep:
+class CanaryStep(NamedTuple):  # NamedTuples here: cheaper to define than frozen dataclasses (every run imports them)
     weight: int  # the percentage of requests the new version receives
     pause: str | None = None  # how long to hold it (30s, 5m, 1h); None: until promoted by hand
 
@@ -41,8 +40,7 @@ class CanaryStep:
 DEFAULT_CANARY_STEPS = (CanaryStep(25, "30s"), CanaryStep(50, "30s"), CanaryStep(100))
 
 
-@dataclass(frozen=True)
-class Rollout:
+class Rollout(NamedTuple):
     """How a new version of a service replaces the old one (platform.yaml `rollout`, either form)."""
 
     strategy: RolloutStrategy = "rolling"
@@ -57,7 +55,7 @@ class Rollout:
         steps = tuple(CanaryStep(s["weight"], s.get("pause")) for s in spec.get("steps", ()))
         if strategy == "canary" and not steps:
             steps = DEFAULT_CANARY_STEPS
-        return cls(strategy, steps, spec.get("autoPromotion", True))
+        return Rollout(strategy, steps, spec.get("autoPromotion", True))
 
     def as_values(self) -> dict[str, Any]:
         """The chart's `rollout` values: the strategy, with its steps (canary) or auto-promotion (blue-green)."""
@@ -69,15 +67,16 @@ class Rollout:
         return values
 
 
+ROLLING = Rollout()  # the default: a Deployment's rolling update
+
 Resources = Mapping[str, Mapping[str, "str | int | float"]]  # {requests: {cpu: 100m}, limits: {memory: 256Mi}}
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     """What one environment changes for one service (platform.yaml `services.<name>.environments.<env>`)."""
 
     replicas: int | None = None
-    resources: Resources = field(default_factory=dict)
+    resources: Resources = MappingProxyType({})
 
 
 def merged_resources(base: Resources, over: Resources) -> dict[str, dict[str, str | int | float]]:
@@ -94,7 +93,7 @@ class Service:
     requires: Mapping[str, str] = field(default_factory=dict)  # service -> version range
     operations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service -> operationIds it calls
     retired: bool = False  # being removed along the promotion path (lockstep remove-service)
-    rollout: Rollout = field(default_factory=Rollout)
+    rollout: Rollout = ROLLING
     replicas: int = 1
     public: bool = False  # reachable from the ingress namespace
     resources: Resources = field(default_factory=dict)  # empty: the chart's

@@ -94,6 +94,26 @@ def next_on_branch(versions: Iterable[str], major: int, minor: int) -> str:
     return str(max(line).bump_patch())
 
 
+# A range of plain comparators of release versions (`>=0.1.0 <1.0.0`, Helm's `>=2.1.0, <3.0.0`), the form
+# lockstep writes: judged with `semver` here, since importing semantic_version costs some 40 ms (its regexes
+# compile on import), which the pre-commit hook would pay on every run. Such a range names no pre-release, so no
+# pre-release satisfies it. Any other range (^, ~, x, -, ||, a pre-release bound) goes to NpmSpec.
+_COMPARATOR = re.compile(r"(>=|<=|>|<|=)?([0-9]+\.[0-9]+\.[0-9]+)")
+_ORDER = {">=": (0, 1), "<=": (-1, 0), ">": (1,), "<": (-1,), "=": (0,)}
+
+
+@cache
+def _comparators(text: str) -> tuple[tuple[str, semver.Version], ...] | None:
+    """The comparators of `text` when it is a range of plain comparators, else None (NpmSpec decides)."""
+    found = []
+    for part in text.replace(",", " ").split():
+        match = _COMPARATOR.fullmatch(part)
+        if match is None or not semver.Version.is_valid(match[2]):
+            return None
+        found.append((match[1] or "=", semver.Version.parse(match[2])))
+    return tuple(found) or None
+
+
 @cache
 def _range(text: str) -> Any:
     from semantic_version import NpmSpec
@@ -103,6 +123,8 @@ def _range(text: str) -> Any:
 
 def range_error(text: str) -> str | None:
     """Why `text` is not a version range (npm/Helm syntax: >=1.2.0 <2.0.0, ^1.2, ~1.2.3, 1.x, a || b)."""
+    if _comparators(text) is not None:
+        return None
     try:
         _range(text)
     except ValueError as error:
@@ -112,6 +134,11 @@ def range_error(text: str) -> str | None:
 
 def satisfies(version: str, text: str) -> bool:
     """npm/Helm semantics: pre-releases match only a range that names a pre-release of the same version."""
+    comparators = _comparators(text)
+    if comparators is not None:
+        candidate = parse(version)
+        return not candidate.prerelease and all(candidate.compare(bound) in _ORDER[op] for op, bound in comparators)
+
     from semantic_version import Version
 
     return bool(_range(text).match(Version(version)))

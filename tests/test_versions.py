@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import versions
 from generator.errors import UsageError
@@ -95,3 +97,26 @@ def test_ranges(text: str, version: str, matches: bool) -> None:
 @pytest.mark.parametrize("text", ["nope", ">=", "^x.y", "1.2.3.4"])
 def test_invalid_ranges(text: str) -> None:
     assert versions.range_error(text)
+
+
+_RELEASE = st.builds(lambda core: ".".join(map(str, core)), st.tuples(*(st.integers(0, 3),) * 3))
+_COMPARATORS = st.lists(st.tuples(st.sampled_from([">=", "<=", ">", "<", "=", ""]), _RELEASE), min_size=1, max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(comparators=_COMPARATORS, version=_RELEASE, pre=st.sampled_from(["", "rc.1", "dev.2"]), comma=st.booleans())
+def test_plain_comparators_are_judged_as_npm_judges_them(
+    comparators: list[tuple[str, str]], version: str, pre: str, comma: bool
+) -> None:
+    """Ranges of plain comparators of releases (`>=0.1.0 <1.0.0`, the form lockstep writes) are judged without
+    semantic_version: as its NpmSpec judges them for releases, and no pre-release satisfies them (npm's rule: a
+    pre-release satisfies only a range naming a pre-release of the same version; NpmSpec lets `<=1.0.1` take
+    1.0.1-rc.1, npm and Helm do not)."""
+    from semantic_version import NpmSpec, Version
+
+    text = (", " if comma else " ").join(op + bound for op, bound in comparators)
+    assert versions._comparators(text) is not None and versions.range_error(text) is None
+    if pre:
+        assert versions.satisfies(f"{version}-{pre}", text) is False
+    else:
+        assert versions.satisfies(version, text) is NpmSpec(text.replace(",", "")).match(Version(version)), text

@@ -53,8 +53,9 @@ class Where(NamedTuple):
         return rule.at(*template_line(self.templates, self.template(manifest), path), 1, message)
 
 
-_INCLUDE = re.compile(r'\{\{-?\s*include\s+"([^"]+)"')
-_DEFINE = re.compile(r'\{\{-?\s*define\s+"([^"]+)"')
+# patterns compiled on first use (re caches them), not at import: plain `validate` imports this module too
+_INCLUDE = r'\{\{-?\s*include\s+"([^"]+)"'
+_DEFINE = r'\{\{-?\s*define\s+"([^"]+)"'
 
 
 def _walk(lines: list[str], keys: list[str]) -> tuple[int, int]:
@@ -75,7 +76,7 @@ def _define(templates: Mapping[str, str], folder: str, name: str) -> tuple[str, 
         if posixpath.dirname(file) != folder:
             continue
         lines = text.splitlines()
-        opened = [(number, match[1]) for number, line in enumerate(lines) if (match := _DEFINE.search(line))]
+        opened = [(number, match[1]) for number, line in enumerate(lines) if (match := re.search(_DEFINE, line))]
         for (first, defined), after in zip(opened, [number for number, _ in opened[1:]] + [len(lines)], strict=True):
             if defined == name:
                 return file, [line if first <= number < after else "" for number, line in enumerate(lines)]
@@ -91,7 +92,7 @@ def template_line(templates: Mapping[str, str], file: str, path: Iterable[str | 
     lines = (templates.get(file) or "").splitlines()
     count, line = _walk(lines, keys)
     while 0 < count < len(keys):
-        include = _INCLUDE.search(" ".join(lines[line - 1 : line + 1]))
+        include = re.search(_INCLUDE, " ".join(lines[line - 1 : line + 1]))
         defined = _define(templates, posixpath.dirname(file), include[1]) if include else None
         more, inner = _walk(defined[1], keys[count:]) if defined else (0, 0)
         if defined is None or not more:
