@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -76,6 +77,12 @@ OVERRIDE_ENVIRONMENT = Rule(
     "promotion path.",
 )
 
+CANARY_STEPS = Rule(
+    "consistency.canary-steps",
+    "error",
+    "A canary's traffic weights (`rollout.steps` in platform.yaml) increase and end at 100.",
+)
+
 CONTRACT_PROBES = Rule(
     "consistency.contract-probes",
     "error",
@@ -107,6 +114,7 @@ RULES: tuple[Rule, ...] = (
     HELMFILE,
     NAMESPACE,
     OVERRIDE_ENVIRONMENT,
+    CANARY_STEPS,
     CONTRACT_PROBES,
     DEFAULT_PORT,
 )
@@ -141,6 +149,11 @@ def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
                 yield UNKNOWN_REQUIREMENT.of(
                     doc, f"service `{name}` requires {what}", ("services", name, "requires", needed), key=True
                 )
+        weights = [step.weight for step in service.rollout.steps]
+        if service.rollout.strategy == "canary" and (problem := canary_problem(weights)) is not None:
+            yield CANARY_STEPS.of(
+                doc, f"service `{name}`: the canary {problem}", ("services", name, "rollout", "steps"), key=True
+            )
         for environment in service.overrides:
             if environment not in platform.path:
                 yield OVERRIDE_ENVIRONMENT.of(
@@ -150,6 +163,17 @@ def _platform_checks(platform: Platform, doc: Document) -> Iterator[Finding]:
                     ("services", name, "environments", environment),
                     key=True,
                 )
+
+
+def canary_problem(weights: list[int]) -> str | None:
+    """What is wrong with a canary's traffic weights, in order (None: they increase and end at 100)."""
+    if not weights:
+        return "sets no traffic weight"
+    if any(later <= earlier for earlier, later in itertools.pairwise(weights)):
+        return f"weights {weights} do not increase"
+    if weights[-1] != 100:
+        return f"weights {weights} end at {weights[-1]}, not 100"
+    return None
 
 
 def _namespace_checks(platform: Platform, doc: Document) -> Iterator[Finding]:

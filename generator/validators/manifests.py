@@ -9,7 +9,6 @@ the template helm names in `# Source:`.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from generator import layout
 from generator.findings import Finding, Rule, excerpt
 from generator.model import Platform
 from generator.repository import Repo
-from generator.validators import networks
+from generator.validators import consistency, networks
 from generator.validators.placement import POD, Where, containers, dotted, mapping, named, pod_of
 
 if TYPE_CHECKING:
@@ -227,24 +226,21 @@ def _security(
 
 
 def _canary(where: Where, manifest: helm.Manifest, canary: dict[str, Any]) -> Iterator[Finding]:
+    """The weights the chart rendered, judged where they differ from platform.yaml's `rollout.steps` (those are
+    judged as written, by consistency.canary-steps, also without --render): a chart that changed them is at fault."""
     steps = canary.get("steps") or []
     weights = [step["setWeight"] for step in steps if isinstance(step, dict) and "setWeight" in step]
-    problem = None
-    if not weights:
-        problem = "sets no traffic weight"
-    elif any(later <= earlier for earlier, later in itertools.pairwise(weights)):
-        problem = f"weights {weights} do not increase"
-    elif weights[-1] != 100:
-        problem = f"weights {weights} end at {weights[-1]}, not 100"
-    if problem is not None:
-        service = ("services", where.release.service, "rollout", "steps")
+    platform = where.repo.platform
+    spec = platform.services.get(where.release.service) if platform is not None else None
+    if spec is not None and spec.rollout.strategy == "canary" and weights == [s.weight for s in spec.rollout.steps]:
+        return
+    if (problem := consistency.canary_problem(weights)) is not None:
         yield where.at(
             CANARY_STEPS,
             manifest,
             ("spec", "strategy", "canary", "steps"),
             f"{named(manifest)}: the canary {problem}",
             values=("rollout", "steps"),
-            platform=service,
         )
 
 

@@ -95,6 +95,18 @@ CASES = [
         "qa: {replicas: 1}",
         lambda r: edit(r, PLATFORM, "dev: {replicas: 1}", "qa: {replicas: 1}"),
     ),
+    Case(  # caught by the pre-commit hook already, without --render
+        "consistency.canary-steps",
+        PLATFORM,
+        "steps: [{weight: 50}, {weight: 10}]",
+        lambda r: edit(
+            r,
+            PLATFORM,
+            "    rollout: rolling\n",
+            "    rollout: {strategy: canary, steps: [{weight: 50}, {weight: 10}]}\n",
+            1,
+        ),
+    ),
     Case("consistency.missing-file", PLATFORM, "service-b:", _delete("charts/service-b/Chart.yaml")),
     Case(
         "consistency.contract-probes",

@@ -65,19 +65,29 @@ def _probe(name: str, path: str, failures: int) -> str:
 READINESS, STARTUP = _probe("readinessProbe", "/readyz", 1), _probe("startupProbe", "/healthz", 30)
 
 CASES = [
-    Case(
+    Case(  # platform.yaml's steps are judged as written (also without --render); the render adds nothing
         "canary-steps-50-10",
-        "manifests.canary-steps",
+        "consistency.canary-steps",
         "platform.yaml",
         "steps: [{weight: 50}, {weight: 10}]",
         lambda r: rollout(r, "{strategy: canary, steps: [{weight: 50}, {weight: 10}]}"),
     ),
     Case(
         "canary-steps-short-of-100",
-        "manifests.canary-steps",
+        "consistency.canary-steps",
         "platform.yaml",
         "steps: [{weight: 20}, {weight: 50}]",
         lambda r: rollout(r, "{strategy: canary, steps: [{weight: 20}, {weight: 50}]}"),
+    ),
+    Case(  # a chart that changes the weights platform.yaml asks for is at fault
+        "canary-template-reverses-weights",
+        "manifests.canary-steps",
+        ROLLOUT,
+        "steps:",
+        lambda r: (
+            rollout(r, "canary"),
+            edit(r, ROLLOUT, "setWeight: {{ .weight }}", "setWeight: {{ sub 100 .weight }}"),
+        ),
     ),
     Case(
         "blue-green-without-preview-service",
