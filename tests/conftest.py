@@ -13,14 +13,19 @@ import io
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import yaml
 from filelock import FileLock
 
 from generator import cli
@@ -79,6 +84,9 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name, folder in (("CONFIG", "config"), ("CACHE", "cache"), ("DATA", "data")):
+        monkeypatch.setenv(f"HELM_{name}_HOME", str(home / "helm" / folder))  # helm's, never the user's
+    monkeypatch.setenv("HELM_REGISTRY_CONFIG", str(home / "helm" / "registry.json"))
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
     for name in ("NO_COLOR", "FORCE_COLOR", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
         monkeypatch.delenv(name, raising=False)  # what reports read from the environment: each test sets its own
@@ -164,6 +172,79 @@ def k8s_tools(k8s_tools_dir: Path, monkeypatch: pytest.MonkeyPatch) -> K8sTools:
     """The Kubernetes tools, with helm (v4) and kubectl on PATH for this test."""
     monkeypatch.setenv("PATH", f"{k8s_tools_dir}{os.pathsep}{os.environ['PATH']}")
     return K8sTools(k8s_tools_dir)
+
+
+class OciRegistry(NamedTuple):
+    """A local OCI registry (distribution 2.8, Debian's docker-registry) on 127.0.0.1, plain HTTP, no auth."""
+
+    host: str  # 127.0.0.1:PORT
+
+    def charts(self, folder: str) -> str:
+        """The `oci://` address helm pushes charts under (`helm push CHART.tgz ADDRESS --plain-http`)."""
+        return f"oci://{self.host}/{folder}"
+
+
+REGISTRY_MISSING = (
+    "docker-registry is not on PATH: install Debian's docker-registry package (.ci/run installs it: "
+    "apt-get install docker-registry)"
+)
+
+
+def registry_binary() -> str:
+    """The docker-registry binary, or the test fails with one line saying where it comes from."""
+    found = shutil.which("docker-registry")
+    if found is None:
+        pytest.fail(REGISTRY_MISSING, pytrace=False)
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return int(response.status) == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def oci_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OciRegistry]:
+    """`docker-registry serve` with a configuration of its own (storage in a temporary folder, 127.0.0.1 on a
+    free port, no auth), once per test run and xdist worker, ready when `GET /v2/` answers 200; stopped at the
+    end. Not the package's system service: that one listens on every address with the package's settings."""
+    program = registry_binary()
+    folder = tmp_path_factory.mktemp("oci-registry")
+    host = f"127.0.0.1:{_free_port()}"
+    config = folder / "config.yml"
+    settings = {
+        "version": 0.1,
+        "log": {"level": "warn"},
+        "storage": {"filesystem": {"rootdirectory": str(folder / "storage")}},
+        "http": {"addr": host},
+    }
+    config.write_text(yaml.safe_dump(settings))
+    with (folder / "registry.log").open("wb") as log:
+        process = subprocess.Popen([program, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while not _answers(f"http://{host}/v2/"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                said = (folder / "registry.log").read_text(errors="replace").strip().splitlines()
+                pytest.fail(f"docker-registry did not answer on {host}: {said[-1] if said else 'no output'}")
+            time.sleep(0.05)
+        yield OciRegistry(host)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture
