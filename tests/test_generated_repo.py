@@ -180,3 +180,35 @@ def test_remote_hooks_from_this_repository_at_a_commit(tmp_path: Path) -> None:
     remote = ("--hooks-repo", str(CHECKOUT), "--hooks-rev", _hook_repo_commit())
     assert run_lockstep("new", "--no-input", "--services", LANGUAGES, "--strategy", "monolith", *remote, repo).code == 0
     _hooks_guard_commits(repo, tmp_path / "pre-commit-home")
+
+
+def test_renovate_config_matches_renovates_schema_and_has_work_for_every_manager(tmp_path: Path) -> None:
+    """renovate.json passes Renovate's schema (check-jsonschema's vendored copy), and every manager it enables
+    has the files it reads in a platform with both CIs: the services' Dockerfiles, the workflows' pinned actions,
+    the GitLab jobs' image, the lockstep requirement and the pre-commit config."""
+    import json
+
+    from tests.conftest import run_lockstep
+
+    target = tmp_path / "platform"
+    assert run_lockstep("new", "--no-input", "--ci", "both", target).code == 0
+    config = target / "renovate.json"
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.renovate", str(config)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {
+        "dockerfile": sorted(target.glob("services/*/Dockerfile")),
+        "github-actions": [p for p in target.glob(".github/workflows/*.yaml") if "@" in p.read_text()],
+        "gitlabci": [p for p in [target / ".gitlab-ci.yml"] if "image:" in p.read_text()],
+        "pip_requirements": [p for p in [target / ".lockstep/requirements.txt"] if "lockstep-gitops" in p.read_text()],
+        "pre-commit": [target / ".pre-commit-config.yaml"],
+    }
+    assert sorted(json.loads(config.read_text())["enabledManagers"]) == sorted(found)
+    assert all(files and all(f.is_file() for f in files) for files in found.values()), found
+    broken = tmp_path / "renovate.json"
+    broken.write_text(config.read_text().replace('"enabledManagers": [', '"enabledManagers": "dockerfile", "x": ['))
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.renovate", str(broken)], capture_output=True, text=True
+    )
+    assert result.returncode == 1  # the check above can fail
