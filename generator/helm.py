@@ -138,7 +138,7 @@ def parse(text: str) -> tuple[Manifest, ...]:
 
 
 _LINT = re.compile(r"^\[(ERROR|WARNING)\] ([^:\s]*): ?(.*)$")
-_AT = re.compile(r"(?:[\w.-]+/)?(templates/[^\s:]+):(\d+)")
+TEMPLATE_AT = re.compile(r"(?:[\w.-]+/)?(templates/[^\s:]+):(\d+)")  # where helm says a template failed
 
 
 def parse_lint(output: str) -> tuple[LintMessage, ...]:
@@ -156,14 +156,15 @@ def parse_lint(output: str) -> tuple[LintMessage, ...]:
         match = _LINT.match(entry[0])
         assert match is not None
         text = " ".join([match[3], *entry[1:]]).strip()
-        at = _AT.search(text)
+        at = TEMPLATE_AT.search(text)
         file = at[1] if at else match[2].rstrip("/")
         messages.append(LintMessage(match[1], file if file != "templates" else "", int(at[2]) if at else 0, text))
     return tuple(messages)
 
 
-def _copy(tree: Tree, relative: str, folder: Path) -> None:
-    """`relative` (a file, or a folder and everything under it) from `tree` into `folder`."""
+def _copy(tree: Tree, relative: str, folder: Path, written: dict[str, bytes]) -> None:
+    """`relative` (a file, or a folder and everything under it) from `tree` into `folder`, each file's bytes also
+    kept in `written` by path."""
     try:
         raw = tree.read(relative)
     except LoadError:
@@ -172,13 +173,14 @@ def _copy(tree: Tree, relative: str, folder: Path) -> None:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(raw)
+        written[relative] = raw
         return
     try:
         names = tree.listdir(relative)
     except LoadError:
         return
     for name in names:
-        _copy(tree, f"{relative}/{name}", folder)
+        _copy(tree, f"{relative}/{name}", folder, written)
 
 
 def _helm(program: str, folder: Path, args: Iterable[str]) -> subprocess.CompletedProcess[str]:
@@ -224,21 +226,21 @@ def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], 
     linted = sorted(set(charts))
     services = sorted({service for _, service in pins} | set(linted))
     with scratch.folder("render") as folder:
+        written: dict[str, bytes] = {}
         for service in services:
-            _copy(tree, posixpath.dirname(layout.chart(service)), folder)
+            _copy(tree, posixpath.dirname(layout.chart(service)), folder, written)
         for environment, service in pins:
-            _copy(tree, layout.values(environment, service), folder)
+            _copy(tree, layout.values(environment, service), folder, written)
         releases = [
             helm_template(platform, environment, service, pin)
             for (environment, service), pin in sorted(pins.items())
-            if (folder / layout.chart(service)).is_file() and (folder / layout.values(environment, service)).is_file()
+            if layout.chart(service) in written and layout.values(environment, service) in written
         ]
-        linted = [service for service in linted if (folder / layout.chart(service)).is_file()]
-        templates = {
-            path.relative_to(folder).as_posix(): path.read_text("utf-8", errors="replace")
-            for service in services
-            for path in sorted((folder / posixpath.dirname(layout.chart(service)) / "templates").rglob("*"))
-            if path.is_file()
+        linted = [service for service in linted if layout.chart(service) in written]
+        templates = {  # the charts' templates, as helm reads them (for the findings' lines)
+            path: raw.decode("utf-8", errors="replace")
+            for path, raw in sorted(written.items())
+            if path.startswith("charts/") and path.split("/")[2] == "templates"
         }
         with ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4)) as pool:
             lints = pool.submit(_lint, program, folder, linted)

@@ -124,10 +124,3 @@ def kubernetes(data: dict[str, Any], version: str) -> list[Problem] | None:
         return [Problem((), "an object needs a `kind` and an `apiVersion`")]
     validator = _kubernetes(kind, api_version, version)
     return None if validator is None else _problems(validator, data)
-
-
-def schemas_version(wanted: str) -> str:
-    """The Kubernetes version whose schemas check objects for `wanted` (kubernetes-validate's, major.minor)."""
-    from kubernetes_validate import utils
-
-    return str(utils.major_minor(_schemas_version(wanted)))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from generator.errors import UsageError
-from generator.helm import INSTALL, HelmTemplate
+from generator.helm import INSTALL, HelmTemplate, binary
 from generator.operations.render import plan
 from generator.repository import find_root, load_repo, require_loaded
 
@@ -24,7 +23,7 @@ def _render(helm: str, root: Path, release: HelmTemplate) -> str:
 def run(root: Path | None, environment: str, service: str | None, out: Path | None) -> int:
     repo = require_loaded(load_repo(find_root(root)))
     releases = plan(repo, environment, service)
-    helm = shutil.which("helm")
+    helm = binary()
     if helm is None:
         raise UsageError(INSTALL)
     rendered = {release.service: _render(helm, repo.root, release) for release in releases}  # all, then write

@@ -96,7 +96,9 @@ def _helm_template(where: Where) -> Finding:
         for length in range(len(keys), 0, -1):
             if keys[:length] in doc.keys:
                 return HELM_TEMPLATE.of(doc, message, keys[:length], key=True)
-    at = re.search(r"(?:[\w.-]+/)?(templates/[^\s:]+):(\d+)", error)
+    from generator import helm  # loaded already: it rendered what is judged here
+
+    at = helm.TEMPLATE_AT.search(error)
     if at:
         return HELM_TEMPLATE.at(f"charts/{release.service}/{at[1]}", int(at[2]), 1, message)
     return HELM_TEMPLATE.at(where.values, 1, 1, message)
