@@ -15,7 +15,8 @@ from generator.model import DEFAULT_CANARY_STEPS, INGRESS_NAMESPACE, KUBERNETES_
 
 INITIAL_VERSION = "0.1.0"
 LIST = "listItems"  # the operationId of the list operation in the service template's openapi.yaml
-DEFAULT_REPLICAS = 2  # every service of a generated platform, but 1 in the first environment
+DEFAULT_REPLICAS = 2  # every service of a generated platform, but FIRST_REPLICAS in the first environment
+FIRST_REPLICAS = 1
 # What each --ci choice adds; the template has them all, `generate` keeps those asked for.
 CI_FILES = {"github": ".github", "gitlab": layout.GITLAB_CI}
 
@@ -96,6 +97,16 @@ def _default_requires(plan: Answers, index: int) -> dict[str, Any]:
     return {"requires": {"service": provider, "range": f">={INITIAL_VERSION} <1.0.0", "operation": LIST}}
 
 
+def service_settings(rollout: str, first_environment: str) -> dict[str, Any]:
+    """How a new service runs in platform.yaml (`lockstep add-service`; the platform template writes the same from
+    `_platform`): its rollout, DEFAULT_REPLICAS, and FIRST_REPLICAS in the first environment."""
+    return {
+        "rollout": rollout,
+        "replicas": DEFAULT_REPLICAS,
+        "environments": {first_environment: {"replicas": FIRST_REPLICAS}},
+    }
+
+
 def _platform_context(plan: Answers) -> dict[str, Any]:
     return {
         "name": plan.name,
@@ -117,6 +128,7 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             ],
             "rollout": plan.rollout,
             "replicas": DEFAULT_REPLICAS,
+            "firstReplicas": FIRST_REPLICAS,
         },
         "_lockstep": {"version": __version__, "distribution": distribution.DISTRIBUTION, "ci": plan.ci},
         "_ci": ci.context(),

@@ -43,9 +43,7 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None, ro
         "language": service.language,
         "port": service.port,
         "api": layout.contract(name),
-        "rollout": plan.rollout,
-        "replicas": templates.DEFAULT_REPLICAS,
-        "environments": {platform.path[0]: {"replicas": 1}},
+        **templates.service_settings(plan.rollout, platform.path[0]),
     }
     change.write(
         layout.PLATFORM, yamlio.edited(read_text(repo.tree, layout.PLATFORM) or "", ("services",), name, entry)
