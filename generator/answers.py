@@ -18,6 +18,7 @@ DEFAULT_SERVICES = "service-a:go,service-b:python,service-c:node"
 DEFAULT_ENVIRONMENTS = "dev,stage,prod"
 DEFAULT_PORT = 8080
 DEFAULT_ROLLOUT = "rolling"
+DEFAULT_ENGINE = "argocd"
 OPTION_OF = {
     "name": "--name",
     "strategy": "--strategy",
@@ -31,12 +32,18 @@ OPTION_OF = {
     "hooksTag": "--hooks-tag",
     "ci": "--ci",
     "rollout": "--rollout",
+    "engine": "--engine",
+    "repository": "--repository",
 }
 HOOK_KEYS = ("hooksRepo", "hooksRev", "hooksTag")
 
 
 def default_registry(name: str) -> str:
     return f"registry.example.com/{name}"
+
+
+def default_repository(name: str) -> str:
+    return f"https://github.com/example/{name}.git"
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Answers:
     hooks: Hooks = field(default_factory=lambda: Hooks())
     ci: str = "github"  # github | gitlab | both
     rollout: str = DEFAULT_ROLLOUT  # every service's platform.yaml `rollout`: rolling | blue-green | canary
+    engine: str = DEFAULT_ENGINE  # platform.yaml `engine`: argocd | flux | none
+    repository: str = ""  # platform.yaml `repository`: the git URL the engine reads
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -84,6 +93,8 @@ class Answers:
             **self.hooks.as_data(),
             "ci": self.ci,
             "rollout": self.rollout,
+            "engine": self.engine,
+            "repository": self.repository,
         }
 
 
@@ -173,6 +184,8 @@ def resolve(
         **{key: pick(key, str, None) for key in HOOK_KEYS},
         "ci": pick("ci", str, "github"),
         "rollout": pick("rollout", str, DEFAULT_ROLLOUT),
+        "engine": pick("engine", str, DEFAULT_ENGINE),
+        "repository": pick("repository", str, default_repository(str(name))),
     }
     data = {key: value for key, value in data.items() if value is not None}
     problems = schemas.validate(yamlio.Document("answers", data), "config")
@@ -191,6 +204,8 @@ def resolve(
         hooks=_hooks(data),
         ci=data["ci"],
         rollout=data["rollout"],
+        engine=data["engine"],
+        repository=data["repository"],
     )
 
 

@@ -50,6 +50,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         new.add_argument("--hooks-tag", metavar="TAG", help="remote hooks: the tag of that commit, as a comment")
         new.add_argument("--ci", help="the pull-request check: github | gitlab | both (default: github)")
         new.add_argument("--rollout", help="every service's rollout: rolling | blue-green | canary (default: rolling)")
+        new.add_argument("--engine", help="the GitOps engine that deploys it: argocd | flux | none (default: argocd)")
+        new.add_argument(
+            "--repository", help="the git URL the engine reads it from (default: https://github.com/example/NAME.git)"
+        )
         new.add_argument("--config", type=Path, metavar="FILE", help="YAML file of answers")
         new.add_argument("--force", action="store_true", help="write into a non-empty DIR")
 
@@ -261,6 +265,8 @@ def _new(a: argparse.Namespace) -> int:
         "hooksTag": a.hooks_tag,
         "ci": a.ci,
         "rollout": a.rollout,
+        "engine": a.engine,
+        "repository": a.repository,
     }
     return new.run(a.directory, options, a.config, no_input=a.no_input, force=a.force)
 

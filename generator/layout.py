@@ -52,3 +52,12 @@ def chart(service: str) -> str:
 
 def image(registry: str, service: str, version: str) -> str:
     return f"{registry}/{service}:{version}"
+
+
+DEPLOY_DIR = "deploy"  # what the engine reads besides the environments: its objects, and the platform values
+
+
+def platform_values(environment: str, service: str) -> str:
+    """The values platform.yaml gives `service` in `environment` (replicas, resources, rollout, network policy),
+    written by lockstep for the engines, which cannot compute them from platform.yaml."""
+    return f"{DEPLOY_DIR}/values/{environment}/{service}.yaml"

@@ -10,6 +10,8 @@ from typing import Any, Literal, NamedTuple
 Strategy = Literal["independent", "monolith", "combined"]
 KUBERNETES_VERSION = "1.34"  # what the charts render for when platform.yaml names no kubernetesVersion
 Mode = Literal["independent", "platform"]
+Engine = Literal["argocd", "flux", "none"]
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")  # registries spoken to in plain HTTP (as docker and helm 3 do)
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -131,6 +133,19 @@ class Platform:
     services: Mapping[str, Service]
     kubernetes_version: str = KUBERNETES_VERSION  # the minor version, such as "1.34"
     ingress_namespace: str = INGRESS_NAMESPACE  # where the ingress controller (or Gateway) runs
+    engine: Engine = "none"  # what applies the repository: argocd, flux, or none (helmfile)
+    repository: str | None = None  # the git URL the engine reads
+    charts: str = ""  # the OCI repository of the built charts (`oci://host/path`; default oci://<registry>/charts)
+
+    @property
+    def charts_plain_http(self) -> bool:
+        """True for a chart registry on the loopback address (spoken to in plain HTTP: helm 4 needs --plain-http)."""
+        host = self.charts.removeprefix("oci://").split("/", 1)[0]
+        return host.rsplit(":", 1)[0] in LOOPBACK or host in LOOPBACK
+
+    def chart_ref(self, service: str) -> str:
+        """Where the built charts of `service` are: `oci://host/path/<service>` (pulled with `--version`)."""
+        return f"{self.charts}/{service}"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -197,6 +212,9 @@ class Platform:
             ),
             kubernetes_version=data.get("kubernetesVersion", KUBERNETES_VERSION),
             ingress_namespace=data.get("ingressNamespace", INGRESS_NAMESPACE),
+            engine=data.get("engine", "none"),
+            repository=data.get("repository"),
+            charts=data.get("charts") or f"oci://{data['registry']}/charts",
         )
 
     def consumers(self, service: str) -> list[str]:
@@ -211,6 +229,7 @@ class Pin:
     version: str
     image: str
     requires: Mapping[str, str] = field(default_factory=dict)
+    chart: str | None = None  # the digest of the chart built for this version (None: not built yet)
 
     @property
     def digest(self) -> str | None:
@@ -219,13 +238,23 @@ class Pin:
 
     def as_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": self.version, "image": self.image}
+        if self.chart is not None:
+            data["chart"] = self.chart
         if self.requires:
             data["requires"] = dict(self.requires)
         return data
 
 
 def _pins(data: Mapping[str, Any]) -> Mapping[str, Pin]:
-    return _frozen({name: Pin(p["version"], p["image"], _frozen(p.get("requires", {}))) for name, p in data.items()})
+    return _frozen(
+        {
+            name: Pin(p["version"], p["image"], _frozen(p.get("requires", {})), p.get("chart"))
+            for name, p in data.items()
+        }
+    )
+
+
+LOCAL_CONFIG = {"config.kubernetes.io/local-config": "true"}  # kustomize reads such a resource and never emits it
 
 
 @dataclass(frozen=True)
@@ -246,6 +275,7 @@ class Lock:
         if self.platform is not None:
             data["platform"] = self.platform
         data["services"] = {name: pin.as_data() for name, pin in self.services.items()}
+        data["metadata"] = {"name": self.environment, "annotations": dict(LOCAL_CONFIG)}  # for kustomize (Flux)
         return data
 
 

@@ -127,6 +127,8 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
                 for index, s in enumerate(plan.services)
             ],
             "rollout": plan.rollout,
+            "engine": plan.engine,
+            "repository": plan.repository,
             "replicas": DEFAULT_REPLICAS,
             "firstReplicas": FIRST_REPLICAS,
         },

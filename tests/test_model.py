@@ -135,7 +135,8 @@ def test_lock_without_platform_and_with_frozen_requirements_round_trips() -> Non
     lock = Lock.from_data(data)
     assert lock.platform is None
     assert lock.services["b"].requires == {"a": "^1.2"}
-    assert lock.as_data() == data
+    metadata = {"name": "dev", "annotations": {"config.kubernetes.io/local-config": "true"}}
+    assert lock.as_data() == data | {"metadata": metadata}  # written for kustomize (Flux) to read the lock
     assert "requires" not in lock.as_data()["services"]["a"]
 
 

@@ -116,14 +116,14 @@ def test_every_generated_lock_values_and_chart_file_is_accepted(default_repo: Pa
 def test_unknown_key_lists_the_allowed_keys_at_the_key() -> None:
     finding = only(LOCK.replace("platform: 0.1.0\n", "platform: 0.1.0\ncolour: blue\n"), "lock")
     assert finding.rule == "schema.unknown-key"
-    assert finding.message == "unknown key `colour` (allowed: apiVersion, environment, kind, platform, services)"
+    assert finding.message == "unknown key `colour` (allowed: apiVersion, environment, kind, metadata, platform, services)"
     assert (finding.line, finding.column, finding.pointer) == (5, 1, "/colour")
 
 
 def test_unknown_key_deep_in_a_file() -> None:
     finding = only(LOCK.replace("    version: 0.1.0\n", "    version: 0.1.0\n    tag: x\n"), "lock")
     assert finding.rule == "schema.unknown-key"
-    assert finding.message == "unknown key `tag` (allowed: image, requires, version)"
+    assert finding.message == "unknown key `tag` (allowed: chart, image, requires, version)"
     assert (finding.line, finding.column, finding.pointer) == (8, 5, "/services/service-a/tag")
 
 

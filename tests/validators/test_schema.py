@@ -198,9 +198,9 @@ def test_contract_path_must_stay_inside_the_repository(default_repo: Path) -> No
             "characters, starting and ending with a letter or digit)",
         ),
         (
-            "strategy: combined\n",
-            "strategy: combined\nengine: argocd\n",
-            "`engine` `argocd` is not supported yet: only `none` (helmfile) is; remove `engine` or set it to `none`",
+            "engine: argocd\n",
+            "engine: kubectl\n",
+            "`engine` `kubectl` is not an engine lockstep generates: argocd, flux or none",
         ),
         (
             'kubernetesVersion: "1.34"',
