@@ -116,7 +116,9 @@ def test_every_generated_lock_values_and_chart_file_is_accepted(default_repo: Pa
 def test_unknown_key_lists_the_allowed_keys_at_the_key() -> None:
     finding = only(LOCK.replace("platform: 0.1.0\n", "platform: 0.1.0\ncolour: blue\n"), "lock")
     assert finding.rule == "schema.unknown-key"
-    assert finding.message == "unknown key `colour` (allowed: apiVersion, environment, kind, metadata, platform, services)"
+    assert (
+        finding.message == "unknown key `colour` (allowed: apiVersion, environment, kind, metadata, platform, services)"
+    )
     assert (finding.line, finding.column, finding.pointer) == (5, 1, "/colour")
 
 
