@@ -21,7 +21,7 @@ from typing import Any
 
 from generator import layout, scratch
 from generator.errors import LoadError
-from generator.model import Pin, Platform, platform_values
+from generator.model import Pin, Platform, image_values, platform_values
 from generator.tree import Tree
 
 INSTALL = (
@@ -51,7 +51,7 @@ def helm_template(platform: Platform, environment: str, service: str, pin: Pin) 
     resources, rollout and network policy from platform.yaml."""
     env = platform.environment(environment)
     assert env is not None, environment
-    values = platform_values(platform, environment, service, pin)
+    values = {"image": image_values(platform, service, pin), **platform_values(platform, environment, service)}
     args = (
         "template",
         service,

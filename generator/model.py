@@ -377,14 +377,20 @@ class Rollbacks:
         }
 
 
-def platform_values(platform: Platform, environment: str, service: str, pin: Pin) -> dict[str, Any]:
-    """The Helm values platform.yaml and the lock give `service` in `environment`: helmfile and `lockstep render`
-    set them after the environment's values file, so they always win (helmfile.yaml.gotmpl computes the same)."""
-    spec = platform.services[service]
+def image_values(platform: Platform, service: str, pin: Pin) -> dict[str, str]:
+    """The chart's `image` values for a pin: the lock decides them, so the engines set them from the lock."""
     image = {"repository": f"{platform.registry}/{service}", "tag": pin.version}
     if pin.digest is not None:
         image["digest"] = pin.digest
-    values: dict[str, Any] = {"image": image, "replicaCount": spec.replicas_in(environment)}
+    return image
+
+
+def platform_values(platform: Platform, environment: str, service: str) -> dict[str, Any]:
+    """The Helm values platform.yaml gives `service` in `environment` (replicas, resources, rollout, network
+    policy): lockstep writes them to deploy/values/<env>/<service>.yaml (generator/deploy.py), which helmfile, the
+    engines and `lockstep render` read after the environment's values file, so they always win."""
+    spec = platform.services[service]
+    values: dict[str, Any] = {"replicaCount": spec.replicas_in(environment)}
     resources = spec.resources_in(environment)
     if resources:
         values["resources"] = resources

@@ -9,9 +9,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, ci, distribution, hooks, layout, resources, scratch, yamlio
+from generator import __version__, ci, deploy, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
-from generator.model import DEFAULT_CANARY_STEPS, INGRESS_NAMESPACE, KUBERNETES_VERSION, Lock, Pin, Promotion, Release
+from generator.model import (
+    DEFAULT_CANARY_STEPS,
+    INGRESS_NAMESPACE,
+    KUBERNETES_VERSION,
+    Lock,
+    Pin,
+    Platform,
+    Promotion,
+    Release,
+)
 
 INITIAL_VERSION = "0.1.0"
 LIST = "listItems"  # the operationId of the list operation in the service template's openapi.yaml
@@ -137,6 +146,12 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
     }
 
 
+def _written_platform(destination: Path) -> Platform:
+    doc = yamlio.load_named(destination / layout.PLATFORM)
+    assert doc is not None and doc.ok, "the platform template wrote a platform.yaml that does not load"
+    return Platform.from_data(doc.data)
+
+
 def generate(plan: Answers, destination: Path, now: str) -> list[str]:
     """Write the whole platform repository into the empty directory `destination`."""
     out = _render("platform", _platform_context(plan), destination.parent)
@@ -159,6 +174,8 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
         yamlio.write_atomic(destination / layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
     for release in releases:
         yamlio.write_atomic(destination / layout.release(release.version), yamlio.dumps(release.as_data()))
+    for relative, text in deploy.files(_written_platform(destination), {}).items():
+        yamlio.write_atomic(destination / relative, text)
     yamlio.write_atomic(destination / layout.ANSWERS, answers_document(plan.as_data()))
     yamlio.write_atomic(destination / layout.REQUIREMENTS, distribution.requirements_file(plan.lockstep_source))
     config = hooks.render_config(plan.hooks.mode, plan.hooks.repo, plan.hooks.rev, plan.hooks.tag)

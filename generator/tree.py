@@ -49,6 +49,15 @@ class Tree(Protocol):
         ...
 
 
+def files_under(tree: Tree, folder: str) -> list[str]:
+    """The paths of every file under `folder`, at any depth."""
+    found: list[str] = []
+    for name in tree.listdir(folder):
+        path = f"{folder}/{name}"
+        found += [path] if tree.read(path) is not None else files_under(tree, path)
+    return found
+
+
 def too_large(relative: str, limit: int) -> LoadError:
     return LoadError(TOO_LARGE.at(relative, 1, 1, f"file is larger than {limit} bytes"))
 

@@ -25,6 +25,7 @@ from generator.model import (
     Rollbacks,
     Rollout,
     _requirements,
+    image_values,
     platform_values,
 )
 
@@ -279,7 +280,7 @@ def _values(service: str, environment: str = "prod", image: str = "") -> dict[st
     platform = Platform.from_data(SHOP)
     version = "1.4.0"
     pin = Pin(version, image or f"registry.example.com/shop/{service}:{version}")
-    return platform_values(platform, environment, service, pin)
+    return {"image": image_values(platform, service, pin), **platform_values(platform, environment, service)}
 
 
 def test_rollout_forms() -> None:
@@ -332,8 +333,7 @@ def test_platform_values_of_a_service_everyone_requires_with_the_lock_digest() -
 def test_the_ingress_namespace_is_platform_yaml_s() -> None:
     platform = Platform.from_data({**SHOP, "ingressNamespace": "gateways"})
     assert platform.ingress_namespace == "gateways"
-    pin = Pin("1.4.0", "registry.example.com/shop/web:1.4.0")
-    assert platform_values(platform, "dev", "web", pin)["networkPolicy"]["ingressNamespaces"] == ["gateways"]
+    assert platform_values(platform, "dev", "web")["networkPolicy"]["ingressNamespaces"] == ["gateways"]
 
 
 def test_every_form_of_the_example_is_schema_valid() -> None:

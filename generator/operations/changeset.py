@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from generator import layout, rule_levels, transaction, validators, yamlio
+from generator import deploy, layout, rule_levels, transaction, validators, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
 from generator.model import Lock, Release, Rollbacks
 from generator.repository import Repo
-from generator.tree import read_text
+from generator.tree import files_under, read_text
 
 
 @dataclass
@@ -31,6 +31,18 @@ class Changeset:
     def write_lock(self, lock: Lock) -> None:
         self.write(layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
 
+    def derive(self, repo: Repo) -> None:
+        """Lay the derived files (generator/deploy.py) of the repository as the change leaves it over the change,
+        where they differ: every writer keeps them current. Idempotent; nothing when platform.yaml or a lock
+        does not load."""
+        after = repo.with_files(self.files)
+        if after.platform is None or set(after.locks) != set(after.platform.path):
+            return
+        existing = {path for path in files_under(after.tree, layout.DEPLOY_DIR) if deploy.owned(path)}
+        for relative, text in deploy.refresh(after.platform, after.locks, existing).items():
+            if read_text(after.tree, relative) != text:
+                self.files[relative] = text
+
     def write_release(self, release: Release) -> None:
         self.write(layout.release(release.version), yamlio.dumps(release.as_data()))
 
@@ -39,6 +51,7 @@ class Changeset:
 
     def diff(self, repo: Repo) -> str:
         """What `--dry-run` prints: a unified diff of every file the change writes."""
+        self.derive(repo)
         chunks: list[str] = []
         for relative, text in sorted(self.files.items()):
             now = read_text(repo.tree, relative) or ""
@@ -67,6 +80,7 @@ class Changeset:
 
     def check(self, repo: Repo) -> None:
         """Refused (exit 1), with the first new error, when the change would break a rule."""
+        self.derive(repo)
         errors = self.new_errors(repo)
         if errors:
             first = errors[0]

@@ -15,15 +15,7 @@ from generator.operations import Plan
 from generator.operations.bump import land
 from generator.operations.changeset import Changeset
 from generator.repository import Repo, lock_of, platform_of
-from generator.tree import Tree, read_text
-
-
-def _files_under(tree: Tree, folder: str) -> list[str]:
-    found: list[str] = []
-    for name in tree.listdir(folder):
-        path = f"{folder}/{name}"
-        found += [path] if tree.read(path) is not None else _files_under(tree, path)
-    return found
+from generator.tree import files_under, read_text
 
 
 def remove_service(repo: Repo, name: str) -> Plan:
@@ -53,7 +45,7 @@ def remove_service(repo: Repo, name: str) -> Plan:
         recorded = dict(answers_doc.data["answers"])
         recorded["services"] = {key: value for key, value in recorded["services"].items() if key != name}
         change.write(layout.ANSWERS, templates.answers_document(recorded, answers_doc.data["lockstepVersion"]))
-    files = _files_under(repo.tree, layout.service_dir(name)) + _files_under(repo.tree, f"charts/{name}")
+    files = files_under(repo.tree, layout.service_dir(name)) + files_under(repo.tree, f"charts/{name}")
     files += [layout.values(env, name) for env in platform.path if repo.tree.read(layout.values(env, name)) is not None]
     for path in [*files, service.api]:
         if repo.tree.read(path) is not None:
