@@ -123,6 +123,7 @@ def focus_of(paths: Iterable[str], platform: Platform | None) -> Focus:
             continue
         if parts[0] in ("services", "charts") and len(parts) > 2:
             services.add(parts[1])
+            state = state or parts[0] == "charts"  # which environments deploy a chart from the tree: the locks say
         folder = posixpath.dirname(path)
         while folder and folder not in apis:
             folder = posixpath.dirname(folder)
@@ -158,6 +159,8 @@ class Repo:
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
+    compared: tuple[str, str | None] | None = None  # pull-request mode: the base ref and the head ref (None: the tree)
+    _changed: frozenset[str] | None = None
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -174,6 +177,13 @@ class Repo:
             for path, text in todo.items():
                 self.memo.hadolint[(path, text, config)] = [r for r in found if r.file == path]
         return [report for path, text in texts.items() for report in self.memo.hadolint[(path, text, config)]]
+
+    def changed(self) -> frozenset[str]:
+        """Pull-request mode: the files that differ between the base and the head (the working tree, untracked files
+        included); none otherwise. git is asked once, when a rule first needs them."""
+        if self._changed is None:
+            self._changed = frozenset(gitrefs.changed(self.root, *self.compared)) if self.compared else frozenset()
+        return self._changed
 
     def with_files(self, files: Mapping[str, str | None]) -> Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from
@@ -423,6 +433,7 @@ def load_for_validation(
     if base is not None:
         repo.base = load_at(root, base, full=False, limits=limits, focus=repo.focus, memo=repo.memo)
         if repo.base is not None:
+            repo.compared = (base, head)
             widen = moved(repo, repo.base) - repo.focus.services if repo.focus.services is not None else set()
             for name in sorted(widen):
                 for side in (repo, repo.base):
