@@ -293,7 +293,13 @@ def _bump(a: argparse.Namespace) -> int:
     from generator.commands import bump
 
     if a.next:
-        given = {"--version": a.to, "--image": a.image, "--chart": a.chart, "--commit": a.commit, "--dry-run": a.dry_run}
+        given = {
+            "--version": a.to,
+            "--image": a.image,
+            "--chart": a.chart,
+            "--commit": a.commit,
+            "--dry-run": a.dry_run,
+        }
         return bump.show_next(a.repo, a.service, a.level, given=[option for option, value in given.items() if value])
     return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit, image=a.image, chart=a.chart)
 

@@ -181,7 +181,9 @@ def test_next_is_refused_where_the_bump_would_be(default_repo: Path) -> None:
 
 
 def test_a_built_version_pins_its_image_by_digest_and_its_chart(default_repo: Path) -> None:
-    result = run_lockstep("bump", "service-a", "--version", "0.2.0", *built("service-a", "0.2.0"), "--repo", default_repo)
+    result = run_lockstep(
+        "bump", "service-a", "--version", "0.2.0", *built("service-a", "0.2.0"), "--repo", default_repo
+    )
     assert result.code == 0, result.err
     image, chart = built("service-a", "0.2.0")[1::2]
     assert dev_lock(default_repo)["services"]["service-a"] == {"version": "0.2.0", "image": image, "chart": chart}
