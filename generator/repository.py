@@ -158,9 +158,23 @@ class Repo:
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
+    _workflows: dict[str, Document] | None = field(default=None, repr=False)
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
+
+    def workflows(self) -> dict[str, Document]:
+        """The GitHub Actions workflows (`.github/workflows/*.yaml|yml`) by path, parsed on first use: only the
+        `pipeline` family reads them. With a focus on some files (the pre-commit hooks), only those of them."""
+        if self._workflows is None:
+            self._workflows = {}
+            for name in _listdir(self, layout.WORKFLOWS_DIR):
+                relative = f"{layout.WORKFLOWS_DIR}/{name}"
+                if name.endswith((".yaml", ".yml")) and self.focus.reads(relative):
+                    doc = _workflow(self, relative)
+                    if doc is not None:
+                        self._workflows[relative] = doc
+        return self._workflows
 
     def hadolint(self) -> list[hadolint.Report] | hadolint.Unavailable:
         """hadolint's reports on every Dockerfile, or why there are none; each text is linted once."""
@@ -267,6 +281,18 @@ def _rest(repo: Repo) -> None:
         _yaml(repo, layout.chart(name), "chart", implied=True)
         for environment in environments:
             _yaml(repo, layout.values(environment, name), "values", implied=True)
+
+
+def _workflow(repo: Repo, relative: str) -> Document | None:
+    """A workflow parsed (once per content); not schema-checked (GitHub's schema is not lockstep's to ship)."""
+    try:
+        raw = repo.tree.read(relative)
+    except LoadError as error:
+        return Document(relative, problems=[error.finding])
+    if raw is None:
+        return None
+    store = repo.memo.store(repo.root)
+    return repo.memo.parsed(("workflow", relative), raw, lambda: yamlio.parse(raw, relative, store))
 
 
 def _services(repo: Repo) -> dict[str, str]:

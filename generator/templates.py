@@ -28,8 +28,7 @@ DEFAULT_REPLICAS = 2  # every service of a generated platform, but FIRST_REPLICA
 FIRST_REPLICAS = 1
 # What each --ci choice adds; the template has them all, `generate` keeps those asked for.
 CI_FILES = {"github": ".github", "gitlab": layout.GITLAB_CI}
-WORKFLOWS_DIR = ".github/workflows"
-PROMOTE_WORKFLOW = f"{WORKFLOWS_DIR}/promote.yaml"  # for a promotion path of two environments or more
+PROMOTE_WORKFLOW = f"{layout.WORKFLOWS_DIR}/promote.yaml"  # for a promotion path of two environments or more
 
 
 def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
@@ -42,11 +41,6 @@ def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
     private = {key: value for key, value in defaults.items() if key.startswith("_")}
     context = {"cookiecutter": {**private, **values}}
     return Path(generate_files(repo_dir=template_dir, context=context, output_dir=output_dir))
-
-
-def build_workflow(service: str) -> str:
-    """The service's build pipeline (written by the service template when the platform runs GitHub Actions)."""
-    return f"{WORKFLOWS_DIR}/build-{service}.yaml"
 
 
 def _pipeline_context(platform: Platform) -> dict[str, Any]:
@@ -93,7 +87,7 @@ def render_service(
         }
     values = files.pop("values.yaml")
     if pipeline is None:
-        files.pop(build_workflow(service.name))
+        files.pop(layout.build_workflow(service.name))
     for env in environments:
         files[layout.values(env, service.name)] = values
     return files
