@@ -54,6 +54,9 @@ def _pipeline_context(platform: Platform) -> dict[str, Any]:
     }
 
 
+_NO_PIPELINE = {"host": "", "charts": "", "charts_host": "", "plain_http": False}  # rendered, then left out
+
+
 def render_service(
     service: ServiceAnswer,
     *,
@@ -76,7 +79,7 @@ def render_service(
                 "registry": registry,
                 "version": version,
                 "_ci": ci.context(),
-                "_pipeline": _pipeline_context(pipeline) if pipeline is not None else {},
+                "_pipeline": _pipeline_context(pipeline) if pipeline is not None else _NO_PIPELINE,
             },
             folder,
         )

@@ -10,13 +10,22 @@ from tests.validators import (
     test_contracts,
     test_dockerfile,
     test_manifests_render,
+    test_pipeline,
     test_promotion,
     test_schema,
 )
 
 
 def test_every_rule_has_a_firing_case() -> None:
-    families = (test_schema, test_consistency, test_promotion, test_compatibility, test_contracts, test_dockerfile)
+    families = (
+        test_schema,
+        test_consistency,
+        test_promotion,
+        test_compatibility,
+        test_contracts,
+        test_dockerfile,
+        test_pipeline,
+    )
     covered = {case.rule for module in (*families, test_manifests_render) for case in module.CASES}
     covered |= set(test_manifests_render.FIRING)  # rules its other tests make fire
     covered |= test_differ.covered_rules()  # the contracts engine's rules fire in its own rule table
