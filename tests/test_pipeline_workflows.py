@@ -91,6 +91,7 @@ def test_remove_service_takes_its_build_away(new_repo: Callable[..., Path]) -> N
 # ---- what zizmor and GitHub's schema say, for every engine and CI choice ---------------------------------------
 
 
+@pytest.mark.slow  # six platforms made, zizmor and check-jsonschema run on each (test_ci runs them on the default)
 @pytest.mark.parametrize("ci", ["github", "both"])
 @pytest.mark.parametrize("engine", ["argocd", "flux", "none"])
 def test_every_generated_workflow_is_clean(new_repo: Callable[..., Path], engine: str, ci: str) -> None:
@@ -118,6 +119,7 @@ def test_expressions_reach_the_shell_only_through_env(new_repo: Callable[..., Pa
 # ---- the steps, run --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_chart_is_pushed_with_the_digest_the_lock_pins_and_built_once(
     new_repo: Callable[..., Path], oci_registry: OciRegistry, k8s_tools: K8sTools, tmp_path: Path
 ) -> None:
@@ -148,6 +150,7 @@ def test_the_chart_is_pushed_with_the_digest_the_lock_pins_and_built_once(
     assert again.returncode == 1 and "service-a 0.2.0 is built already" in again.stdout
 
 
+@pytest.mark.slow
 def test_a_promotion_is_committed_by_lockstep_and_pushed_to_its_branch(
     new_repo: Callable[..., Path], tmp_path: Path
 ) -> None:

@@ -213,8 +213,8 @@ def _builds(repo: Repo, workflows: Mapping[str, Document]) -> Iterator[Finding]:
         if doc is None:
             yield MISSING_BUILD.of(
                 manifest,
-                f"{name} has no build workflow ({relative}): nothing builds its image and chart or pins a new "
-                "version of it; `lockstep new` writes one per service (see its README)",
+                f"{name} has no build workflow ({relative}): nothing builds its image and chart or pins its new "
+                f"versions; copy another service's and put {name} in it",
                 ("services", name),
                 key=True,
             )
