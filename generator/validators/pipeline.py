@@ -147,6 +147,12 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(wild.get(part, re.escape(part)) for part in parts))
 
 
+def _matches(pattern: str, path: str) -> bool:
+    if pattern.endswith("/**") and not any(wild in pattern[:-3] for wild in "*?[!"):
+        return path.startswith(pattern[:-2])  # a folder and all below it: as lockstep writes them, no regex
+    return bool(_glob(pattern).fullmatch(path))
+
+
 def _filtered(paths: Any, ignored: Any, path: str) -> bool:
     """Whether a push that changes `path` starts the workflow, given its `paths` / `paths-ignore` filters (a later
     `!pattern` excludes again what an earlier one included)."""
@@ -154,11 +160,11 @@ def _filtered(paths: Any, ignored: Any, path: str) -> bool:
         included = False
         for pattern in map(str, paths):
             negated = pattern.startswith("!")
-            if _glob(pattern.removeprefix("!")).fullmatch(path):
+            if _matches(pattern.removeprefix("!"), path):
                 included = not negated
         return included
     if isinstance(ignored, list):
-        return not any(_glob(str(pattern)).fullmatch(path) for pattern in ignored)
+        return not any(_matches(str(pattern), path) for pattern in ignored)
     return True
 
 
