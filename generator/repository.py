@@ -53,6 +53,12 @@ class Dockerfile:
     stages: tuple[Stage, ...]
 
 
+@dataclass(frozen=True)
+class Workflows:
+    present: tuple[str, ...]  # every workflow file, by path
+    documents: dict[str, Document]  # those parsed (with a focus on some files, only those of them)
+
+
 class Memo:
     """What loading computed, by file and content, kept across loads of one repository: a change laid over a
     loaded repository parses only the files it changes, and hadolint sees each Dockerfile text once."""
@@ -158,22 +164,23 @@ class Repo:
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
-    _workflows: dict[str, Document] | None = field(default=None, repr=False)
+    _workflows: Workflows | None = field(default=None, repr=False)
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
 
-    def workflows(self) -> dict[str, Document]:
-        """The GitHub Actions workflows (`.github/workflows/*.yaml|yml`) by path, parsed on first use: only the
-        `pipeline` family reads them. With a focus on some files (the pre-commit hooks), only those of them."""
+    def workflows(self) -> Workflows:
+        """The GitHub Actions workflows (`.github/workflows/*.yaml|yml`), listed and parsed on first use: only the
+        `pipeline` family reads them. With a focus on some files (the pre-commit hooks), only those are parsed."""
         if self._workflows is None:
-            self._workflows = {}
-            for name in _listdir(self, layout.WORKFLOWS_DIR):
-                relative = f"{layout.WORKFLOWS_DIR}/{name}"
-                if name.endswith((".yaml", ".yml")) and self.focus.reads(relative):
-                    doc = _workflow(self, relative)
-                    if doc is not None:
-                        self._workflows[relative] = doc
+            names = [name for name in _listdir(self, layout.WORKFLOWS_DIR) if name.endswith((".yaml", ".yml"))]
+            present = tuple(f"{layout.WORKFLOWS_DIR}/{name}" for name in names)
+            documents = {}
+            for relative in present:
+                doc = _workflow(self, relative) if self.focus.reads(relative) else None
+                if doc is not None:
+                    documents[relative] = doc
+            self._workflows = Workflows(present, documents)
         return self._workflows
 
     def hadolint(self) -> list[hadolint.Report] | hadolint.Unavailable:

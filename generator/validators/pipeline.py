@@ -232,11 +232,11 @@ def _builds(repo: Repo, workflows: Mapping[str, Document]) -> Iterator[Finding]:
 
 
 def check(repo: Repo) -> Iterable[Finding]:
-    if not repo.tree.listdir(layout.WORKFLOWS_DIR):
-        return []  # no GitHub Actions here
     workflows = repo.workflows()
-    findings = list(_builds(repo, workflows))
-    for doc in workflows.values():
+    if not workflows.present:
+        return []  # no GitHub Actions here
+    findings = list(_builds(repo, workflows.documents))
+    for doc in workflows.documents.values():
         if isinstance(doc.data, Mapping):
             findings.extend(_unpinned(doc, doc.data))
             findings.extend(_dangerous(doc, doc.data))

@@ -148,9 +148,9 @@ def test_the_hook_reads_only_the_workflows_it_stages(default_repo: Path) -> None
     staged = [layout.build_workflow("service-b")]
     repo, found = validation.checked(default_repo, paths=staged)
     assert [(f.rule, f.file) for f in found if f.rule.startswith("pipeline.")] == [("pipeline.missing-build", PLATFORM)]
-    assert list(repo.workflows()) == []
+    assert list(repo.workflows().documents) == []
     repo, found = validation.checked(default_repo, paths=[BUILD_A])
-    assert list(repo.workflows()) == [BUILD_A]
+    assert list(repo.workflows().documents) == [BUILD_A]
     assert {f.rule for f in found if f.rule.startswith("pipeline.")} == {"pipeline.unpinned-action"}
 
 
