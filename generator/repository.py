@@ -53,6 +53,12 @@ class Dockerfile:
     stages: tuple[Stage, ...]
 
 
+@dataclass(frozen=True)
+class Workflows:
+    present: tuple[str, ...]  # every workflow file, by path
+    documents: dict[str, Document]  # those parsed (with a focus on some files, only those of them)
+
+
 class Memo:
     """What loading computed, by file and content, kept across loads of one repository: a change laid over a
     loaded repository parses only the files it changes, and hadolint sees each Dockerfile text once."""
@@ -161,9 +167,24 @@ class Repo:
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
     compared: tuple[str, str | None] | None = None  # pull-request mode: the base ref and the head ref (None: the tree)
     _changed: frozenset[str] | None = None
+    _workflows: Workflows | None = field(default=None, repr=False)
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
+
+    def workflows(self) -> Workflows:
+        """The GitHub Actions workflows (`.github/workflows/*.yaml|yml`), listed and parsed on first use: only the
+        `pipeline` family reads them. With a focus on some files (the pre-commit hooks), only those are parsed."""
+        if self._workflows is None:
+            names = [name for name in _listdir(self, layout.WORKFLOWS_DIR) if name.endswith((".yaml", ".yml"))]
+            present = tuple(f"{layout.WORKFLOWS_DIR}/{name}" for name in names)
+            documents = {}
+            for relative in present:
+                doc = _workflow(self, relative) if self.focus.reads(relative) else None
+                if doc is not None:
+                    documents[relative] = doc
+            self._workflows = Workflows(present, documents)
+        return self._workflows
 
     def hadolint(self) -> list[hadolint.Report] | hadolint.Unavailable:
         """hadolint's reports on every Dockerfile, or why there are none; each text is linted once."""
@@ -277,6 +298,18 @@ def _rest(repo: Repo) -> None:
         _yaml(repo, layout.chart(name), "chart", implied=True)
         for environment in environments:
             _yaml(repo, layout.values(environment, name), "values", implied=True)
+
+
+def _workflow(repo: Repo, relative: str) -> Document | None:
+    """A workflow parsed (once per content); not schema-checked (GitHub's schema is not lockstep's to ship)."""
+    try:
+        raw = repo.tree.read(relative)
+    except LoadError as error:
+        return Document(relative, problems=[error.finding])
+    if raw is None:
+        return None
+    store = repo.memo.store(repo.root)
+    return repo.memo.parsed(("workflow", relative), raw, lambda: yamlio.parse(raw, relative, store))
 
 
 def _services(repo: Repo) -> dict[str, str]:

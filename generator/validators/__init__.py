@@ -21,6 +21,7 @@ from generator.validators import (
     delivery,
     dockerfile,
     manifests,
+    pipeline,
     promotion,
     schema,
 )
@@ -46,6 +47,7 @@ FAMILIES: dict[str, Family] = {
     "dockerfile": dockerfile,
     "manifests": manifests,
     "delivery": delivery,
+    "pipeline": pipeline,
 }
 
 

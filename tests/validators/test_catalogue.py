@@ -11,6 +11,7 @@ from tests.validators import (
     test_delivery,
     test_dockerfile,
     test_manifests_render,
+    test_pipeline,
     test_promotion,
     test_schema,
 )
@@ -25,6 +26,7 @@ def test_every_rule_has_a_firing_case() -> None:
         test_contracts,
         test_dockerfile,
         test_delivery,
+        test_pipeline,
     )
     covered = {case.rule for module in (*families, test_manifests_render) for case in module.CASES}
     covered |= set(test_manifests_render.FIRING)  # rules its other tests make fire
