@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from generator import deploy
+from generator.repository import load_repo
 from tests.conftest import BIN, K8sTools, edit, run_lockstep, validate
 
 DEV_LOCK = "environments/dev/platform.lock.yaml"
@@ -135,6 +137,15 @@ data:
 """
 
 
+def derive(repo: Path) -> None:
+    """Write the files lockstep derives from platform.yaml and the locks (deploy/values/...), as `lockstep
+    generate` does after a hand edit of platform.yaml."""
+    loaded = load_repo(repo)
+    assert loaded.platform is not None
+    for relative, text in deploy.files(loaded.platform, loaded.locks).items():
+        (repo / relative).write_text(text, encoding="utf-8")
+
+
 def platform_with_every_option(repo: Path) -> None:
     """Canary with steps, blue-green without auto-promotion, the canary defaults, replicas and resources with
     per-environment overrides, a public service, a custom ingress namespace, and the default `requires` edge. Each
@@ -159,6 +170,7 @@ def platform_with_every_option(repo: Path) -> None:
     )
     for service in ("service-a", "service-b", "service-c"):
         (repo / f"charts/{service}/templates/values-dump.yaml").write_text(VALUES_DUMP)
+    derive(repo)
     assert validate(repo).out == "no findings\n"
 
 
