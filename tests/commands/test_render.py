@@ -14,9 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import deploy
-from generator.repository import load_repo
-from tests.conftest import BIN, K8sTools, edit, run_lockstep, validate
+from tests.conftest import BIN, K8sTools, derive, edit, run_lockstep, validate
 
 DEV_LOCK = "environments/dev/platform.lock.yaml"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -135,15 +133,6 @@ metadata:
 data:
   values: {{ .Values | toJson | quote }}
 """
-
-
-def derive(repo: Path) -> None:
-    """Write the files lockstep derives from platform.yaml and the locks (deploy/values/...), as `lockstep
-    generate` does after a hand edit of platform.yaml."""
-    loaded = load_repo(repo)
-    assert loaded.platform is not None
-    for relative, text in deploy.files(loaded.platform, loaded.locks).items():
-        (repo / relative).write_text(text, encoding="utf-8")
 
 
 def platform_with_every_option(repo: Path) -> None:
