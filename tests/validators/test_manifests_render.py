@@ -256,6 +256,8 @@ FIRING = (  # the rules the tests below CASES make fire
     "manifests.kubernetes-validate-missing",
     "manifests.helm-lint",
     "manifests.helm-unavailable",
+    "manifests.chart-digest",  # tests/test_charts_oci.py, against a real registry
+    "manifests.chart-pull",
 )
 
 
