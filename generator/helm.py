@@ -14,14 +14,15 @@ import posixpath
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from generator import layout, scratch
 from generator.errors import LoadError
-from generator.model import Pin, Platform, image_values, platform_values
+from generator.model import Pin, Platform, image_values
 from generator.tree import Tree
 
 INSTALL = (
@@ -31,13 +32,43 @@ INSTALL = (
 
 
 @dataclass(frozen=True)
+class Pull:
+    """A built pin's chart: `helm pull` by version (helm 3 cannot pull by digest), then held to the lock's digest."""
+
+    reference: str  # oci://host/path/<service>
+    version: str
+    digest: str  # the lock's `chart`
+    plain_http: bool  # a loopback registry: helm 4 speaks HTTP to it only when told
+
+    @property
+    def registry(self) -> str:
+        return self.reference.removeprefix("oci://").split("/", 1)[0]
+
+    def args(self, into: str) -> tuple[str, ...]:
+        """After `helm`: pull the package into the folder `into`."""
+        http = ("--plain-http",) if self.plain_http else ()
+        return ("pull", self.reference, "--version", self.version, *http, "-d", into)
+
+
+@dataclass(frozen=True)
 class HelmTemplate:
     """One service's release in one environment, as `helm template` renders it (run in the repository root)."""
 
     service: str
     environment: str
     namespace: str
-    args: tuple[str, ...]  # after `helm`
+    chart: str  # charts/<service> of the working tree (not built yet), or the built chart's oci:// reference
+    options: tuple[str, ...]  # after the chart
+    pull: Pull | None = None  # a built pin: the chart to pull (and check) before rendering it
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        """After `helm`."""
+        return ("template", self.service, self.chart, *self.options)
+
+    def pulled(self, package: str) -> HelmTemplate:
+        """The same release rendered from the package `helm pull` wrote."""
+        return replace(self, chart=package)
 
 
 def _json(value: Any) -> str:
@@ -46,16 +77,13 @@ def _json(value: Any) -> str:
 
 def helm_template(platform: Platform, environment: str, service: str, pin: Pin) -> HelmTemplate:
     """The command helmfile runs for `service` in `environment`: the release is named after the service, in the
-    environment's namespace, with the environment's values file and then the platform values (`--set-json`, one
-    per top-level key): the image at the pinned version (with the lock's digest when it has one), replicas,
-    resources, rollout and network policy from platform.yaml."""
+    environment's namespace, from the chart the pipeline built for the pin's version (`<charts>/<service>`, by
+    version) or, not built yet, from ./charts/<service>; with the environment's values file, then the platform
+    values lockstep derives (deploy/values/<env>/<service>.yaml), then the lock's image (`image.ref`)."""
     env = platform.environment(environment)
     assert env is not None, environment
-    values = {"image": image_values(platform, service, pin), **platform_values(platform, environment, service)}
-    args = (
-        "template",
-        service,
-        posixpath.dirname(layout.chart(service)),
+    chart = platform.chart_ref(service) if pin.chart is not None else posixpath.dirname(layout.chart(service))
+    options = (
         "--version",
         pin.version,
         "--kube-version",
@@ -64,9 +92,55 @@ def helm_template(platform: Platform, environment: str, service: str, pin: Pin) 
         env.namespace,
         "--values",
         layout.values(environment, service),
-        *(option for key, value in values.items() for option in ("--set-json", f"{key}={_json(value)}")),
+        "--values",
+        layout.platform_values(environment, service),
+        "--set-json",
+        f"image={_json(image_values(platform, service, pin))}",
     )
-    return HelmTemplate(service, environment, env.namespace, args)
+    pull = Pull(chart, pin.version, pin.chart, platform.charts_plain_http) if pin.chart is not None else None
+    return HelmTemplate(service, environment, env.namespace, chart, options, pull)
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """What `helm pull` gave: the package (a path) and the digest helm printed, or why it failed."""
+
+    pull: Pull
+    package: str = ""
+    digest: str = ""
+    error: str = ""  # helm's first line when it failed
+
+    @property
+    def missing(self) -> bool:
+        """The registry answered that it has no such version (any other failure is the registry's)."""
+        return self.error.endswith("not found")
+
+    def problem(self, environment: str) -> str | None:
+        """Why the chart `environment`'s lock pins cannot be rendered, in one line; None when it can."""
+        pull = self.pull
+        if self.error:
+            return f"cannot pull {pull.reference} {pull.version} from the registry {pull.registry}: {self.error}"
+        if self.digest != pull.digest:
+            return (
+                f"{pull.reference}:{pull.version} in the registry is {self.digest or 'of no digest'}"
+                f" but {layout.lock(environment)} pins {pull.digest}"
+            )
+        return None
+
+
+def pull(program: str, into: Path, chart: Pull) -> Pulled:
+    """`helm pull` of a built chart into a new folder under `into`; the digest helm printed."""
+    folder = Path(tempfile.mkdtemp(prefix="pull-", dir=into))
+    result = subprocess.run([program, *chart.args(str(folder))], capture_output=True, text=True, check=False)
+    said = result.stdout + result.stderr
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        return Pulled(chart, error=(lines[-1] if lines else f"exit {result.returncode}").removeprefix("Error: "))
+    digest = re.search(r"^Digest: (sha256:[0-9a-f]{64})$", said, flags=re.MULTILINE)
+    packages = sorted(folder.glob("*.tgz"))
+    if not packages:
+        return Pulled(chart, error="helm pull wrote no package")
+    return Pulled(chart, str(packages[0]), digest[1] if digest else "")
 
 
 @dataclass(frozen=True)
@@ -94,6 +168,7 @@ class Release:
     environment: str
     manifests: tuple[Manifest, ...]
     error: str | None = None  # helm's message when it failed
+    pulled: bool = False  # rendered from the chart built for the pin, pulled from the registry (not ./charts)
 
 
 @dataclass(frozen=True)
@@ -118,6 +193,7 @@ class Rendered:
     lints: tuple[Lint, ...] = ()
     missing: str | None = None
     templates: Mapping[str, str] = field(default_factory=dict)  # the charts' templates helm read, by path
+    pulls: Mapping[tuple[str, str], Pulled] = field(default_factory=dict)  # the built pins' charts, by (env, service)
 
 
 def binary() -> str | None:
@@ -191,13 +267,15 @@ def _template(program: str, folder: Path, release: HelmTemplate) -> Release:
     import yaml
 
     result = _helm(program, folder, release.args)
+    built = release.pull is not None
     if result.returncode != 0:
         error = result.stderr.replace("Use --debug flag to render out invalid YAML", "").strip()
-        return Release(release.service, release.environment, (), error.removeprefix("Error: ") or "helm failed")
+        return Release(release.service, release.environment, (), error.removeprefix("Error: ") or "helm failed", built)
     try:
-        return Release(release.service, release.environment, parse(result.stdout))
+        return Release(release.service, release.environment, parse(result.stdout), pulled=built)
     except yaml.YAMLError as problem:
-        return Release(release.service, release.environment, (), f"helm printed YAML that does not parse: {problem}")
+        said = f"helm printed YAML that does not parse: {problem}"
+        return Release(release.service, release.environment, (), said, built)
 
 
 def _lint(program: str, folder: Path, services: list[str]) -> list[Lint]:
@@ -231,10 +309,13 @@ def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], 
             _copy(tree, posixpath.dirname(layout.chart(service)), folder, written)
         for environment, service in pins:
             _copy(tree, layout.values(environment, service), folder, written)
-        releases = [
+            _copy(tree, layout.platform_values(environment, service), folder, written)
+        planned = [
             helm_template(platform, environment, service, pin)
             for (environment, service), pin in sorted(pins.items())
-            if layout.chart(service) in written and layout.values(environment, service) in written
+            if (pin.chart is not None or layout.chart(service) in written)
+            and layout.values(environment, service) in written
+            and layout.platform_values(environment, service) in written
         ]
         linted = [service for service in linted if layout.chart(service) in written]
         templates = {  # the charts' templates, as helm reads them (for the findings' lines)
@@ -244,5 +325,19 @@ def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], 
         }
         with ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4)) as pool:
             lints = pool.submit(_lint, program, folder, linted)
+            charts_ = {(r.pull.reference, r.pull.version): r.pull for r in planned if r.pull is not None}
+            got = dict(
+                zip(charts_, pool.map(lambda chart: pull(program, folder, chart), charts_.values()), strict=True)
+            )
+            pulls: dict[tuple[str, str], Pulled] = {}
+            releases = []
+            for release in planned:
+                if release.pull is not None:  # each environment's lock held to its own digest
+                    pulled = replace(got[release.pull.reference, release.pull.version], pull=release.pull)
+                    pulls[release.environment, release.service] = pulled
+                    if pulled.problem(release.environment) is not None:
+                        continue
+                    release = release.pulled(pulled.package)
+                releases.append(release)
             rendered = pool.map(lambda release: _template(program, folder, release), releases)
-            return Rendered(tuple(rendered), tuple(lints.result()), templates=templates)
+            return Rendered(tuple(rendered), tuple(lints.result()), templates=templates, pulls=pulls)

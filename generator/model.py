@@ -378,11 +378,10 @@ class Rollbacks:
 
 
 def image_values(platform: Platform, service: str, pin: Pin) -> dict[str, str]:
-    """The chart's `image` values for a pin: the lock decides them, so the engines set them from the lock."""
-    image = {"repository": f"{platform.registry}/{service}", "tag": pin.version}
-    if pin.digest is not None:
-        image["digest"] = pin.digest
-    return image
+    """The chart's `image` values for a pin: `ref`, the lock's image verbatim (`repository:version@sha256:...`),
+    which wins over the chart's repository, tag and digest. Every deployer sets it last, from the lock."""
+    del platform, service  # the lock's image says it all (kept: every deployer calls it alike)
+    return {"ref": pin.image}
 
 
 def platform_values(platform: Platform, environment: str, service: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from typing import Any
 from generator import __version__, ci, deploy, distribution, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import (
-    DEFAULT_CANARY_STEPS,
     INGRESS_NAMESPACE,
     KUBERNETES_VERSION,
     Lock,
@@ -155,7 +154,6 @@ def _platform_context(plan: Answers) -> dict[str, Any]:
             "registry": plan.registry,
             "kubernetesVersion": KUBERNETES_VERSION,
             "ingressNamespace": INGRESS_NAMESPACE,
-            "canarySteps": json.dumps({"steps": [step.as_data() for step in DEFAULT_CANARY_STEPS]}),
             "environments": [{"name": e.name, "mode": e.mode} for e in plan.environments],
             "services": [
                 {"name": s.name, "language": s.language, "port": s.port, **_default_requires(plan, index)}

@@ -297,7 +297,7 @@ def test_rollout_forms() -> None:
 
 def test_platform_values_of_a_canary_service_that_is_public_and_requires_two() -> None:
     assert _values("web") == {
-        "image": {"repository": "registry.example.com/shop/web", "tag": "1.4.0"},
+        "image": {"ref": "registry.example.com/shop/web:1.4.0"},
         "replicaCount": 1,  # the default
         "rollout": {"strategy": "canary", "steps": [{"weight": 10, "pause": "5m"}, {"weight": 100}]},
         "networkPolicy": {
@@ -324,7 +324,7 @@ def test_platform_values_with_overrides_per_environment() -> None:
 def test_platform_values_of_a_service_everyone_requires_with_the_lock_digest() -> None:
     digest = "sha256:" + "ab" * 32
     values = _values("stock", image=f"registry.example.com/shop/stock:1.4.0@{digest}")
-    assert values["image"] == {"repository": "registry.example.com/shop/stock", "tag": "1.4.0", "digest": digest}
+    assert values["image"] == {"ref": f"registry.example.com/shop/stock:1.4.0@{digest}"}  # the lock's, verbatim
     assert "resources" not in values  # platform.yaml sets none: the chart's stay
     assert values["rollout"] == {"strategy": "canary", "steps": [s.as_data() for s in DEFAULT_CANARY_STEPS]}
     assert values["networkPolicy"] == {"ingressFrom": ["orders", "web"], "ingressNamespaces": [], "egressTo": []}

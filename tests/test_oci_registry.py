@@ -81,7 +81,7 @@ def rendered_locally(repo: Path, environment: str) -> str:
 
 
 def rendered_from(program: str | Path, repo: Path, environment: str, address: str) -> str:
-    """The `helm template` a `lockstep render` runs (same release, values file, --set-json platform values,
+    """The `helm template` a `lockstep render` runs (same release, values files, `--set-json image={"ref": ...}`,
     namespace, Kubernetes version, --version), with the chart taken from the registry instead of ./charts."""
     [release] = plan(load_repo(repo), environment, SERVICE)
     args = [address if arg == f"charts/{SERVICE}" else arg for arg in release.args]

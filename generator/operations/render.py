@@ -1,8 +1,10 @@
 """What an environment deploys, as helm command lines: the same chart, values, namespace, Kubernetes version
-and platform values that the generated helmfile gives helm for that environment (`helmfile -e ENV template`).
+and image that the generated helmfile gives helm for that environment (`helmfile -e ENV template`): a built pin's
+chart from the registry by version (its digest checked against the lock when it is pulled), an unbuilt one's from
+./charts.
 
 Pure: the loaded repository in, `helm template` arguments out (generator/helm.py builds them, for `validate
---render` too); `commands/render.py` runs them."""
+--render` too); `commands/render.py` pulls the built charts and runs them."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ the template helm names in `# Source:`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from generator import layout
@@ -69,6 +69,17 @@ ROLLOUT_SERVICES = Rule(
     "Every Service a Rollout names (active/preview, stable/canary) is rendered with it.",
 )
 
+CHART_DIGEST = Rule(
+    "manifests.chart-digest",
+    "error",
+    "The chart the registry gives for a built pin's version is the one the lock pins (its `chart` digest).",
+)
+CHART_PULL = Rule(
+    "manifests.chart-pull",
+    "error",
+    "Every built pin's chart can be pulled from the `charts` registry of platform.yaml, by its version.",
+)
+
 KUBERNETES_VALIDATE_MISSING = Rule(
     "manifests.kubernetes-validate-missing",
     "error",
@@ -99,6 +110,8 @@ def _helm_template(where: Where) -> Finding:
     from generator import helm  # loaded already: it rendered what is judged here
 
     at = helm.TEMPLATE_AT.search(error)
+    if at and release.pulled:
+        return where.pin(HELM_TEMPLATE, message)  # a template of the built chart, not of ./charts
     if at:
         return HELM_TEMPLATE.at(f"charts/{release.service}/{at[1]}", int(at[2]), 1, message)
     return HELM_TEMPLATE.at(where.values, 1, 1, message)
@@ -287,6 +300,32 @@ def _workload(where: Where, manifest: helm.Manifest) -> Iterator[Finding]:
         yield from _rollout(where, manifest)
 
 
+def _pulls(repo: Repo, pulls: Mapping[tuple[str, str], helm.Pulled]) -> Iterator[Finding]:
+    """The built pins whose chart could not be rendered: at the lock's `chart` when the registry lacks the version
+    or gives another digest; once, at platform.yaml's `charts`, when the registry itself failed."""
+    registries: set[str] = set()
+    for (environment, service), pulled in sorted(pulls.items()):
+        problem = pulled.problem(environment)
+        if problem is None:
+            continue
+        if pulled.error and not pulled.missing:
+            if pulled.pull.registry not in registries:
+                registries.add(pulled.pull.registry)
+                doc = repo.document(layout.PLATFORM)
+                if doc is not None and ("charts",) in doc.keys:
+                    yield CHART_PULL.of(doc, problem, ("charts",), key=True)
+                else:
+                    yield CHART_PULL.at(layout.PLATFORM, 1, 1, problem)
+            continue
+        rule = CHART_PULL if pulled.error else CHART_DIGEST
+        lock = repo.document(layout.lock(environment))
+        pointer = ("services", service, "chart")
+        if lock is not None and pointer in lock.keys:
+            yield rule.of(lock, problem, pointer)
+        else:
+            yield rule.at(layout.lock(environment), 1, 1, problem)
+
+
 def _release(where: Where, platform: Platform) -> Iterator[Finding]:
     if where.release.error is not None:
         yield _helm_template(where)
@@ -314,6 +353,8 @@ RULES: tuple[Rule, ...] = (
     CANARY_STEPS,
     ROLLOUT_SERVICES,
     KUBERNETES_VALIDATE_MISSING,
+    CHART_DIGEST,
+    CHART_PULL,
     *networks.RULES,
 )
 # What helm renders from: the manifest, the charts, the environments' values and locks.
@@ -326,7 +367,7 @@ def check(repo: Repo) -> Iterable[Finding]:
         return []  # not asked (`--render`), or nothing to render with
     if rendered.missing is not None:
         return [HELM_UNAVAILABLE.at(layout.PLATFORM, 1, 1, rendered.missing)]
-    findings: list[Finding] = []
+    findings: list[Finding] = list(_pulls(repo, rendered.pulls))
     for lint in rendered.lints:
         findings.extend(_lint(lint))
     for release in rendered.releases:

@@ -45,12 +45,24 @@ class Where(NamedTuple):
         platform: tuple[str, ...] = (),
     ) -> Finding:
         """A finding at the values file's `values` key when it sets one, else at the platform.yaml node `platform`,
-        else at the template line that writes `path` (line 1 when none does)."""
+        else at the template line that writes `path` (line 1 when none does); for a chart pulled from the registry,
+        whose templates are not the working tree's, at the lock's pin instead."""
         for relative, pointer in ((self.values, values), (layout.PLATFORM, platform)):
             doc = self.repo.document(relative)
             if pointer and doc is not None and pointer in doc.keys:
                 return rule.of(doc, message, pointer, key=True)
+        if self.release.pulled:
+            return self.pin(rule, message)
         return rule.at(*template_line(self.templates, self.template(manifest), path), 1, message)
+
+    def pin(self, rule: Rule, message: str) -> Finding:
+        """A finding at the `chart` of the lock's pin (the built chart that was rendered), else at the lock."""
+        lock = layout.lock(self.release.environment)
+        doc = self.repo.document(lock)
+        for pointer in (("services", self.release.service, "chart"), ("services", self.release.service)):
+            if doc is not None and pointer in doc.keys:
+                return rule.of(doc, message, pointer, key=True)
+        return rule.at(lock, 1, 1, message)
 
 
 # patterns compiled on first use (re caches them), not at import: plain `validate` imports this module too

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import BIN, K8sTools, edit, run_lockstep, validate
+from tests.conftest import BIN, K8sTools, derive, edit, run_lockstep, validate
 
 DEV_LOCK = "environments/dev/platform.lock.yaml"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -159,6 +159,7 @@ def platform_with_every_option(repo: Path) -> None:
     )
     for service in ("service-a", "service-b", "service-c"):
         (repo / f"charts/{service}/templates/values-dump.yaml").write_text(VALUES_DUMP)
+    derive(repo)
     assert validate(repo).out == "no findings\n"
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from generator import kubeschema, validation
 from generator.findings import Finding
-from tests.conftest import K8sTools, commit, edit, line_of, run_lockstep
+from tests.conftest import K8sTools, commit, derive, edit, line_of, run_lockstep
 
 CHART = "charts/service-a/templates"
 DEPLOYMENT = f"{CHART}/deployment.yaml"
@@ -32,6 +32,7 @@ def rendered(repo: Path, base: str | None = None) -> list[Finding]:
 def rollout(repo: Path, value: str) -> None:
     """service-a's `rollout:` in platform.yaml."""
     edit(repo, "platform.yaml", ROLLING, ROLLING.replace("rolling", value))
+    derive(repo)
 
 
 def append(repo: Path, relative: str, text: str) -> None:
@@ -255,6 +256,8 @@ FIRING = (  # the rules the tests below CASES make fire
     "manifests.kubernetes-validate-missing",
     "manifests.helm-lint",
     "manifests.helm-unavailable",
+    "manifests.chart-digest",  # tests/test_charts_oci.py, against a real registry
+    "manifests.chart-pull",
 )
 
 
@@ -305,9 +308,10 @@ def test_a_tampered_repository_gives_one_finding(case: Case, default_repo: Path,
 
 @pytest.mark.slow
 def test_an_image_other_than_the_locks_in_each_environment(default_repo: Path, k8s_tools: K8sTools) -> None:
-    edit(default_repo, HELPERS, '{{ include "app.version" . }}{{ with', '{{ include "app.version" . }}-dirty{{ with')
+    ref = "{{- with .Values.image.ref -}}\n{{ . }}"
+    edit(default_repo, HELPERS, f"{ref}\n", f"{ref}-dirty\n")
     found = rendered(default_repo)
-    line = line_of(default_repo, HELPERS, "image:")
+    line = line_of(default_repo, HELPERS, "image: {{")
     assert [(f.rule, f.file, f.line) for f in found] == [("manifests.image", HELPERS, line)] * 3
     assert [f.message.split(" pins ")[0] for f in found] == [
         "Deployment service-a runs registry.example.com/logistics/service-a:0.1.0-dirty, but "

@@ -8,9 +8,24 @@
 {{- default (include "app.name" .) .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* Image tag: the values' tag, else the chart's appVersion. */}}
+{{/* The version the service runs: the tag of image.ref when a deployer sets it (the lock's version), else the
+values' tag, else the chart's appVersion (what the build pipeline packaged it with). */}}
 {{- define "app.version" -}}
-{{- .Values.image.tag | default .Chart.AppVersion -}}
+{{- $tag := "" -}}
+{{- with .Values.image.ref -}}
+{{- $tag = splitList "@" . | first | splitList ":" | last -}}
+{{- if or (eq $tag (splitList "@" . | first)) (contains "/" $tag) }}{{ $tag = "" }}{{ end -}}
+{{- end -}}
+{{- $tag | default .Values.image.tag | default .Chart.AppVersion -}}
+{{- end -}}
+
+{{/* The image: image.ref as given, else repository:version[@digest]. */}}
+{{- define "app.image" -}}
+{{- with .Values.image.ref -}}
+{{ . }}
+{{- else -}}
+{{ .Values.image.repository }}:{{ include "app.version" . }}{{ with .Values.image.digest }}@{{ . }}{{ end }}
+{{- end -}}
 {{- end -}}
 
 {{/* Labels that select the pods; they must never change after the first install. */}}
@@ -63,7 +78,7 @@ spec:
       type: RuntimeDefault
   containers:
     - name: {{ include "app.name" . }}
-      image: "{{ .Values.image.repository }}:{{ include "app.version" . }}{{ with .Values.image.digest }}@{{ . }}{{ end }}"
+      image: {{ include "app.image" . | quote }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
       ports:
         - name: http
