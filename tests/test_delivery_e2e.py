@@ -1,0 +1,114 @@
+"""Issue 20's delivery, end to end, with the real helm, registry and git: a chart edited on main changes no
+environment until a build of it is promoted there, and each promotion changes only its environment's files and
+the ledger.
+
+The build pipeline is simulated by its own steps (images cannot be built here): `lockstep bump SERVICE --next`,
+`helm package` at that version and `helm push` to the local registry, then `lockstep bump --image ... --chart
+sha256:...` with the chart's digest and an image digest standing for the pushed image's."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import K8sTools, OciRegistry, commit, edit, git, run_lockstep
+
+SERVICE = "service-a"
+ANNOTATION = "delivered-by: pipeline"
+PATH = ("dev", "stage", "prod")
+
+
+def lockstep(repo: Path, *args: str) -> str:
+    result = run_lockstep(*args, "--repo", repo)
+    assert result.code == 0, result.out + result.err
+    return result.out
+
+
+def build(repo: Path, charts: str) -> tuple[str, str]:
+    """The build pipeline's steps for SERVICE: the next version, its chart packaged and pushed, the bump with
+    both digests. Returns (version, image digest)."""
+    result = run_lockstep("bump", SERVICE, "--next", "--repo", repo)
+    assert result.code == 0, result.err
+    version = result.out.strip()
+    packaged = subprocess.run(
+        ["helm", "package", f"charts/{SERVICE}", "--version", version, "--app-version", version, "-d", repo.parent],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert packaged.returncode == 0
+    pushed = subprocess.run(
+        ["helm", "push", str(repo.parent / f"{SERVICE}-{version}.tgz"), charts, "--plain-http"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    chart = re.search(r"^Digest: (sha256:[0-9a-f]{64})$", pushed.stdout + pushed.stderr, re.MULTILINE)
+    assert chart is not None, pushed.stderr
+    image_digest = "sha256:" + hashlib.sha256(f"{SERVICE}:{version}".encode()).hexdigest()
+    registry = re.search(r"^registry: (\S+)$", (repo / "platform.yaml").read_text(), re.MULTILINE)
+    assert registry is not None
+    image = f"{registry[1]}/{SERVICE}:{version}@{image_digest}"
+    lockstep(repo, "bump", SERVICE, "--version", version, "--image", image, "--chart", chart[1], "--commit")
+    return version, image_digest
+
+
+def render(repo: Path, environment: str) -> str:
+    return lockstep(repo, "render", "--env", environment, "--service", SERVICE)
+
+
+def changed_by_last_commit(repo: Path) -> set[str]:
+    return set(git(repo, "diff", "--name-only", "HEAD~1", "HEAD").split())
+
+
+def move_to(repo: Path, environment: str) -> None:
+    """What a promotion pull request does to reach `environment` in the combined strategy (dev, then stage and
+    prod by platform versions): stamp and release first when the upstream is dev."""
+    if environment == "stage":
+        lockstep(repo, "stamp", "--commit")
+        lockstep(repo, "release", "--commit")
+    lockstep(repo, "promote", environment, "--commit")
+    files = changed_by_last_commit(repo)
+    assert files and all(f.startswith((f"environments/{environment}/", "releases/")) for f in files), files
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["argocd", "flux", "none"])
+def test_a_chart_edit_reaches_each_environment_only_by_promotion(
+    engine: str, new_repo, k8s_tools: K8sTools, oci_registry: OciRegistry, request: pytest.FixtureRequest
+) -> None:
+    repo = new_repo("--engine", engine)
+    charts = oci_registry.charts(re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-"))
+    edit(repo, "platform.yaml", re.search(r"charts: \S+", (repo / "platform.yaml").read_text())[0], f"charts: {charts}")
+    commit(repo, "charts in the local registry")
+    # the first build of service-a, taken to prod: every environment now runs a built chart
+    build(repo, charts)
+    for environment in ("stage", "prod"):
+        move_to(repo, environment)
+    before = {environment: render(repo, environment) for environment in PATH}
+
+    edit(
+        repo,
+        f"charts/{SERVICE}/templates/deployment.yaml",
+        "metadata:\n",
+        f"metadata:\n  annotations: {{{ANNOTATION}}}\n",
+    )
+    commit(repo, "an annotation on the Deployment")
+    assert {environment: render(repo, environment) for environment in PATH} == before
+
+    _version, digest = build(repo, charts)
+    reached = ["dev"]
+    for environment in (None, "stage", "prod"):
+        if environment is not None:
+            move_to(repo, environment)
+            reached.append(environment)
+        for each in PATH:
+            text = render(repo, each)
+            assert (ANNOTATION in text) == (each in reached), (each, reached)
+            assert (digest in text) == (each in reached), (each, reached)
+    assert run_lockstep("validate", "--render", "--repo", repo).code == 0
