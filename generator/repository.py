@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator import cache, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
+from generator import cache, engines, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -26,7 +26,7 @@ from generator.openapi.exceptions import Exception_
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
 from generator.rule_levels import RuleLevels
-from generator.tree import DiskTree, OverlayTree, Tree, read_text
+from generator.tree import DiskTree, OverlayTree, Tree, files_under, read_text
 from generator.yamlio import Document
 
 if TYPE_CHECKING:
@@ -158,6 +158,7 @@ class Repo:
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
+    engine_loaded: dict[str, Document] | None = None  # engine_documents(), once asked
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -174,6 +175,33 @@ class Repo:
             for path, text in todo.items():
                 self.memo.hadolint[(path, text, config)] = [r for r in found if r.file == path]
         return [report for path, text in texts.items() for report in self.memo.hadolint[(path, text, config)]]
+
+    def engine_documents(self) -> dict[str, Document]:
+        """The engine objects (every YAML file under deploy/argocd/ and deploy/flux/) and the Flux companions of
+        the environments, by path: parsed on first use (only the `engine` family reads them), once per content."""
+        if self.engine_loaded is None:
+            found: dict[str, Document] = {}
+            environments = self.platform.path if self.platform else tuple(_listdir(self, layout.ENVIRONMENTS_DIR))
+            candidates = [engines.companion(env) for env in environments]
+            for folder in (engines.ARGOCD_DIR, engines.FLUX_DIR):
+                try:
+                    candidates += files_under(self.tree, folder)
+                except LoadError as error:
+                    found[folder] = Document(folder, problems=[error.finding])
+            store = self.memo.store(self.root)
+            for relative in candidates:
+                if not relative.endswith((".yaml", ".yml")):
+                    continue
+                try:
+                    raw = self.tree.read(relative)
+                except LoadError as error:
+                    found[relative] = Document(relative, problems=[error.finding])
+                    continue
+                if raw is not None:
+                    key = ("yaml", "engine", relative)
+                    found[relative] = self.memo.parsed(key, raw, partial(yamlio.parse, raw, relative, store))
+            self.engine_loaded = found
+        return self.engine_loaded
 
     def with_files(self, files: Mapping[str, str | None]) -> Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from

@@ -14,7 +14,16 @@ from typing import Protocol
 from generator.findings import Finding, Level, Rule, sort_findings
 from generator.openapi import rules as openapi_rules
 from generator.repository import Repo
-from generator.validators import compatibility, consistency, contracts, dockerfile, manifests, promotion, schema
+from generator.validators import (
+    compatibility,
+    consistency,
+    contracts,
+    dockerfile,
+    engine,
+    manifests,
+    promotion,
+    schema,
+)
 
 
 class Family(Protocol):
@@ -36,6 +45,7 @@ FAMILIES: dict[str, Family] = {
     "contracts": contracts,
     "dockerfile": dockerfile,
     "manifests": manifests,
+    "engine": engine,
 }
 
 
