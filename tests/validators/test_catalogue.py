@@ -9,6 +9,7 @@ from tests.validators import (
     test_consistency,
     test_contracts,
     test_dockerfile,
+    test_engine,
     test_manifests_render,
     test_promotion,
     test_schema,
@@ -16,7 +17,15 @@ from tests.validators import (
 
 
 def test_every_rule_has_a_firing_case() -> None:
-    families = (test_schema, test_consistency, test_promotion, test_compatibility, test_contracts, test_dockerfile)
+    families = (
+        test_schema,
+        test_consistency,
+        test_promotion,
+        test_compatibility,
+        test_contracts,
+        test_dockerfile,
+        test_engine,
+    )
     covered = {case.rule for module in (*families, test_manifests_render) for case in module.CASES}
     covered |= set(test_manifests_render.FIRING)  # rules its other tests make fire
     covered |= test_differ.covered_rules()  # the contracts engine's rules fire in its own rule table
