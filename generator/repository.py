@@ -30,7 +30,7 @@ from generator.tree import DiskTree, OverlayTree, Tree, files_under, read_text
 from generator.yamlio import Document
 
 if TYPE_CHECKING:
-    from generator import helm  # imported where it renders: the pre-commit hook never does
+    from generator import engine_render, helm  # imported where it renders: the pre-commit hook never does
 
 T = TypeVar("T")
 MAX_PROBLEMS = 100  # load problems listed per file
@@ -159,6 +159,7 @@ class Repo:
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
     engine_loaded: dict[str, Document] | None = None  # engine_documents(), once asked
+    engine_rendered: engine_render.EngineRenders | None = None  # `validate --render`: the engine's side compared
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
@@ -461,6 +462,11 @@ def load_for_validation(
                     repo.shipped[(service, version)] = shipped_contract(repo, service, version)
     if render:
         repo.rendered = _render(repo, gitrefs.changed(repo.root, base, head) if repo.base and base else None)
+        if repo.platform is not None and repo.platform.engine != "none" and repo.rendered.missing is None:
+            from generator import engine_render
+
+            documents = repo.engine_documents()
+            repo.engine_rendered = engine_render.compare(repo.tree, repo.platform, repo.locks, documents, repo.rendered)
     return repo
 
 

@@ -56,7 +56,27 @@ STALE = Rule(
     "Each file lockstep derives (deploy/values/, the Flux companions) is what it derives from platform.yaml and "
     "the locks; `lockstep generate` rewrites it.",
 )
-RULES: tuple[Rule, ...] = (SCHEMA, COVERAGE, REFERENCES, PROJECT, FOREIGN, FROM_THE_LOCK, MISMATCH, STALE)
+RENDER_DIFFERS = Rule(
+    "engine.render-differs",
+    "error",
+    "With --render: what the engine would deploy (Flux: real kustomize; Argo CD: the ApplicationSet expanded for "
+    "the lock), rendered by real helm, equals what `lockstep render` renders.",
+)
+RENDER_UNAVAILABLE = Rule(
+    "engine.render-unavailable", "info", "With --render: kubectl is not on PATH, so Flux's side is not rendered."
+)
+RULES: tuple[Rule, ...] = (
+    SCHEMA,
+    COVERAGE,
+    REFERENCES,
+    PROJECT,
+    FOREIGN,
+    FROM_THE_LOCK,
+    MISMATCH,
+    STALE,
+    RENDER_DIFFERS,
+    RENDER_UNAVAILABLE,
+)
 INPUTS: tuple[str, ...] = (layout.PLATFORM, f"{layout.DEPLOY_DIR}/*", f"{layout.ENVIRONMENTS_DIR}/*")
 
 ARGO_KINDS = {engines.APPLICATION, engines.APPLICATION_SET, engines.APP_PROJECT}
@@ -90,6 +110,7 @@ def check(repo: Repo) -> Iterator[Finding]:
     if platform is None:
         return
     yield from _stale(repo, platform)
+    yield from _renders(repo)
     documents = {path: doc for path, doc in repo.engine_documents().items() if not deploy.owned(path)}
     for doc in documents.values():
         yield from doc.problems
@@ -360,3 +381,19 @@ def _flux(
             yield COVERAGE.at(
                 layout.PLATFORM, 1, 1, f"{service} has no Flux base {base} (`lockstep generate` writes it)"
             )
+
+
+def _renders(repo: Repo) -> Iterator[Finding]:
+    compared = repo.engine_rendered
+    if compared is None:
+        return
+    if compared.missing is not None:
+        yield RENDER_UNAVAILABLE.at(layout.PLATFORM, 1, 1, compared.missing)
+    documents = repo.engine_documents()
+    for difference in compared.differences:
+        doc = documents.get(difference.file)
+        yield (
+            RENDER_DIFFERS.of(doc, difference.message, difference.pointer)
+            if doc is not None
+            else RENDER_DIFFERS.at(difference.file, 1, 1, difference.message)
+        )
