@@ -86,6 +86,13 @@ ENGINE_KINDS = {
 }
 
 
+def engine_schema(data: Any) -> str | None:
+    """The shipped schema (under schemas/) of an Argo CD or Flux object; None for another kind."""
+    if not isinstance(data, dict):
+        return None
+    return ENGINE_KINDS.get((data.get("apiVersion"), data.get("kind")))  # type: ignore[arg-type]
+
+
 def engine(data: dict[str, Any]) -> list[Problem] | None:
     """What the strict CRD schema of an Argo CD or Flux object finds wrong with `data`; None for another kind."""
     relative = ENGINE_KINDS.get((data.get("apiVersion"), data.get("kind")))  # type: ignore[arg-type]

@@ -15,7 +15,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator import cache, engines, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
+from generator import (
+    __version__,
+    cache,
+    engines,
+    gitrefs,
+    hadolint,
+    kubeschema,
+    layout,
+    rule_levels,
+    schemas,
+    versions,
+    yamlio,
+)
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -159,6 +171,7 @@ class Repo:
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
     engine_loaded: dict[str, Document] | None = None  # engine_documents(), once asked
+    engine_raw: dict[str, bytes] = field(default_factory=dict)  # their bytes, by path
     engine_rendered: engine_render.EngineRenders | None = None  # `validate --render`: the engine's side compared
 
     def document(self, relative: str) -> Document | None:
@@ -201,8 +214,26 @@ class Repo:
                 if raw is not None:
                     key = ("yaml", "engine", relative)
                     found[relative] = self.memo.parsed(key, raw, partial(yamlio.parse, raw, relative, store))
+                    self.engine_raw[relative] = raw
             self.engine_loaded = found
         return self.engine_loaded
+
+    def engine_problems(self, relative: str) -> list[kubeschema.Problem] | None:
+        """What the CRD schema finds wrong with the engine object at `relative` (None: not an engine kind). Bytes
+        that were valid before are valid now without building the validator (a pre-commit hook spares some
+        100 ms: the ApplicationSet's schema is large)."""
+        doc = self.engine_documents().get(relative)
+        schema = kubeschema.engine_schema(doc.data) if doc is not None and doc.ok else None
+        if doc is None or schema is None:
+            return None
+        store = self.memo.store(self.root, "valid")
+        key = cache.digest(__version__.encode(), schema.encode(), self.engine_raw[relative])
+        if store is not None and store.get(relative, key) is not None:
+            return []
+        problems = kubeschema.engine(doc.data) or []
+        if store is not None and not problems:
+            store.put(relative, key, {})
+        return problems
 
     def with_files(self, files: Mapping[str, str | None]) -> Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from

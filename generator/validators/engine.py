@@ -16,7 +16,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from generator import deploy, engines, kubeschema, layout
+from generator import deploy, engines, layout
 from generator.findings import Finding, Rule
 from generator.model import Platform
 from generator.repository import Repo
@@ -132,7 +132,7 @@ def check(repo: Repo) -> Iterator[Finding]:
         kinds[path] = kind
         if kind == engines.KUSTOMIZE:
             continue
-        problems = kubeschema.engine(doc.data)
+        problems = repo.engine_problems(path)
         if problems is None:
             yield SCHEMA.of(doc, f"unknown kind `{kind[1]}` ({kind[0]}): not an Argo CD or Flux object", ("kind",))
             continue
