@@ -27,10 +27,13 @@ def owned(relative: str) -> bool:
     return len(parts) == 4 and parts[:2] == [layout.DEPLOY_DIR, "values"] and parts[3].endswith(".yaml")
 
 
-def existing(tree: Tree, environments: Iterable[str]) -> set[str]:
-    """The derived files `tree` has."""
+def existing(tree: Tree, platform: Platform) -> set[str]:
+    """The derived files `tree` has (the companions only with the Flux engine: elsewhere a kustomization.yaml
+    beside a lock is the team's)."""
     found = {path for path in files_under(tree, layout.DEPLOY_DIR) if owned(path)}
-    return found | {engines.companion(env) for env in environments if tree.read(engines.companion(env)) is not None}
+    if platform.engine != "flux":
+        return found
+    return found | {engines.companion(env) for env in platform.path if tree.read(engines.companion(env)) is not None}
 
 
 def files(platform: Platform, locks: Mapping[str, Lock]) -> dict[str, str]:
@@ -49,7 +52,7 @@ def files(platform: Platform, locks: Mapping[str, Lock]) -> dict[str, str]:
     return derived
 
 
-def refresh(platform: Platform, locks: Mapping[str, Lock], existing: Iterable[str]) -> dict[str, str | None]:
-    """The derived files, and None for each existing derived file that no longer belongs (a removed service)."""
+def refresh(platform: Platform, locks: Mapping[str, Lock], present: Iterable[str]) -> dict[str, str | None]:
+    """The derived files, and None for each present derived file that no longer belongs (a removed service)."""
     wanted: dict[str, str | None] = dict(files(platform, locks))
-    return wanted | {path: None for path in existing if owned(path) and path not in wanted}
+    return wanted | {path: None for path in present if owned(path) and path not in wanted}

@@ -38,7 +38,7 @@ class Changeset:
         after = repo.with_files(self.files)
         if after.platform is None or set(after.locks) != set(after.platform.path):
             return
-        existing = deploy.existing(after.tree, after.platform.path)
+        existing = deploy.existing(after.tree, after.platform)
         for relative, text in deploy.refresh(after.platform, after.locks, existing).items():
             if read_text(after.tree, relative) != text:
                 self.files[relative] = text

@@ -159,7 +159,7 @@ def _stale(repo: Repo, platform: Platform) -> Iterator[Finding]:
             yield STALE.at(relative, 1, 1, f"missing: {fix}")
         elif found != text:
             yield STALE.at(relative, _first_difference(found, text), 1, fix)
-    for relative in sorted(deploy.existing(repo.tree, platform.path) - set(wanted)):
+    for relative in sorted(deploy.existing(repo.tree, platform) - set(wanted)):
         yield STALE.at(relative, 1, 1, "lockstep derives no such file any more: run `lockstep generate`")
 
 
