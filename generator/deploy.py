@@ -10,7 +10,7 @@ reports a file that is not what platform.yaml says."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from generator import engines, layout, yamlio
 from generator.model import Lock, Platform, platform_values
@@ -36,18 +36,19 @@ def existing(tree: Tree, platform: Platform) -> set[str]:
     return found | {engines.companion(env) for env in platform.path if tree.read(engines.companion(env)) is not None}
 
 
-def files(platform: Platform, locks: Mapping[str, Lock]) -> dict[str, str]:
-    """Every derived file, by path."""
-    derived = {
-        layout.platform_values(env, service): HEADER + yamlio.dumps(platform_values(platform, env, service))
-        for env in platform.path
-        for service in platform.services
-    }
+def files(platform: Platform, locks: Mapping[str, Lock], wanted: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Every derived file, by path (with `wanted`, only the paths it accepts: the others are not computed)."""
+    derived = {}
+    for env in platform.path:
+        for service in platform.services:
+            path = layout.platform_values(env, service)
+            if wanted is None or wanted(path):
+                derived[path] = HEADER + yamlio.dumps(platform_values(platform, env, service))
     if platform.engine == "flux":  # the companions follow the locks' sets of services, never their versions
         derived |= {
             engines.companion(env): engines.companion_text(platform, lock)
             for env, lock in locks.items()
-            if platform.environment(env) is not None
+            if platform.environment(env) is not None and (wanted is None or wanted(engines.companion(env)))
         }
     return derived
 

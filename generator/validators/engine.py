@@ -13,7 +13,7 @@ Pure: the engine documents are parsed on first use (`Repo.engine_documents`), on
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator import deploy, engines, layout
@@ -111,6 +111,12 @@ def check(repo: Repo) -> Iterator[Finding]:
         return
     yield from _stale(repo, platform)
     yield from _renders(repo)
+    changed = repo.focus.files
+    if changed is not None and not any(path.startswith(f"{layout.DEPLOY_DIR}/") for path in changed):
+        # a focused run (the pre-commit hook) that changed no engine object: what a lock alone can break
+        if platform.engine == "flux":
+            yield from _flux_bases(repo)
+        return
     documents = {path: doc for path, doc in repo.engine_documents().items() if not deploy.owned(path)}
     for doc in documents.values():
         yield from doc.problems
@@ -148,10 +154,30 @@ def check(repo: Repo) -> Iterator[Finding]:
         yield from _mismatch(objects, kinds, ARGO_KINDS | FLUX_KINDS, "an engine")
 
 
+def _in_focus(repo: Repo) -> Callable[[str], bool] | None:
+    """Which derived files a focused run (the pre-commit hook's staged files) checks: those it changed, the
+    platform values of the services it covers and the companion of each lock it changed; None: every one."""
+    focus = repo.focus
+    if focus.files is None:
+        return None
+    changed, services = focus.files, focus.services or frozenset()
+
+    def wanted(path: str) -> bool:
+        parts = path.split("/")
+        if path in changed:
+            return True
+        if parts[0] == layout.ENVIRONMENTS_DIR:
+            return layout.lock(parts[1]) in changed
+        return parts[-1].removesuffix(".yaml") in services
+
+    return wanted
+
+
 def _stale(repo: Repo, platform: Platform) -> Iterator[Finding]:
     if set(repo.locks) != set(platform.path):
         return  # a lock that does not load: its own finding says why
-    wanted = deploy.files(platform, repo.locks)
+    focus = _in_focus(repo)
+    wanted = deploy.files(platform, repo.locks, focus)
     fix = "not what lockstep derives from platform.yaml and the locks: run `lockstep generate`"
     for relative, text in sorted(wanted.items()):
         found = read_text(repo.tree, relative)
@@ -159,7 +185,12 @@ def _stale(repo: Repo, platform: Platform) -> Iterator[Finding]:
             yield STALE.at(relative, 1, 1, f"missing: {fix}")
         elif found != text:
             yield STALE.at(relative, _first_difference(found, text), 1, fix)
-    for relative in sorted(deploy.existing(repo.tree, platform) - set(wanted)):
+    if focus is None:
+        leftovers = deploy.existing(repo.tree, platform)
+    else:  # a focused run: only the changed files (listing deploy/ reads every file under it)
+        changed = repo.focus.files or frozenset()
+        leftovers = {path for path in changed if deploy.owned(path) and repo.tree.read(path) is not None}
+    for relative in sorted(path for path in leftovers if path not in wanted and (focus is None or focus(path))):
         yield STALE.at(relative, 1, 1, "lockstep derives no such file any more: run `lockstep generate`")
 
 
@@ -374,6 +405,11 @@ def _flux(
                 if platform_doc is not None
                 else COVERAGE.at(layout.PLATFORM, 1, 1, message)
             )
+    yield from _flux_bases(repo)
+
+
+def _flux_bases(repo: Repo) -> Iterator[Finding]:
+    """A Flux base for every service a lock pins."""
     pinned = sorted({service for lock in repo.locks.values() for service in lock.services})
     for service in pinned:
         base = engines.base(service)["kustomization"]
