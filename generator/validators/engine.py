@@ -229,13 +229,23 @@ def _argocd(
         yield FROM_THE_LOCK.of(
             objects[path], "an Application names its version itself: deploy through the ApplicationSet", ("kind",)
         )
+    yield from _uncovered(
+        repo,
+        set(read),
+        lambda env: (
+            f"has no ApplicationSet reading {layout.lock(env)}"
+            f" (lockstep writes {engines.application_set(env)}: `lockstep generate`)"
+        ),
+    )
+
+
+def _uncovered(repo: Repo, covered: set[str], lacks: Callable[[str], str]) -> Iterator[Finding]:
+    """A finding at each environment of platform.yaml that `covered` lacks."""
     platform_doc = repo.document(layout.PLATFORM)
-    for index, env in enumerate(platform.environments):
-        if env.name not in read:
-            message = (
-                f"environment `{env.name}` has no ApplicationSet reading {layout.lock(env.name)}"
-                f" (lockstep writes {engines.application_set(env.name)}: `lockstep generate`)"
-            )
+    assert repo.platform is not None
+    for index, env in enumerate(repo.platform.environments):
+        if env.name not in covered:
+            message = f"environment `{env.name}` {lacks(env.name)}"
             yield (
                 COVERAGE.of(platform_doc, message, ("environments", index, "name"))
                 if platform_doc is not None
@@ -393,18 +403,14 @@ def _flux(
                 yield REFERENCES.of(doc, f"the chart is OCIRepository `{name}`'s", ("spec", "chartRef"))
     for name, (doc, kind_name) in sorted(foreign.items()):
         yield FOREIGN.of(doc, f"a {kind_name} for `{name}`, which is no service of platform.yaml", ("metadata", "name"))
-    platform_doc = repo.document(layout.PLATFORM)
-    for index, env in enumerate(platform.environments):
-        if env.name not in synced:
-            message = (
-                f"environment `{env.name}` has no Flux Kustomization building ./{layout.ENVIRONMENTS_DIR}/{env.name}"
-                f" (lockstep writes {engines.flux_sync(env.name)}: `lockstep generate`)"
-            )
-            yield (
-                COVERAGE.of(platform_doc, message, ("environments", index, "name"))
-                if platform_doc is not None
-                else COVERAGE.at(layout.PLATFORM, 1, 1, message)
-            )
+    yield from _uncovered(
+        repo,
+        synced,
+        lambda env: (
+            f"has no Flux Kustomization building ./{layout.ENVIRONMENTS_DIR}/{env}"
+            f" (lockstep writes {engines.flux_sync(env)}: `lockstep generate`)"
+        ),
+    )
     yield from _flux_bases(repo)
 
 
