@@ -14,6 +14,7 @@ from generator import validation
 from tests.conftest import K8sTools, edit, run_lockstep
 
 pytestmark = pytest.mark.slow
+FIRING = ("engine.render-differs", "engine.render-unavailable")  # the rules these tests make fire
 
 
 def _engine_findings(repo: Path) -> list[tuple[str, str]]:
