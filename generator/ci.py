@@ -37,6 +37,15 @@ ACTIONS: dict[str, Action] = {
     "sticky-comment": Action(
         "marocchino/sticky-pull-request-comment", "v3.0.5", "5770ad5eb8f42dd2c4f34da00c94c5381e49af88"
     ),
+    # the build pipeline (build-<service>.yaml) and the promote workflow
+    "setup-buildx": Action("docker/setup-buildx-action", "v4.3.0", "37fe631027851001ddb9b187196cc803df7f5f0e"),
+    "docker-login": Action("docker/login-action", "v4.1.0", "4907a6ddec9925e35a0a9e82d7399ccc52663121"),
+    "build-push": Action("docker/build-push-action", "v7.3.0", "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a"),
+    # trivy-action's tags were moved to credential-stealing commits on 2026-03-19 (its issue #541): this commit,
+    # and the trivy binary named by TRIVY below, are what the scan runs
+    "trivy": Action("aquasecurity/trivy-action", "v0.36.0", "ed142fd0673e97e23eac54620cfb913e5ce36c25"),
+    "setup-helm": Action("Azure/setup-helm", "v5.0.1", "9bc31f4ebc9c6b171d7bfbaa5d006ae7abdb4310"),
+    "app-token": Action("actions/create-github-app-token", "v3.1.1", "1b10c78c7865c340bc4f6099eb2f838309f1e8c3"),
 }
 
 # The Python the jobs run lockstep with (GitHub: setup-python; GitLab: the image of that Python).
@@ -45,12 +54,19 @@ PYTHON = "3.12"
 # Pinned to an exact release tag, not a digest: no image registry was reachable where this was written, and a
 # digest nobody checked is a pin to something that may not exist.
 GITLAB_IMAGE = "python:3.12.13-trixie"
+# The binaries the build pipeline installs through its actions: trivy (the scanner trivy-action runs; its own
+# default at v0.36.0) and helm (the one the tests push charts with).
+TRIVY = "v0.70.0"
+HELM = "v4.1.4"
 
 
 def context() -> dict[str, object]:
-    """The template's `_ci`: each action's `uses:` line, the Python version and the GitLab image."""
+    """The templates' `_ci`: each action's `uses:` line, the Python version, the GitLab image and the binaries the
+    build pipeline installs."""
     return {
         "uses": {name: action.uses for name, action in ACTIONS.items()},
         "python": PYTHON,
         "gitlab_image": GITLAB_IMAGE,
+        "trivy": TRIVY,
+        "helm": HELM,
     }

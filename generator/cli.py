@@ -75,6 +75,18 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             help="the part that goes up (default: patch; on trunk minor once the version is released)",
         )
         bump.add_argument("--version", dest="to", metavar="X.Y.Z", help="this exact version instead")
+        bump.add_argument(
+            "--image",
+            metavar="REF",
+            help="the image built for the new version, by digest: <registry>/SERVICE:X.Y.Z@sha256:<64 hex>",
+        )
+        bump.add_argument(
+            "--chart",
+            metavar="sha256:HEX",
+            help="the digest of the chart pushed as <charts>/SERVICE:X.Y.Z (needs --image; without it the version "
+            "is not built and deploys charts/SERVICE from the working tree)",
+        )
+        bump.add_argument("--next", action="store_true", help="print the version a bump would give; write nothing")
         _writer_options(bump)
 
     if only in (None, "release"):
@@ -286,7 +298,16 @@ def _add_service(a: argparse.Namespace) -> int:
 def _bump(a: argparse.Namespace) -> int:
     from generator.commands import bump
 
-    return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit)
+    if a.next:
+        given = {
+            "--version": a.to,
+            "--image": a.image,
+            "--chart": a.chart,
+            "--commit": a.commit,
+            "--dry-run": a.dry_run,
+        }
+        return bump.show_next(a.repo, a.service, a.level, given=[option for option, value in given.items() if value])
+    return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit, image=a.image, chart=a.chart)
 
 
 def _release(a: argparse.Namespace) -> int:

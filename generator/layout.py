@@ -10,6 +10,7 @@ CONFIG = ".lockstep/config.yaml"  # rule levels (generator/rule_levels.py)
 REQUIREMENTS = ".lockstep/requirements.txt"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 GITLAB_CI = ".gitlab-ci.yml"
+WORKFLOWS_DIR = ".github/workflows"  # GitHub Actions
 ENVIRONMENTS_DIR = "environments"
 RELEASES_DIR = "releases"
 
@@ -61,3 +62,8 @@ def platform_values(environment: str, service: str) -> str:
     """The values platform.yaml gives `service` in `environment` (replicas, resources, rollout, network policy),
     written by lockstep for the engines, which cannot compute them from platform.yaml."""
     return f"{DEPLOY_DIR}/values/{environment}/{service}.yaml"
+
+
+def build_workflow(service: str) -> str:
+    """The service's build pipeline, where the platform runs GitHub Actions (the service template writes it)."""
+    return f"{WORKFLOWS_DIR}/build-{service}.yaml"

@@ -65,6 +65,12 @@ class Dockerfile:
     stages: tuple[Stage, ...]
 
 
+@dataclass(frozen=True)
+class Workflows:
+    present: tuple[str, ...]  # every workflow file, by path
+    documents: dict[str, Document]  # those parsed (with a focus on some files, only those of them)
+
+
 class Memo:
     """What loading computed, by file and content, kept across loads of one repository: a change laid over a
     loaded repository parses only the files it changes, and hadolint sees each Dockerfile text once."""
@@ -135,6 +141,7 @@ def focus_of(paths: Iterable[str], platform: Platform | None) -> Focus:
             continue
         if parts[0] in ("services", "charts") and len(parts) > 2:
             services.add(parts[1])
+            state = state or parts[0] == "charts"  # which environments deploy a chart from the tree: the locks say
         folder = posixpath.dirname(path)
         while folder and folder not in apis:
             folder = posixpath.dirname(folder)
@@ -173,9 +180,26 @@ class Repo:
     engine_loaded: dict[str, Document] | None = None  # engine_documents(), once asked
     engine_raw: dict[str, bytes] = field(default_factory=dict)  # their bytes, by path
     engine_rendered: engine_render.EngineRenders | None = None  # `validate --render`: the engine's side compared
+    compared: tuple[str, str | None] | None = None  # pull-request mode: the base ref and the head ref (None: the tree)
+    _changed: frozenset[str] | None = None
+    _workflows: Workflows | None = field(default=None, repr=False)
 
     def document(self, relative: str) -> Document | None:
         return self.documents.get(relative)
+
+    def workflows(self) -> Workflows:
+        """The GitHub Actions workflows (`.github/workflows/*.yaml|yml`), listed and parsed on first use: only the
+        `pipeline` family reads them. With a focus on some files (the pre-commit hooks), only those are parsed."""
+        if self._workflows is None:
+            names = [name for name in _listdir(self, layout.WORKFLOWS_DIR) if name.endswith((".yaml", ".yml"))]
+            present = tuple(f"{layout.WORKFLOWS_DIR}/{name}" for name in names)
+            documents = {}
+            for relative in present:
+                doc = _workflow(self, relative) if self.focus.reads(relative) else None
+                if doc is not None:
+                    documents[relative] = doc
+            self._workflows = Workflows(present, documents)
+        return self._workflows
 
     def hadolint(self) -> list[hadolint.Report] | hadolint.Unavailable:
         """hadolint's reports on every Dockerfile, or why there are none; each text is linted once."""
@@ -234,6 +258,13 @@ class Repo:
         if store is not None and not problems:
             store.put(relative, key, {})
         return problems
+
+    def changed(self) -> frozenset[str]:
+        """Pull-request mode: the files that differ between the base and the head (the working tree, untracked files
+        included); none otherwise. git is asked once, when a rule first needs them."""
+        if self._changed is None:
+            self._changed = frozenset(gitrefs.changed(self.root, *self.compared)) if self.compared else frozenset()
+        return self._changed
 
     def with_files(self, files: Mapping[str, str | None]) -> Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from
@@ -327,6 +358,18 @@ def _rest(repo: Repo) -> None:
         _yaml(repo, layout.chart(name), "chart", implied=True)
         for environment in environments:
             _yaml(repo, layout.values(environment, name), "values", implied=True)
+
+
+def _workflow(repo: Repo, relative: str) -> Document | None:
+    """A workflow parsed (once per content); not schema-checked (GitHub's schema is not lockstep's to ship)."""
+    try:
+        raw = repo.tree.read(relative)
+    except LoadError as error:
+        return Document(relative, problems=[error.finding])
+    if raw is None:
+        return None
+    store = repo.memo.store(repo.root)
+    return repo.memo.parsed(("workflow", relative), raw, lambda: yamlio.parse(raw, relative, store))
 
 
 def _services(repo: Repo) -> dict[str, str]:
@@ -483,6 +526,7 @@ def load_for_validation(
     if base is not None:
         repo.base = load_at(root, base, full=False, limits=limits, focus=repo.focus, memo=repo.memo)
         if repo.base is not None:
+            repo.compared = (base, head)
             widen = moved(repo, repo.base) - repo.focus.services if repo.focus.services is not None else set()
             for name in sorted(widen):
                 for side in (repo, repo.base):

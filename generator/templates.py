@@ -28,6 +28,7 @@ DEFAULT_REPLICAS = 2  # every service of a generated platform, but FIRST_REPLICA
 FIRST_REPLICAS = 1
 # What each --ci choice adds; the template has them all, `generate` keeps those asked for.
 CI_FILES = {"github": ".github", "gitlab": layout.GITLAB_CI}
+PROMOTE_WORKFLOW = f"{layout.WORKFLOWS_DIR}/promote.yaml"  # for a promotion path of two environments or more
 
 
 def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
@@ -42,10 +43,31 @@ def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
     return Path(generate_files(repo_dir=template_dir, context=context, output_dir=output_dir))
 
 
+def _pipeline_context(platform: Platform) -> dict[str, Any]:
+    """The service template's `_pipeline`: where the build pushes (the image registry's host, the charts' OCI
+    repository and host), and whether helm speaks plain HTTP to it (a registry on the loopback address)."""
+    return {
+        "host": platform.registry.split("/", 1)[0],
+        "charts": platform.charts,
+        "charts_host": platform.charts.removeprefix("oci://").split("/", 1)[0],
+        "plain_http": platform.charts_plain_http,
+    }
+
+
+_NO_PIPELINE = {"host": "", "charts": "", "charts_host": "", "plain_http": False}  # rendered, then left out
+
+
 def render_service(
-    service: ServiceAnswer, *, platform: str, registry: str, environments: list[str], version: str = INITIAL_VERSION
+    service: ServiceAnswer,
+    *,
+    platform: str,
+    registry: str,
+    environments: list[str],
+    version: str = INITIAL_VERSION,
+    pipeline: Platform | None = None,
 ) -> dict[str, str]:
-    """Every file the service template gives one service, by repository path."""
+    """Every file the service template gives one service, by repository path; with `pipeline` (the platform, when
+    it runs GitHub Actions) its build workflow too."""
     with scratch.folder("service") as folder:
         out = _render(
             "service",
@@ -56,6 +78,8 @@ def render_service(
                 "platform": platform,
                 "registry": registry,
                 "version": version,
+                "_ci": ci.context(),
+                "_pipeline": _pipeline_context(pipeline) if pipeline is not None else _NO_PIPELINE,
             },
             folder,
         )
@@ -65,6 +89,8 @@ def render_service(
             if path.is_file()
         }
     values = files.pop("values.yaml")
+    if pipeline is None:
+        files.pop(layout.build_workflow(service.name))
     for env in environments:
         files[layout.values(env, service.name)] = values
     return files
@@ -163,10 +189,13 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
             shutil.rmtree(unwanted)
         elif plan.ci not in (choice, "both"):
             unwanted.unlink(missing_ok=True)
+    if len(plan.environments) < 2:
+        (destination / PROMOTE_WORKFLOW).unlink(missing_ok=True)
     env_names = [env.name for env in plan.environments]
+    github = _written_platform(destination) if plan.ci in ("github", "both") else None
     for service in plan.services:
         for relative, text in render_service(
-            service, platform=plan.name, registry=plan.registry, environments=env_names
+            service, platform=plan.name, registry=plan.registry, environments=env_names, pipeline=github
         ).items():
             yamlio.write_atomic(destination / relative, text)
     locks, releases = initial_state(plan, now)

@@ -18,9 +18,15 @@ import yaml
 from generator import ci, layout
 from tests.conftest import BIN, CHECKOUT, run_lockstep
 
-WORKFLOWS = (".github/workflows/lockstep.yaml", ".github/workflows/lockstep-trunk.yaml")
+WORKFLOWS = (
+    ".github/workflows/lockstep.yaml",
+    ".github/workflows/lockstep-trunk.yaml",
+    ".github/workflows/promote.yaml",
+    *(layout.build_workflow(service) for service in ("service-a", "service-b", "service-c")),
+)
 ACTION = CHECKOUT / "action.yml"
 TEMPLATE = CHECKOUT / "cookiecutter-template/platform/{{cookiecutter.name}}"
+SERVICE_TEMPLATE = CHECKOUT / "cookiecutter-template/service/{{cookiecutter.service}}"
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<value>.*)$")
 PINNED = re.compile(
     r"^(?P<repository>[\w.-]+/[\w.-]+)(?P<path>/[\w./-]+)?@(?P<commit>[0-9a-f]{40})  # (?P<version>v\S+)$"
@@ -69,7 +75,7 @@ def test_the_pins_are_written_in_one_place() -> None:
     commit = re.compile(r"@[0-9a-f]{40}\b")
     typed = [
         path.relative_to(CHECKOUT).as_posix()
-        for root in (TEMPLATE, CHECKOUT / "generator")
+        for root in (TEMPLATE, SERVICE_TEMPLATE, CHECKOUT / "generator")
         for path in root.rglob("*")
         if path.is_file() and path.suffix not in {".pyc"} and path.name != "ci.py"
         if commit.search(path.read_text("utf-8", errors="replace"))

@@ -185,7 +185,8 @@ def test_remote_hooks_from_this_repository_at_a_commit(tmp_path: Path) -> None:
 def test_renovate_config_matches_renovates_schema_and_has_work_for_every_manager(tmp_path: Path) -> None:
     """renovate.json passes Renovate's schema (check-jsonschema's vendored copy), and every manager it enables
     has the files it reads in a platform with both CIs: the services' Dockerfiles, the workflows' pinned actions,
-    the GitLab jobs' image, the lockstep requirement and the pre-commit config."""
+    the GitLab jobs' image, the lockstep requirement, the pre-commit config and the binaries the build workflows
+    install (the custom regex manager, whose pattern must find them)."""
     import json
 
     from tests.conftest import run_lockstep
@@ -198,6 +199,7 @@ def test_renovate_config_matches_renovates_schema_and_has_work_for_every_manager
     )
     assert result.returncode == 0, result.stdout + result.stderr
     found = {
+        "custom.regex": [p for p in target.glob(".github/workflows/build-*.yaml") if "# renovate:" in p.read_text()],
         "dockerfile": sorted(target.glob("services/*/Dockerfile")),
         "github-actions": [p for p in target.glob(".github/workflows/*.yaml") if "@" in p.read_text()],
         "gitlabci": [p for p in [target / ".gitlab-ci.yml"] if "image:" in p.read_text()],

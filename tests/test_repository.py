@@ -32,6 +32,8 @@ def _every_family_has_something_to_say(repo: Path) -> None:
     lock = repo / "environments/dev/platform.lock.yaml"
     lock.write_text(lock.read_text().replace("  service-b:\n", "  service-b:\n    requires: {service-c: '^2'}\n", 1))
     edit(repo, "services/service-b/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")  # dockerfile
+    edit(repo, "charts/service-c/values.yaml", "replicaCount:", "# unversioned\nreplicaCount:")  # delivery
+    edit(repo, ".github/workflows/build-service-a.yaml", "in-progress: false", "in-progress: true")  # pipeline
 
 
 def test_rule_families_read_no_file(default_repo: Path, tmp_path: Path, k8s_tools: K8sTools) -> None:
@@ -152,8 +154,10 @@ def test_what_a_change_of_some_files_can_affect(default_repo: Path) -> None:
     lock, values = "environments/prod/platform.lock.yaml", "environments/dev/values/service-b.yaml"
     assert focus_of([lock], platform) == Focus(True, frozenset(), frozenset([lock]))
     assert focus_of(["releases/0.1.0.yaml"], platform).state
-    found = focus_of([values, "services/service-a/Dockerfile", "charts/service-c/Chart.yaml"], platform)
-    assert (found.state, found.services) == (False, frozenset({"service-a", "service-b", "service-c"}))
+    found = focus_of([values, "services/service-a/Dockerfile"], platform)
+    assert (found.state, found.services) == (False, frozenset({"service-a", "service-b"}))
+    chart = focus_of(["charts/service-c/Chart.yaml"], platform)  # the locks say where it is deployed from the tree
+    assert (chart.state, chart.services) == (True, frozenset({"service-c"}))
     assert focus_of(["README.md"], platform) == Focus(False, frozenset(), frozenset(["README.md"]))
     assert not found.reads("helmfile.yaml.gotmpl") and EVERYTHING.reads("helmfile.yaml.gotmpl")
 

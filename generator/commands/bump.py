@@ -1,4 +1,4 @@
-"""`lockstep bump SERVICE [patch|minor|major] [--version X.Y.Z]`."""
+"""`lockstep bump SERVICE [patch|minor|major] [--version X.Y.Z] [--image REF --chart sha256:...] | --next`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from pathlib import Path
 
 from generator import versions
 from generator.commands.writer import carry_out, writing
-from generator.operations.bump import bump
+from generator.errors import UsageError
+from generator.operations.bump import bump, next_version
+from generator.repository import find_root, load_repo, require_loaded
 
 
 def run(
@@ -17,7 +19,21 @@ def run(
     *,
     dry_run: bool,
     commit: bool = False,
+    image: str | None = None,
+    chart: str | None = None,
 ) -> int:
     with writing(root) as repo:
-        carry_out(repo, bump(repo, service, level, version), dry_run=dry_run, commit="bump" if commit else None)
+        carry_out(
+            repo, bump(repo, service, level, version, image, chart), dry_run=dry_run, commit="bump" if commit else None
+        )
+    return 0
+
+
+def show_next(root: Path | None, service: str, level: versions.Level | None, *, given: list[str]) -> int:
+    """`--next`: the version a bump would give, alone on one line (the build pipeline builds it); nothing written.
+    `given`: the options that make no sense with it."""
+    if given:
+        raise UsageError(f"--next prints the version a bump would give and writes nothing: it takes no {given[0]}")
+    repo = require_loaded(load_repo(find_root(root)))
+    print(next_version(repo, service, level))
     return 0

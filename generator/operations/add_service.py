@@ -1,5 +1,6 @@
-"""`lockstep add-service NAME`: the service template's files, the service in platform.yaml and the answers, and
-its first version in the first environment (a new platform version there, where platform versions exist)."""
+"""`lockstep add-service NAME`: the service template's files (with its build workflow where the platform runs
+GitHub Actions), the service in platform.yaml and the answers, and its first version in the first environment (a
+new platform version there, where platform versions exist)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,14 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None, ro
         if repo.tree.listdir(directory):
             raise UsageError(f"{repo.root / directory}: already exists")
     change = Changeset()
+    github = platform if repo.tree.listdir(layout.WORKFLOWS_DIR) else None  # a build workflow beside the others
     change.files.update(
         templates.render_service(
-            service, platform=platform.name, registry=platform.registry, environments=list(platform.path)
+            service,
+            platform=platform.name,
+            registry=platform.registry,
+            environments=list(platform.path),
+            pipeline=github,
         )
     )
     entry = {

@@ -3,8 +3,8 @@
 The first run takes the service out of the first environment's lock and, while later environments still run it,
 marks it `retired: true` in platform.yaml; each `promote` then takes it out of the next environment, as it moves
 versions. Once no lock pins it, the next run drops it from platform.yaml and the answers and removes its files
-(`services/NAME`, `charts/NAME`, its values). Released snapshots that name it stay as they are: they are
-history. A service that another still requires cannot leave an environment (the compatibility rules refuse it).
+(`services/NAME`, `charts/NAME`, its values, its build workflow). Released snapshots that name it stay as they are:
+they are history. A service that another still requires cannot leave an environment (the compatibility rules refuse it).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def remove_service(repo: Repo, name: str) -> Plan:
     files = files_under(repo.tree, layout.service_dir(name)) + files_under(repo.tree, f"charts/{name}")
     files += files_under(repo.tree, engines.base_dir(name))  # its Flux base: no lock pins it any more
     files += [layout.values(env, name) for env in platform.path if repo.tree.read(layout.values(env, name)) is not None]
-    for path in [*files, service.api]:
+    for path in [*files, service.api, layout.build_workflow(name)]:
         if repo.tree.read(path) is not None:
             change.remove(path)
     return Plan(f"{name} removed from {layout.PLATFORM}, with its files; past releases keep it as history", change)

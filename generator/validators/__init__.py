@@ -18,9 +18,11 @@ from generator.validators import (
     compatibility,
     consistency,
     contracts,
+    delivery,
     dockerfile,
     engine,
     manifests,
+    pipeline,
     promotion,
     schema,
 )
@@ -45,6 +47,8 @@ FAMILIES: dict[str, Family] = {
     "contracts": contracts,
     "dockerfile": dockerfile,
     "manifests": manifests,
+    "delivery": delivery,
+    "pipeline": pipeline,
     "engine": engine,
 }
 

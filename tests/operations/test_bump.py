@@ -4,6 +4,7 @@ the service's pin only (the platform version comes from `lockstep stamp`)."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -149,3 +150,77 @@ def test_two_pull_requests_that_bump_different_services_merge_in_either_order(de
         assert stamped.code == 0 and validate(default_repo, "--base", base).code == 0
         git(default_repo, "checkout", "--quiet", "-f", base)
         git(default_repo, "clean", "-fdq")
+
+
+def built(service: str, version: str) -> list[str]:
+    """The options the build pipeline passes for `service` at `version`: the image and the chart it pushed (to the
+    default registry)."""
+    registry = "registry.example.com/logistics"
+    image = hashlib.sha256(f"{service}:{version} image".encode()).hexdigest()
+    chart = hashlib.sha256(f"{service}:{version} chart".encode()).hexdigest()
+    return ["--image", f"{registry}/{service}:{version}@sha256:{image}", "--chart", f"sha256:{chart}"]
+
+
+def test_next_prints_the_version_a_bump_gives_and_writes_nothing(default_repo: Path) -> None:
+    for args, expected in (([], "0.2.0"), (["minor"], "0.2.0"), (["major"], "1.0.0")):
+        result = run_lockstep("bump", "service-a", *args, "--next", "--repo", default_repo)
+        assert (result.code, result.out, result.err) == (0, f"{expected}\n", "")
+    assert git(default_repo, "status", "--porcelain") == ""
+    assert run_lockstep("bump", "service-a", "--repo", default_repo).code == 0
+    commit(default_repo, "bump service-a")
+    assert run_lockstep("bump", "service-a", "--next", "--repo", default_repo).out == "0.2.1\n"  # 0.2.0 not released
+
+
+def test_next_is_refused_where_the_bump_would_be(default_repo: Path) -> None:
+    result = run_lockstep("bump", "service-b", "patch", "--next", "--repo", default_repo)
+    assert result.code == 1 and "service-b 0.1.0 is part of a released platform" in result.err
+    assert result.out == ""
+    for option in (["--version", "1.0.0"], built("service-b", "0.2.0")[:2], ["--commit"]):
+        result = run_lockstep("bump", "service-b", "--next", *option, "--repo", default_repo)
+        assert result.code == 2 and f"it takes no {option[0]}" in result.err, result.err
+
+
+def test_a_built_version_pins_its_image_by_digest_and_its_chart(default_repo: Path) -> None:
+    result = run_lockstep(
+        "bump", "service-a", "--version", "0.2.0", *built("service-a", "0.2.0"), "--repo", default_repo
+    )
+    assert result.code == 0, result.err
+    image, chart = built("service-a", "0.2.0")[1::2]
+    assert dev_lock(default_repo)["services"]["service-a"] == {"version": "0.2.0", "image": image, "chart": chart}
+    assert validate(default_repo).code == 0
+    # the level form computes the version the image must carry
+    result = run_lockstep("bump", "service-c", *built("service-c", "0.2.0"), "--repo", default_repo)
+    assert result.code == 0, result.err
+    assert dev_lock(default_repo)["services"]["service-c"]["chart"] == built("service-c", "0.2.0")[3]
+
+
+def test_an_image_alone_is_pinned_by_digest_and_not_built(default_repo: Path) -> None:
+    image = built("service-a", "0.2.0")[1]
+    assert run_lockstep("bump", "service-a", "--image", image, "--repo", default_repo).code == 0
+    assert dev_lock(default_repo)["services"]["service-a"] == {"version": "0.2.0", "image": image}
+
+
+def test_a_wrong_image_or_chart_is_a_usage_error_naming_the_option(default_repo: Path) -> None:
+    image, chart = built("service-a", "0.2.0")[1::2]
+    digest = image.partition("@")[2]
+    cases = (
+        (["--image", image.replace(":0.2.0@", ":0.3.0@")], "--image: "),  # another version than the bump's
+        (["--image", image.replace("service-a:", "service-b:")], "--image: "),  # another service
+        (["--image", image.replace("registry.example.com", "ghcr.io")], "--image: "),  # another registry
+        (["--image", image.partition("@")[0]], "--image: "),  # by tag only
+        (["--image", image[:-1]], "--image: "),  # a digest too short
+        (["--image", image, "--chart", digest[:-1]], "--chart: "),
+        (["--image", image, "--chart", digest.removeprefix("sha256:")], "--chart: "),
+        (["--chart", chart], "--chart needs --image"),
+    )
+    before = dev_lock(default_repo)
+    for args, says in cases:
+        result = run_lockstep("bump", "service-a", *args, "--repo", default_repo)
+        assert result.code == 2, (args, result.err)
+        assert result.err.startswith(f"lockstep: error: {says}") and result.err.count("\n") == 1, result.err
+    assert (
+        run_lockstep("bump", "service-a", "--image", image[:-1], "--repo", default_repo).err
+        == f"lockstep: error: --image: `{image[:-1]}` is not registry.example.com/logistics/service-a:0.2.0"
+        "@sha256:<64 hex> (the image built for 0.2.0)\n"
+    )
+    assert dev_lock(default_repo) == before

@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import run_lockstep, validate
+from tests.operations.test_bump import built
 
 
 def lock(repo: Path, environment: str) -> dict:
@@ -90,4 +91,23 @@ def test_promote_an_older_version_the_upstream_ran(default_repo: Path) -> None:
     result = run_lockstep("promote", "stage", "--version", "0.2.0", "--repo", repo)
     assert result.code == 0, result.err
     assert lock(repo, "stage")["platform"] == "0.2.0"
+    assert validate(repo).code == 0
+
+
+def test_a_built_version_carries_its_chart_through_stamp_release_and_every_promotion(new_repo) -> None:
+    """The pin moves whole: image digest and chart digest arrive in every environment and every snapshot."""
+    repo = new_repo("--environments", "dev,qa,stage,prod")  # combined: dev and qa move services one by one
+    args = built("service-a", "0.2.0")
+    assert run_lockstep("bump", "service-a", *args, "--repo", repo).code == 0
+    pin = {"version": "0.2.0", "image": args[1], "chart": args[3]}
+    assert run_lockstep("stamp", "--repo", repo).code == 0
+    assert yaml.safe_load((repo / "releases/0.2.0-dev.1.yaml").read_text())["services"]["service-a"] == pin
+    assert run_lockstep("promote", "qa", "--repo", repo).code == 0
+    assert lock(repo, "qa")["services"]["service-a"] == pin
+    assert run_lockstep("release", "--repo", repo).code == 0
+    assert yaml.safe_load((repo / "releases/0.2.0.yaml").read_text())["services"]["service-a"] == pin
+    for environment in ("stage", "prod"):
+        result = run_lockstep("promote", environment, "--repo", repo)
+        assert result.code == 0, result.err
+        assert lock(repo, environment)["services"]["service-a"] == pin
     assert validate(repo).code == 0

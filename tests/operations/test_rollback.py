@@ -9,6 +9,7 @@ import yaml
 from generator.model import Pin
 from generator.operations.rollback import plan_services
 from tests.conftest import commit, drop_generated_requires, edit, run_lockstep, validate
+from tests.operations.test_bump import built
 
 
 def step(repo: Path, *args: str) -> None:
@@ -261,3 +262,24 @@ def test_a_rollback_with_other_breaking_changes_lists_them_as_warnings(default_r
         "request body: property `name` is now required"
     ) in result.out
     assert validate(default_repo, "--base", "HEAD").code == 0
+
+
+def test_a_service_rollback_from_history_keeps_the_chart_it_was_built_with(new_repo) -> None:
+    repo = new_repo("--strategy", "independent", "--services", "a:go,b:go")
+    for version in ("1.0.0", "1.1.0"):
+        step(repo, "bump", "a", "--version", version, *built("a", version))
+        ship(repo)
+    step(repo, "rollback", "prod", "--service", "a", "--to", "1.0.0")  # 1.0.0 comes from prod's lock in git history
+    image, chart = built("a", "1.0.0")[1::2]
+    assert lock(repo, "prod")["services"]["a"] == {"version": "1.0.0", "image": image, "chart": chart}
+
+
+def test_a_platform_rollback_keeps_the_charts_of_the_snapshot(default_repo: Path) -> None:
+    for version in ("0.2.0", "0.3.0"):
+        for args in (["bump", "service-a", *built("service-a", version)], ["release"]):
+            step(default_repo, *args)
+        ship(default_repo)
+    step(default_repo, "rollback", "prod", "--to", "0.2.0")
+    image, chart = built("service-a", "0.2.0")[1::2]
+    assert lock(default_repo, "prod")["services"]["service-a"] == {"version": "0.2.0", "image": image, "chart": chart}
+    assert validate(default_repo).code == 0

@@ -8,10 +8,12 @@ from tests.validators import (
     test_compatibility,
     test_consistency,
     test_contracts,
+    test_delivery,
     test_dockerfile,
     test_engine,
     test_engine_render,
     test_manifests_render,
+    test_pipeline,
     test_promotion,
     test_schema,
 )
@@ -25,6 +27,8 @@ def test_every_rule_has_a_firing_case() -> None:
         test_compatibility,
         test_contracts,
         test_dockerfile,
+        test_delivery,
+        test_pipeline,
         test_engine,
     )
     covered = {case.rule for module in (*families, test_manifests_render) for case in module.CASES}

@@ -1,0 +1,180 @@
+"""The build pipeline and the promote workflow lockstep generates: which files each platform gets, what zizmor and
+GitHub's workflow schema say of them for every engine and CI choice, and their steps run as a runner runs them:
+the chart packaged and pushed to a real registry (helm v4, the `oci_registry` fixture) with the digest the lock
+will pin, a version refused once it is built, and a promotion committed by lockstep and pushed to its branch."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import layout
+from generator.templates import PROMOTE_WORKFLOW
+from tests.conftest import BIN, K8sTools, OciRegistry, git, run_lockstep
+
+SERVICES = ("service-a", "service-b", "service-c")
+
+
+def _yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def _step(workflow: Mapping[str, Any], job: str, name: str) -> dict[str, Any]:
+    step: dict[str, Any] = next(s for s in workflow["jobs"][job]["steps"] if s.get("name") == name)
+    return step
+
+
+def _run(step: Mapping[str, Any], cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    """A `run:` step as the runner runs it (bash -eo pipefail), with the variables its `env:` and the workflow's
+    would give it: the test gives their values."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "VIRTUAL_ENV"))}
+    env = {**inherited, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "CI": "true", **variables}
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines())  # type: ignore[misc]
+
+
+# ---- which files ----------------------------------------------------------------------------------------------
+
+
+def test_each_service_gets_its_build_and_the_path_its_promotions(new_repo: Callable[..., Path]) -> None:
+    repo = new_repo("--environments", "dev,qa,stage,prod")
+    workflows = {p.name for p in (repo / layout.WORKFLOWS_DIR).iterdir()}
+    assert {f"build-{service}.yaml" for service in SERVICES} <= workflows and "promote.yaml" in workflows
+    promote = _yaml(repo / PROMOTE_WORKFLOW)
+    assert promote["on"]["workflow_dispatch"]["inputs"]["environment"]["options"] == ["qa", "stage", "prod"]
+    build = _yaml(repo / layout.build_workflow("service-b"))
+    assert build["env"] == {
+        "SERVICE": "service-b",
+        "IMAGE": "registry.example.com/logistics/service-b",
+        "CHARTS": "oci://registry.example.com/logistics/charts",
+    }
+
+
+def test_one_environment_has_builds_and_nothing_to_promote(new_repo: Callable[..., Path]) -> None:
+    repo = new_repo("--environments", "prod")
+    assert not (repo / PROMOTE_WORKFLOW).exists()
+    assert (repo / layout.build_workflow("service-a")).is_file()
+
+
+def test_gitlab_alone_gets_no_workflow_and_neither_does_a_service_added(new_repo: Callable[..., Path]) -> None:
+    repo = new_repo("--ci", "gitlab")
+    result = run_lockstep("add-service", "service-d", "--language", "python", "--repo", repo)
+    assert result.code == 0, result.err
+    assert not (repo / ".github").exists()
+
+
+def test_remove_service_takes_its_build_away(new_repo: Callable[..., Path]) -> None:
+    repo = new_repo("--environments", "dev", "--strategy", "independent")
+    for service in ("service-b", "service-c"):  # service-b requires service-a: it leaves first
+        result = run_lockstep("remove-service", service, "--repo", repo)
+        assert result.code == 0, result.err
+        assert not (repo / layout.build_workflow(service)).exists()
+    assert (repo / layout.build_workflow("service-a")).is_file()
+
+
+# ---- what zizmor and GitHub's schema say, for every engine and CI choice ---------------------------------------
+
+
+@pytest.mark.slow  # six platforms made, zizmor and check-jsonschema run on each (test_ci runs them on the default)
+@pytest.mark.parametrize("ci", ["github", "both"])
+@pytest.mark.parametrize("engine", ["argocd", "flux", "none"])
+def test_every_generated_workflow_is_clean(new_repo: Callable[..., Path], engine: str, ci: str) -> None:
+    repo = new_repo("--engine", engine, "--ci", ci)
+    files = sorted(str(p.relative_to(repo)) for p in (repo / layout.WORKFLOWS_DIR).iterdir())
+    assert len(files) == 6
+    for persona in ("regular", "pedantic", "auditor"):
+        result = subprocess.run(
+            [BIN / "zizmor", "--offline", "--persona", persona, *files], cwd=repo, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "No findings to report" in result.stdout and "suppressed" not in result.stdout
+    schema = [BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files]
+    result = subprocess.run(schema, cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_expressions_reach_the_shell_only_through_env(new_repo: Callable[..., Path]) -> None:
+    repo = new_repo()
+    for path in (repo / layout.WORKFLOWS_DIR).iterdir():
+        for job in _yaml(path)["jobs"].values():
+            assert [s["run"] for s in job["steps"] if "${{" in s.get("run", "")] == [], path.name
+
+
+# ---- the steps, run --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_chart_is_pushed_with_the_digest_the_lock_pins_and_built_once(
+    new_repo: Callable[..., Path], oci_registry: OciRegistry, k8s_tools: K8sTools, tmp_path: Path
+) -> None:
+    """With a registry on 127.0.0.1 the workflow passes helm --plain-http; `helm pull` of the version pushed prints
+    the digest the step gave; a second build of that version is refused before it pushes anything."""
+    repo = new_repo("--registry", f"{oci_registry.host}/pipeline")
+    workflow = _yaml(repo / layout.build_workflow("service-a"))
+    assert workflow["env"]["CHARTS"] == f"oci://{oci_registry.host}/pipeline/charts"
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    given = {**workflow["env"], "VERSION": "0.2.0", "RUNNER_TEMP": str(runner), "HOME": str(tmp_path)}
+    refuse = _step(workflow, "build", "Refuse a version that was built already")
+    assert _run(refuse, repo, **given).returncode == 0  # 0.2.0 is not in the registry yet
+    output = tmp_path / "output"
+    pushed = _run(_step(workflow, "build", "Package and push the chart"), repo, **given, GITHUB_OUTPUT=str(output))
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    digest = _outputs(output)["digest"]
+    pulled = subprocess.run(
+        ["helm", "pull", f"{workflow['env']['CHARTS']}/service-a", "--version", "0.2.0", "--plain-http"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert pulled.returncode == 0, pulled.stderr
+    assert f"Digest: {digest}" in pulled.stdout + pulled.stderr and re.fullmatch(r"sha256:[0-9a-f]{64}", digest)
+    again = _run(refuse, repo, **given)
+    assert again.returncode == 1 and "service-a 0.2.0 is built already" in again.stdout
+
+
+@pytest.mark.slow
+def test_a_promotion_is_committed_by_lockstep_and_pushed_to_its_branch(
+    new_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    repo = new_repo("--strategy", "independent")
+    result = run_lockstep("bump", "service-a", "--repo", repo, "--commit")
+    assert result.code == 0, result.err
+    remote = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(remote))
+    git(repo, "remote", "add", "origin", remote.as_uri())
+    workflow = _yaml(repo / PROMOTE_WORKFLOW)
+    job = workflow["jobs"]["promote"]
+    given = {
+        "ENVIRONMENT": "stage",
+        "SERVICE": "service-a",
+        "VERSION": "",
+        "BRANCH": "lockstep/promote-stage",
+        "GH_TOKEN": "t0ken",
+        "GITHUB_SERVER_URL": "https://github.com",
+    }
+    assert set(job["env"]) == {"ENVIRONMENT", "SERVICE", "VERSION", "BRANCH"}
+    for name in ("Promote", "Push the branch of the pull request"):
+        done = _run(_step(workflow, "promote", name), repo, **given)
+        assert done.returncode == 0, done.stdout + done.stderr
+    subject = git(remote, "log", "-1", "--format=%s", "lockstep/promote-stage").strip()
+    assert subject == "promote stage: service-a 0.1.0 -> 0.1.1 in stage (from dev)"
+    changed = git(remote, "diff", "--name-only", "main", "lockstep/promote-stage").split()
+    assert changed == [layout.lock("stage")]
