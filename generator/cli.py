@@ -106,6 +106,12 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         stamp = commands.add_parser("stamp", help="a platform version for what the first environment runs")
         _writer_options(stamp)
 
+    if only in (None, "generate"):
+        generate = commands.add_parser(
+            "generate", help="rewrite the files lockstep derives, write the engine objects that are missing"
+        )
+        _writer_options(generate)
+
     if only in (None, "tag"):
         tag = commands.add_parser("tag", help="the git tags and release branches of the released platform versions")
         tag.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
@@ -316,6 +322,12 @@ def _stamp(a: argparse.Namespace) -> int:
     return stamp.run(a.repo, dry_run=a.dry_run, commit=a.commit)
 
 
+def _generate(a: argparse.Namespace) -> int:
+    from generator.commands import generate
+
+    return generate.run(a.repo, dry_run=a.dry_run, commit=a.commit)
+
+
 def _tag(a: argparse.Namespace) -> int:
     from generator.commands import tag
 
@@ -403,6 +415,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "bump": _bump,
     "release": _release,
     "stamp": _stamp,
+    "generate": _generate,
     "tag": _tag,
     "remove-service": _remove_service,
     "promote": _promote,

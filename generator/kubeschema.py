@@ -63,7 +63,7 @@ def _problems(validator: Any, data: Any) -> list[Problem]:
 
 
 @cache
-def _rollout(relative: str) -> Any:
+def _rollout(relative: str) -> Any:  # a custom resource's validator (the Rollout's, the engines')
     import jsonschema
 
     return jsonschema.Draft4Validator(_load(relative))  # as its `$schema` says: OpenAPI v3's schema object is draft 4's
@@ -72,6 +72,31 @@ def _rollout(relative: str) -> Any:
 def rollout(data: Any) -> list[Problem]:
     """What the strict Rollout schema finds wrong with `data`; FileNotFoundError when the schema is not installed."""
     return _problems(_rollout(ROLLOUT), data)
+
+
+# the engines' custom resources (under schemas/), by (apiVersion, kind)
+ENGINE_KINDS = {
+    ("argoproj.io/v1alpha1", "Application"): "argo-cd/application-v1alpha1.schema.json",  # Argo CD v3.5.1
+    ("argoproj.io/v1alpha1", "AppProject"): "argo-cd/appproject-v1alpha1.schema.json",
+    ("argoproj.io/v1alpha1", "ApplicationSet"): "argo-cd/applicationset-v1alpha1.schema.json",
+    ("source.toolkit.fluxcd.io/v1", "GitRepository"): "flux/gitrepository-source-v1.schema.json",  # v1.9.1
+    ("source.toolkit.fluxcd.io/v1", "OCIRepository"): "flux/ocirepository-source-v1.schema.json",
+    ("helm.toolkit.fluxcd.io/v2", "HelmRelease"): "flux/helmrelease-helm-v2.schema.json",  # helm-controller v1.6.3
+    ("kustomize.toolkit.fluxcd.io/v1", "Kustomization"): "flux/kustomization-kustomize-v1.schema.json",  # v1.9.4
+}
+
+
+def engine_schema(data: Any) -> str | None:
+    """The shipped schema (under schemas/) of an Argo CD or Flux object; None for another kind."""
+    if not isinstance(data, dict):
+        return None
+    return ENGINE_KINDS.get((data.get("apiVersion"), data.get("kind")))  # type: ignore[arg-type]
+
+
+def engine(data: dict[str, Any]) -> list[Problem] | None:
+    """What the strict CRD schema of an Argo CD or Flux object finds wrong with `data`; None for another kind."""
+    relative = ENGINE_KINDS.get((data.get("apiVersion"), data.get("kind")))  # type: ignore[arg-type]
+    return None if relative is None else _problems(_rollout(relative), data)
 
 
 @cache

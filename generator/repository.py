@@ -15,7 +15,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator import cache, gitrefs, hadolint, layout, rule_levels, schemas, versions, yamlio
+from generator import (
+    __version__,
+    cache,
+    engines,
+    gitrefs,
+    hadolint,
+    kubeschema,
+    layout,
+    rule_levels,
+    schemas,
+    versions,
+    yamlio,
+)
 from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
@@ -26,11 +38,11 @@ from generator.openapi.exceptions import Exception_
 from generator.openapi.limits import DEFAULT, Limits
 from generator.openapi.loader import Spec
 from generator.rule_levels import RuleLevels
-from generator.tree import DiskTree, OverlayTree, Tree, read_text
+from generator.tree import DiskTree, OverlayTree, Tree, files_under, read_text
 from generator.yamlio import Document
 
 if TYPE_CHECKING:
-    from generator import helm  # imported where it renders: the pre-commit hook never does
+    from generator import engine_render, helm  # imported where it renders: the pre-commit hook never does
 
 T = TypeVar("T")
 MAX_PROBLEMS = 100  # load problems listed per file
@@ -165,6 +177,9 @@ class Repo:
     shipped: dict[tuple[str, str], Spec | None] = field(default_factory=dict)
     focus: Focus = EVERYTHING  # what was loaded, so what is checked
     rendered: helm.Rendered | None = None  # `validate --render`: what helm rendered and linted; None: not asked
+    engine_loaded: dict[str, Document] | None = None  # engine_documents(), once asked
+    engine_raw: dict[str, bytes] = field(default_factory=dict)  # their bytes, by path
+    engine_rendered: engine_render.EngineRenders | None = None  # `validate --render`: the engine's side compared
     compared: tuple[str, str | None] | None = None  # pull-request mode: the base ref and the head ref (None: the tree)
     _changed: frozenset[str] | None = None
     _workflows: Workflows | None = field(default=None, repr=False)
@@ -198,6 +213,51 @@ class Repo:
             for path, text in todo.items():
                 self.memo.hadolint[(path, text, config)] = [r for r in found if r.file == path]
         return [report for path, text in texts.items() for report in self.memo.hadolint[(path, text, config)]]
+
+    def engine_documents(self) -> dict[str, Document]:
+        """The engine objects (every YAML file under deploy/argocd/ and deploy/flux/) and the Flux companions of
+        the environments, by path: parsed on first use (only the `engine` family reads them), once per content."""
+        if self.engine_loaded is None:
+            found: dict[str, Document] = {}
+            environments = self.platform.path if self.platform else tuple(_listdir(self, layout.ENVIRONMENTS_DIR))
+            candidates = [engines.companion(env) for env in environments]
+            for folder in (engines.ARGOCD_DIR, engines.FLUX_DIR):
+                try:
+                    candidates += files_under(self.tree, folder)
+                except LoadError as error:
+                    found[folder] = Document(folder, problems=[error.finding])
+            store = self.memo.store(self.root)
+            for relative in candidates:
+                if not relative.endswith((".yaml", ".yml")):
+                    continue
+                try:
+                    raw = self.tree.read(relative)
+                except LoadError as error:
+                    found[relative] = Document(relative, problems=[error.finding])
+                    continue
+                if raw is not None:
+                    key = ("yaml", "engine", relative)
+                    found[relative] = self.memo.parsed(key, raw, partial(yamlio.parse, raw, relative, store))
+                    self.engine_raw[relative] = raw
+            self.engine_loaded = found
+        return self.engine_loaded
+
+    def engine_problems(self, relative: str) -> list[kubeschema.Problem] | None:
+        """What the CRD schema finds wrong with the engine object at `relative` (None: not an engine kind). Bytes
+        that were valid before are valid now without building the validator (a pre-commit hook spares some
+        100 ms: the ApplicationSet's schema is large)."""
+        doc = self.engine_documents().get(relative)
+        schema = kubeschema.engine_schema(doc.data) if doc is not None and doc.ok else None
+        if doc is None or schema is None:
+            return None
+        store = self.memo.store(self.root, "valid")
+        key = cache.digest(__version__.encode(), schema.encode(), self.engine_raw[relative])
+        if store is not None and store.get(relative, key) is not None:
+            return []
+        problems = kubeschema.engine(doc.data) or []
+        if store is not None and not problems:
+            store.put(relative, key, {})
+        return problems
 
     def changed(self) -> frozenset[str]:
         """Pull-request mode: the files that differ between the base and the head (the working tree, untracked files
@@ -477,6 +537,11 @@ def load_for_validation(
                     repo.shipped[(service, version)] = shipped_contract(repo, service, version)
     if render:
         repo.rendered = _render(repo, gitrefs.changed(repo.root, base, head) if repo.base and base else None)
+        if repo.platform is not None and repo.platform.engine != "none" and repo.rendered.missing is None:
+            from generator import engine_render
+
+            documents = repo.engine_documents()
+            repo.engine_rendered = engine_render.compare(repo.tree, repo.platform, repo.locks, documents, repo.rendered)
     return repo
 
 

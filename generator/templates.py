@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, ci, deploy, distribution, hooks, layout, resources, scratch, yamlio
+from generator import __version__, ci, deploy, distribution, engines, hooks, layout, resources, scratch, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import (
     INGRESS_NAMESPACE,
@@ -201,7 +201,10 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
         yamlio.write_atomic(destination / layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
     for release in releases:
         yamlio.write_atomic(destination / layout.release(release.version), yamlio.dumps(release.as_data()))
-    for relative, text in deploy.files(_written_platform(destination), {}).items():
+    platform = _written_platform(destination)
+    derived = deploy.files(platform, {lock.environment: lock for lock in locks})
+    pinned = {service for lock in locks for service in lock.services}
+    for relative, text in (derived | engines.texts(engines.objects(platform, pinned))).items():
         yamlio.write_atomic(destination / relative, text)
     yamlio.write_atomic(destination / layout.ANSWERS, answers_document(plan.as_data()))
     yamlio.write_atomic(destination / layout.REQUIREMENTS, distribution.requirements_file(plan.lockstep_source))

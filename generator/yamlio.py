@@ -405,13 +405,26 @@ def _dumper() -> type:
     return IndentedDumper
 
 
-def dumps(data: Mapping[str, Any] | list[Any]) -> str:
-    """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted."""
+@cache
+def _literal_dumper() -> type:
+    def literal(dumper: Any, text: str) -> Any:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+    class LiteralDumper(_dumper()):  # type: ignore[misc]
+        """Strings of several lines as literal blocks (`|`), readable and diffable."""
+
+    LiteralDumper.add_representer(str, literal)
+    return LiteralDumper
+
+
+def dumps(data: Mapping[str, Any] | list[Any], *, literal: bool = False) -> str:
+    """Deterministic YAML: key order kept, block style, strings that would read back otherwise quoted; with
+    `literal`, strings of several lines as literal blocks."""
     import yaml
 
     return yaml.dump(
         data if isinstance(data, list) else dict(data),
-        Dumper=_dumper(),
+        Dumper=_literal_dumper() if literal else _dumper(),
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,

@@ -4,7 +4,7 @@ new platform version there, where platform versions exist)."""
 
 from __future__ import annotations
 
-from generator import answers, layout, templates, yamlio
+from generator import answers, engines, layout, templates, yamlio
 from generator.errors import UsageError
 from generator.model import Pin
 from generator.operations import Plan
@@ -54,6 +54,9 @@ def add_service(repo: Repo, name: str, language: str, port: int | str | None, ro
     change.write(
         layout.PLATFORM, yamlio.edited(read_text(repo.tree, layout.PLATFORM) or "", ("services",), name, entry)
     )
+    if platform.engine == "flux":  # its Flux base, unless the team wrote one already
+        written = engines.texts(engines.flux_base(platform, name))
+        change.files.update({path: text for path, text in written.items() if repo.tree.read(path) is None})
     initial = templates.INITIAL_VERSION
     land(repo, platform, {name: Pin(initial, layout.image(platform.registry, name, initial))}, change)
     answers_doc = repo.document(layout.ANSWERS)

@@ -15,7 +15,7 @@ from generator.errors import Refused
 from generator.findings import Finding
 from generator.model import Lock, Release, Rollbacks
 from generator.repository import Repo
-from generator.tree import files_under, read_text
+from generator.tree import read_text
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Changeset:
         after = repo.with_files(self.files)
         if after.platform is None or set(after.locks) != set(after.platform.path):
             return
-        existing = {path for path in files_under(after.tree, layout.DEPLOY_DIR) if deploy.owned(path)}
+        existing = deploy.existing(after.tree, after.platform)
         for relative, text in deploy.refresh(after.platform, after.locks, existing).items():
             if read_text(after.tree, relative) != text:
                 self.files[relative] = text

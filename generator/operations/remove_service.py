@@ -9,7 +9,7 @@ they are history. A service that another still requires cannot leave an environm
 
 from __future__ import annotations
 
-from generator import layout, templates, yamlio
+from generator import engines, layout, templates, yamlio
 from generator.errors import UsageError
 from generator.operations import Plan
 from generator.operations.bump import land
@@ -46,6 +46,7 @@ def remove_service(repo: Repo, name: str) -> Plan:
         recorded["services"] = {key: value for key, value in recorded["services"].items() if key != name}
         change.write(layout.ANSWERS, templates.answers_document(recorded, answers_doc.data["lockstepVersion"]))
     files = files_under(repo.tree, layout.service_dir(name)) + files_under(repo.tree, f"charts/{name}")
+    files += files_under(repo.tree, engines.base_dir(name))  # its Flux base: no lock pins it any more
     files += [layout.values(env, name) for env in platform.path if repo.tree.read(layout.values(env, name)) is not None]
     for path in [*files, service.api, layout.build_workflow(name)]:
         if repo.tree.read(path) is not None:

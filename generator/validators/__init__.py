@@ -20,6 +20,7 @@ from generator.validators import (
     contracts,
     delivery,
     dockerfile,
+    engine,
     manifests,
     pipeline,
     promotion,
@@ -48,6 +49,7 @@ FAMILIES: dict[str, Family] = {
     "manifests": manifests,
     "delivery": delivery,
     "pipeline": pipeline,
+    "engine": engine,
 }
 
 

@@ -10,6 +10,8 @@ from tests.validators import (
     test_contracts,
     test_delivery,
     test_dockerfile,
+    test_engine,
+    test_engine_render,
     test_manifests_render,
     test_pipeline,
     test_promotion,
@@ -27,9 +29,11 @@ def test_every_rule_has_a_firing_case() -> None:
         test_dockerfile,
         test_delivery,
         test_pipeline,
+        test_engine,
     )
     covered = {case.rule for module in (*families, test_manifests_render) for case in module.CASES}
     covered |= set(test_manifests_render.FIRING)  # rules its other tests make fire
+    covered |= set(test_engine_render.FIRING)
     covered |= test_differ.covered_rules()  # the contracts engine's rules fire in its own rule table
     listed = {rule.id for rule in validators.catalogue()}
     assert listed - covered == set()
