@@ -23,6 +23,10 @@ UNVERSIONED_CHANGE = Rule(
     "services/<service>/ never reach an environment without a new image, so they are fine.",
 )
 
+ENGINES = {
+    "argocd": " (Argo CD cannot deploy it until it is built)",
+    "flux": " (Flux cannot deploy it until it is built)",
+}
 INPUTS: tuple[str, ...] = ("charts/*", "environments/*/platform.lock.yaml", "platform.yaml")
 RULES: tuple[Rule, ...] = (UNVERSIONED_CHANGE,)
 
@@ -56,6 +60,7 @@ def check(repo: Repo) -> Iterator[Finding]:
                 path,
                 1,
                 1,
-                f"{environment} deploys charts/{service} from the working tree ({pin.version} is not built): "
-                "build and promote a version instead",
+                f"{environment} runs {service} {pin.version}, which is not built: helmfile deploys it with the working "
+                f"tree's charts/{service}, so this change reaches {environment} without a new version"
+                f"{ENGINES.get(platform.engine, '')}; build and promote one instead",
             )

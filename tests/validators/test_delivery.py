@@ -26,6 +26,14 @@ def delivery(repo: Path, *, base: str = "HEAD") -> list[tuple[str, int, str]]:
     return [(f.file, f.line, f.message) for f in findings(repo, base=base) if f.rule.startswith("delivery.")]
 
 
+def says(env: str) -> str:
+    return (
+        f"{env} runs service-a 0.1.0, which is not built: helmfile deploys it with the working tree's "
+        f"charts/service-a, so this change reaches {env} without a new version (Argo CD cannot deploy it until it "
+        "is built); build and promote one instead"
+    )
+
+
 def ship_built(repo: Path, *services: str) -> None:
     """What the pipeline and the promote workflow do: build a version of each service, then release and promote it
     to stage and prod (each step merged)."""
@@ -40,16 +48,14 @@ def ship_built(repo: Path, *services: str) -> None:
 def test_a_chart_change_reaches_every_environment_that_runs_an_unbuilt_version(default_repo: Path) -> None:
     _edit_chart(default_repo)
     (default_repo / TEMPLATE).write_text((default_repo / TEMPLATE).read_text() + "\n")
-    says = "deploys charts/service-a from the working tree (0.1.0 is not built): build and promote a version instead"
     # one finding per environment, at the first changed file of the chart
-    assert delivery(default_repo) == [(TEMPLATE, 1, f"{env} {says}") for env in ("dev", "prod", "stage")]
+    assert delivery(default_repo) == [(TEMPLATE, 1, says(env)) for env in ("dev", "prod", "stage")]
 
 
 def test_a_new_version_in_the_same_change_covers_its_environment_only(default_repo: Path) -> None:
     _edit_chart(default_repo)
     assert run_lockstep("bump", "service-a", "--repo", default_repo).code == 0  # dev: 0.2.0, deployed with the change
-    says = "deploys charts/service-a from the working tree (0.1.0 is not built): build and promote a version instead"
-    assert delivery(default_repo) == [(VALUES, 1, f"{env} {says}") for env in ("prod", "stage")]
+    assert delivery(default_repo) == [(VALUES, 1, says(env)) for env in ("prod", "stage")]
 
 
 def test_a_chart_change_is_fine_where_every_version_is_built(default_repo: Path) -> None:
