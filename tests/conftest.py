@@ -304,6 +304,17 @@ def commit(repo: Path, message: str = "step") -> None:
     git(repo, "commit", "--quiet", "--no-verify", "-m", message)
 
 
+def use_registry(repo: Path, charts: str) -> None:
+    """platform.yaml's `charts:` set to `charts` (oci://127.0.0.1:PORT/FOLDER), and the engine objects, which name
+    the registry, written again for it (the team's way: delete them, `lockstep generate`)."""
+    path = repo / "platform.yaml"
+    path.write_text(re.sub(r"^charts: \S+$", f"charts: {charts}", path.read_text(), count=1, flags=re.MULTILINE))
+    for folder in ("deploy/argocd", "deploy/flux"):
+        shutil.rmtree(repo / folder, ignore_errors=True)
+    result = run_lockstep("generate", "--repo", repo)
+    assert result.code == 0, result.err
+
+
 def edit(repo: Path, relative: str, old: str, new: str, count: int = 1) -> None:
     path = repo / relative
     text = path.read_text()

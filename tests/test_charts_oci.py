@@ -19,9 +19,8 @@ import yaml
 from generator import validation
 from generator.findings import Finding
 from tests.commands.test_render import ENVIRONMENTS, helmfile_template, platform_with_every_option, render
-from tests.conftest import K8sTools, OciRegistry, edit, line_of, run_lockstep
+from tests.conftest import K8sTools, OciRegistry, edit, line_of, run_lockstep, use_registry
 
-PLATFORM_CHARTS = "charts: oci://registry.example.com/logistics/charts"
 ANNOTATION = "metadata:\n  annotations: {edited: 'on main'}\n"
 
 
@@ -33,11 +32,6 @@ def independent(strategy_repo: Callable[..., Path]) -> Path:
 
 def helm(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["helm", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False)
-
-
-def use_registry(repo: Path, charts: str) -> None:
-    """platform.yaml's `charts:` set to `charts` (oci://127.0.0.1:PORT/FOLDER)."""
-    edit(repo, "platform.yaml", PLATFORM_CHARTS, f"charts: {charts}")
 
 
 def build(repo: Path, service: str, version: str, charts: str) -> str:

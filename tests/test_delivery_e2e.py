@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import K8sTools, OciRegistry, commit, edit, git, run_lockstep
+from tests.conftest import K8sTools, OciRegistry, commit, edit, git, run_lockstep, use_registry
 
 SERVICE = "service-a"
 ANNOTATION = "delivered-by: pipeline"
@@ -85,10 +84,7 @@ def test_a_chart_edit_reaches_each_environment_only_by_promotion(
 ) -> None:
     repo = new_repo("--engine", engine)
     charts = oci_registry.charts(re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-"))
-    edit(repo, "platform.yaml", re.search(r"charts: \S+", (repo / "platform.yaml").read_text())[0], f"charts: {charts}")
-    for folder in ("deploy/argocd", "deploy/flux"):  # the engine objects name the registry: written again
-        shutil.rmtree(repo / folder, ignore_errors=True)
-    lockstep(repo, "generate")
+    use_registry(repo, charts)
     commit(repo, "charts in the local registry")
     # the first build of service-a, taken to prod: every environment now runs a built chart
     build(repo, charts)
