@@ -10,7 +10,9 @@ reports a file that is not what platform.yaml says."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 
 from generator import engines, layout, yamlio
 from generator.model import Lock, Platform, platform_values
@@ -43,7 +45,7 @@ def files(platform: Platform, locks: Mapping[str, Lock], wanted: Callable[[str],
         for service in platform.services:
             path = layout.platform_values(env, service)
             if wanted is None or wanted(path):
-                derived[path] = HEADER + yamlio.dumps(platform_values(platform, env, service))
+                derived[path] = _text(json.dumps(platform_values(platform, env, service)))
     if platform.engine == "flux":  # the companions follow the locks' sets of services, never their versions
         derived |= {
             engines.companion(env): engines.companion_text(platform, lock)
@@ -51,6 +53,13 @@ def files(platform: Platform, locks: Mapping[str, Lock], wanted: Callable[[str],
             if platform.environment(env) is not None and (wanted is None or wanted(engines.companion(env)))
         }
     return derived
+
+
+@cache
+def _text(values: str) -> str:
+    """A platform values file's text (by its values as JSON: most services and environments share theirs, and
+    YAML's emitter is the cost of deriving)."""
+    return HEADER + yamlio.dumps(json.loads(values))
 
 
 def refresh(platform: Platform, locks: Mapping[str, Lock], present: Iterable[str]) -> dict[str, str | None]:

@@ -340,12 +340,7 @@ def line_of(repo: Path, relative: str, needle: str, occurrence: int = 1) -> int:
 
 
 def derive(repo: Path) -> None:
-    """Write the files lockstep derives from platform.yaml and the locks (deploy/values/...), as `lockstep
-    generate` does after platform.yaml was edited by hand."""
-    from generator import deploy
-    from generator.repository import load_repo
-
-    loaded = load_repo(repo)
-    assert loaded.platform is not None
-    for relative, text in deploy.files(loaded.platform, loaded.locks).items():
-        (repo / relative).write_text(text, encoding="utf-8")
+    """`lockstep generate`: the files lockstep derives from platform.yaml and the locks written again, as a team
+    does after editing platform.yaml by hand."""
+    result = run_lockstep("generate", "--repo", repo)
+    assert result.code == 0, result.err

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from generator import deploy, layout, rule_levels, transaction, validators, yamlio
+from generator import deploy, engines, layout, rule_levels, transaction, validators, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
 from generator.model import Lock, Release, Rollbacks
@@ -31,15 +31,29 @@ class Changeset:
     def write_lock(self, lock: Lock) -> None:
         self.write(layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
 
-    def derive(self, repo: Repo) -> None:
+    def derive(self, repo: Repo, *, everything: bool = False) -> None:
         """Lay the derived files (generator/deploy.py) of the repository as the change leaves it over the change,
-        where they differ: every writer keeps them current. Idempotent; nothing when platform.yaml or a lock
-        does not load."""
+        where they differ: every writer keeps them current. Only what the change can affect is derived again: all
+        of them when it writes platform.yaml (or with `everything`, `lockstep generate`), else the Flux companions
+        of the locks it writes. Idempotent; nothing when platform.yaml or a lock does not load."""
+        platform = repo.platform
+        whole = everything or layout.PLATFORM in self.files
+        companions = {
+            engines.companion(env)
+            for env in (platform.path if platform is not None and platform.engine == "flux" else ())
+            if layout.lock(env) in self.files
+        }
+        if not whole and not companions:
+            return
         after = repo.with_files(self.files)
         if after.platform is None or set(after.locks) != set(after.platform.path):
             return
-        existing = deploy.existing(after.tree, after.platform)
-        for relative, text in deploy.refresh(after.platform, after.locks, existing).items():
+        derived: dict[str, str | None]
+        if whole:
+            derived = deploy.refresh(after.platform, after.locks, deploy.existing(after.tree, after.platform))
+        else:
+            derived = dict(deploy.files(after.platform, after.locks, companions.__contains__))
+        for relative, text in derived.items():
             if read_text(after.tree, relative) != text:
                 self.files[relative] = text
 

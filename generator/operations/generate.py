@@ -19,7 +19,7 @@ def generate(repo: Repo) -> Plan:
     for relative, text in engines.texts(engines.objects(platform, pinned)).items():
         if repo.tree.read(relative) is None:
             change.write(relative, text)
-    change.derive(repo)
+    change.derive(repo, everything=True)
     count = len(change.files)
     summary = (
         f"{count} file(s) written from platform.yaml and the locks" if count else "every generated file is current"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import commit, edit, git, run_lockstep, validate
+from tests.conftest import commit, derive, edit, git, run_lockstep, validate
 
 
 def dev_lock(repo: Path) -> dict:
@@ -50,6 +50,7 @@ def test_bump_freezes_requires_into_the_lock(default_repo: Path) -> None:
     edit(
         default_repo, "platform.yaml", "    language: go\n", "    language: go\n    requires: {service-b: '>=0.1.0'}\n"
     )
+    derive(default_repo)
     assert run_lockstep("bump", "service-a", "--repo", default_repo).code == 0
     assert dev_lock(default_repo)["services"]["service-a"]["requires"] == {"service-b": ">=0.1.0"}
     assert run_lockstep("stamp", "--repo", default_repo).code == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import commit, edit, run_lockstep, validate
+from tests.conftest import commit, derive, edit, run_lockstep, validate
 
 
 def step(repo: Path, *args: str) -> str:
@@ -69,6 +69,7 @@ def test_a_service_another_requires_cannot_leave(default_repo: Path) -> None:
     edit(
         default_repo, "platform.yaml", "    language: go\n", "    language: go\n    requires: {service-b: '>=0.1.0'}\n"
     )
+    derive(default_repo)
     step(default_repo, "bump", "service-a")
     result = run_lockstep("remove-service", "service-b", "--repo", default_repo)
     assert result.code == 1 and "compatibility.missing-service" in result.err

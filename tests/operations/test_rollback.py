@@ -8,7 +8,7 @@ import yaml
 
 from generator.model import Pin
 from generator.operations.rollback import plan_services
-from tests.conftest import commit, drop_generated_requires, edit, run_lockstep, validate
+from tests.conftest import commit, derive, drop_generated_requires, edit, run_lockstep, validate
 from tests.operations.test_bump import built
 
 
@@ -26,6 +26,7 @@ def requires(repo: Path, service: str, text: str) -> None:
         f"  {service}:\n    language: go\n",
         f"  {service}:\n    language: go\n    requires: {text}\n",
     )
+    derive(repo)  # the network policies follow `requires`
     commit(repo, f"{service} requires {text}")
 
 
