@@ -27,9 +27,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator import engines, helm, layout, scratch
-from generator.errors import LoadError
 from generator.model import Lock, Pin, Platform
-from generator.tree import Tree, files_under
+from generator.tree import Tree
 from generator.yamlio import Document
 
 KUBECTL = (
@@ -62,14 +61,6 @@ class _Release(NamedTuple):
     pointer: tuple[str | int, ...]
     args: tuple[str, ...]  # after `helm`, run in the scratch folder
     values: tuple[tuple[str, Any], ...]  # (file name, data) written into the scratch folder first
-
-
-def _copy(tree: Tree, folder: str, into: Path) -> None:
-    for relative in [folder] if tree.read(folder) is not None else files_under(tree, folder):
-        raw = tree.read(relative)
-        if raw is not None:
-            (into / relative).parent.mkdir(parents=True, exist_ok=True)
-            (into / relative).write_bytes(raw)
 
 
 def _chart(platform: Platform, service: str, pin: Pin, reference: str, version: str) -> tuple[str, ...]:
@@ -229,11 +220,8 @@ def compare(
     expected = {(r.environment, r.service): r for r in rendered.releases if r.error is None}
     differences: list[Difference] = []
     with scratch.folder("engine-render") as folder:
-        try:
-            for relative in ("charts", layout.ENVIRONMENTS_DIR, layout.DEPLOY_DIR):
-                _copy(tree, relative, folder)
-        except LoadError:
-            pass  # loading reports what cannot be read
+        for relative in ("charts", layout.ENVIRONMENTS_DIR, layout.DEPLOY_DIR):
+            helm.copy(tree, relative, folder, {})  # what cannot be read, loading reports
         for environment in platform.path:
             lock = locks.get(environment)
             if lock is None:

@@ -238,7 +238,7 @@ def parse_lint(output: str) -> tuple[LintMessage, ...]:
     return tuple(messages)
 
 
-def _copy(tree: Tree, relative: str, folder: Path, written: dict[str, bytes]) -> None:
+def copy(tree: Tree, relative: str, folder: Path, written: dict[str, bytes]) -> None:
     """`relative` (a file, or a folder and everything under it) from `tree` into `folder`, each file's bytes also
     kept in `written` by path."""
     try:
@@ -256,7 +256,7 @@ def _copy(tree: Tree, relative: str, folder: Path, written: dict[str, bytes]) ->
     except LoadError:
         return
     for name in names:
-        _copy(tree, f"{relative}/{name}", folder, written)
+        copy(tree, f"{relative}/{name}", folder, written)
 
 
 def _helm(program: str, folder: Path, args: Iterable[str]) -> subprocess.CompletedProcess[str]:
@@ -306,10 +306,10 @@ def render(tree: Tree, platform: Platform, pins: Mapping[tuple[str, str], Pin], 
     with scratch.folder("render") as folder:
         written: dict[str, bytes] = {}
         for service in services:
-            _copy(tree, posixpath.dirname(layout.chart(service)), folder, written)
+            copy(tree, posixpath.dirname(layout.chart(service)), folder, written)
         for environment, service in pins:
-            _copy(tree, layout.values(environment, service), folder, written)
-            _copy(tree, layout.platform_values(environment, service), folder, written)
+            copy(tree, layout.values(environment, service), folder, written)
+            copy(tree, layout.platform_values(environment, service), folder, written)
         planned = [
             helm_template(platform, environment, service, pin)
             for (environment, service), pin in sorted(pins.items())

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import K8sTools, OciRegistry, commit, edit, git, run_lockstep, use_registry
+from tests.test_charts_oci import build as push_chart
+from tests.test_charts_oci import folder_of
 
 SERVICE = "service-a"
 ANNOTATION = "delivered-by: pipeline"
@@ -34,27 +35,12 @@ def build(repo: Path, charts: str) -> tuple[str, str]:
     result = run_lockstep("bump", SERVICE, "--next", "--repo", repo)
     assert result.code == 0, result.err
     version = result.out.strip()
-    packaged = subprocess.run(
-        ["helm", "package", f"charts/{SERVICE}", "--version", version, "--app-version", version, "-d", repo.parent],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert packaged.returncode == 0
-    pushed = subprocess.run(
-        ["helm", "push", str(repo.parent / f"{SERVICE}-{version}.tgz"), charts, "--plain-http"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    chart = re.search(r"^Digest: (sha256:[0-9a-f]{64})$", pushed.stdout + pushed.stderr, re.MULTILINE)
-    assert chart is not None, pushed.stderr
+    chart = push_chart(repo, SERVICE, version, charts)
     image_digest = "sha256:" + hashlib.sha256(f"{SERVICE}:{version}".encode()).hexdigest()
     registry = re.search(r"^registry: (\S+)$", (repo / "platform.yaml").read_text(), re.MULTILINE)
     assert registry is not None
     image = f"{registry[1]}/{SERVICE}:{version}@{image_digest}"
-    lockstep(repo, "bump", SERVICE, "--version", version, "--image", image, "--chart", chart[1], "--commit")
+    lockstep(repo, "bump", SERVICE, "--version", version, "--image", image, "--chart", chart, "--commit")
     return version, image_digest
 
 
@@ -83,7 +69,7 @@ def test_a_chart_edit_reaches_each_environment_only_by_promotion(
     engine: str, new_repo, k8s_tools: K8sTools, oci_registry: OciRegistry, request: pytest.FixtureRequest
 ) -> None:
     repo = new_repo("--engine", engine)
-    charts = oci_registry.charts(re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-"))
+    charts = oci_registry.charts(folder_of(request))
     use_registry(repo, charts)
     commit(repo, "charts in the local registry")
     # the first build of service-a, taken to prod: every environment now runs a built chart
