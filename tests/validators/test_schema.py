@@ -232,3 +232,18 @@ def test_what_does_not_work_is_refused_not_ignored(default_repo: Path, old: str,
         [("schema.invalid-name", message)],
     )
     assert found[0].line == line_of(default_repo, PLATFORM, new.splitlines()[-1])
+
+
+def test_a_repository_without_an_engine_to_read_it_is_refused(default_repo: Path) -> None:
+    """`repository` is read by Argo CD and Flux only: with `engine: none` it would be accepted and ignored."""
+    from tests.conftest import findings
+
+    edit(default_repo, PLATFORM, "engine: argocd\n", "engine: none\n")
+    found = [(f.rule, f.line, f.message) for f in findings(default_repo) if f.file == PLATFORM]
+    assert found == [
+        (
+            "schema.invalid-value",
+            line_of(default_repo, PLATFORM, "repository:"),
+            "`repository` is read by the engines only: set `engine: argocd` or `engine: flux`, or remove `repository`",
+        )
+    ]
