@@ -536,7 +536,7 @@ def load_for_validation(
                 for version in (before, after):
                     repo.shipped[(service, version)] = shipped_contract(repo, service, version)
     if render:
-        repo.rendered = _render(repo, gitrefs.changed(repo.root, base, head) if repo.base and base else None)
+        repo.rendered = _render(repo, set(repo.changed()) if repo.compared else None)
         if repo.platform is not None and repo.platform.engine != "none" and repo.rendered.missing is None:
             from generator import engine_render
 
