@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__, report
@@ -148,6 +149,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             "--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)"
         )
         status.add_argument("--format", choices=report.STATUS, default="text")
+        _now_option(status, "the time the gates are judged at")
 
     if only in (None, "render"):
         render = commands.add_parser("render", help="what an environment deploys: each chart rendered by helm")
@@ -213,6 +215,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             action="store_true",
             help="also render every chart with helm for every environment and check the manifests (slow)",
         )
+        _now_option(validate, "the time the gates judge")
         _list_rules_option(validate, "rule catalogue")
     return parser
 
@@ -269,6 +272,18 @@ def _writer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", type=Path, metavar="DIR", help="the repository (default: found from here upwards)")
     parser.add_argument("--dry-run", action="store_true", help="print the change and check it; write nothing")
     parser.add_argument("--commit", action="store_true", help="commit the files written, saying what moved")
+    _now_option(parser, "the time the change records and its gates judge")
+
+
+def _now_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--now", type=_instant, metavar="TIME", help=f"{what} (2026-11-28T10:00:00Z; default: now)")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a UTC time such as 2026-11-28T10:00:00Z") from None
 
 
 def _new(a: argparse.Namespace) -> int:
@@ -292,7 +307,7 @@ def _new(a: argparse.Namespace) -> int:
 def _add_service(a: argparse.Namespace) -> int:
     from generator.commands import add_service
 
-    return add_service.run(a.repo, a.name, a.language, a.port, a.rollout, dry_run=a.dry_run, commit=a.commit)
+    return add_service.run(a.repo, a.name, a.language, a.port, a.rollout, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _bump(a: argparse.Namespace) -> int:
@@ -307,25 +322,27 @@ def _bump(a: argparse.Namespace) -> int:
             "--dry-run": a.dry_run,
         }
         return bump.show_next(a.repo, a.service, a.level, given=[option for option, value in given.items() if value])
-    return bump.run(a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit, image=a.image, chart=a.chart)
+    return bump.run(
+        a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit, image=a.image, chart=a.chart, now=a.now
+    )
 
 
 def _release(a: argparse.Namespace) -> int:
     from generator.commands import release
 
-    return release.run(a.repo, a.level or "minor", dry_run=a.dry_run, commit=a.commit)
+    return release.run(a.repo, a.level or "minor", dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _stamp(a: argparse.Namespace) -> int:
     from generator.commands import stamp
 
-    return stamp.run(a.repo, dry_run=a.dry_run, commit=a.commit)
+    return stamp.run(a.repo, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _generate(a: argparse.Namespace) -> int:
     from generator.commands import generate
 
-    return generate.run(a.repo, dry_run=a.dry_run, commit=a.commit)
+    return generate.run(a.repo, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _tag(a: argparse.Namespace) -> int:
@@ -337,25 +354,25 @@ def _tag(a: argparse.Namespace) -> int:
 def _remove_service(a: argparse.Namespace) -> int:
     from generator.commands import remove_service
 
-    return remove_service.run(a.repo, a.name, dry_run=a.dry_run, commit=a.commit)
+    return remove_service.run(a.repo, a.name, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _promote(a: argparse.Namespace) -> int:
     from generator.commands import promote
 
-    return promote.run(a.repo, a.environment, a.version, a.service, dry_run=a.dry_run, commit=a.commit)
+    return promote.run(a.repo, a.environment, a.version, a.service, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _rollback(a: argparse.Namespace) -> int:
     from generator.commands import rollback
 
-    return rollback.run(a.repo, a.environment, a.to, a.service, dry_run=a.dry_run, commit=a.commit)
+    return rollback.run(a.repo, a.environment, a.to, a.service, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
 def _status(a: argparse.Namespace) -> int:
     from generator.commands import status
 
-    return status.run(a.repo, a.format)
+    return status.run(a.repo, a.format, a.now)
 
 
 def _render(a: argparse.Namespace) -> int:
@@ -406,6 +423,7 @@ def _validate(a: argparse.Namespace) -> int:
         reports=a.report,
         link_base=a.link_base,
         render=a.render,
+        now=a.now,
     )
 
 

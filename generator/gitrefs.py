@@ -44,6 +44,17 @@ def has_identity(root: Path) -> bool:
     return bool(_run(root, ("config", "user.email")).stdout.strip())
 
 
+def author(root: Path) -> str | None:
+    """Who is acting: git's author identity `Name <email>` (GIT_AUTHOR_NAME/EMAIL, else user.name/email), as a
+    commit would record it; None when git has none (outside a repository it still reads the user's config)."""
+    result = _run(root, ("var", "GIT_AUTHOR_IDENT"))
+    if result.returncode != 0:
+        return None
+    ident = str(result.stdout).strip()
+    name, bracket, _ = ident.rpartition(">")  # drop the trailing `<timestamp> <zone>`
+    return f"{name}{bracket}" if bracket else None
+
+
 def init(root: Path) -> None:
     if not (root / ".git").exists():
         git(root, "init", "--quiet", "--initial-branch=main")

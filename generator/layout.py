@@ -23,6 +23,32 @@ def rollbacks(environment: str) -> str:
     return f"{ENVIRONMENTS_DIR}/{environment}/rollbacks.yaml"
 
 
+def overrides(environment: str) -> str:
+    """The gates passed by hand in the environment (append-only)."""
+    return f"{ENVIRONMENTS_DIR}/{environment}/overrides.yaml"
+
+
+def arrivals_dir(environment: str) -> str:
+    """When versions started running in the environment on the main branch: one append-only file per UTC year."""
+    return f"{ENVIRONMENTS_DIR}/{environment}/arrivals"
+
+
+def arrivals(environment: str, year: str) -> str:
+    return f"{arrivals_dir(environment)}/{year}.yaml"
+
+
+def verifications_dir(environment: str, service: str | None, version: str) -> str:
+    """The check records of one version in the environment: `service` None for a platform version."""
+    subject = "platform" if service is None else f"services/{service}"
+    return f"{ENVIRONMENTS_DIR}/{environment}/verifications/{subject}/{version}"
+
+
+def verification(environment: str, service: str | None, version: str, check: str, at: str) -> str:
+    """One record, never changed: `<check>.<YYYYMMDDTHHMMSSZ>.yaml` (`at` is the ledger's timestamp form)."""
+    stamp = at.replace("-", "").replace(":", "")
+    return f"{verifications_dir(environment, service, version)}/{check}.{stamp}.yaml"
+
+
 def values(environment: str, service: str) -> str:
     return f"{ENVIRONMENTS_DIR}/{environment}/values/{service}.yaml"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -18,6 +18,47 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
+class FreezeWindow(NamedTuple):
+    """When nothing moves into an environment (platform.yaml `gates.freeze[]`): a weekly window or a date range."""
+
+    weekly: str | None = None  # "Fri 15:00-Mon 08:00" (local wall clock; start inclusive, end exclusive)
+    start: str | None = None  # `from`: YYYY-MM-DD (00:00) or YYYY-MM-DDTHH:MM, local
+    end: str | None = None  # `to`: YYYY-MM-DD (inclusive: until 00:00 the day after) or YYYY-MM-DDTHH:MM (exclusive)
+    tz: str = "UTC"  # IANA zone name
+    reason: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> FreezeWindow:
+        return cls(data.get("weekly"), data.get("from"), data.get("to"), data.get("tz", "UTC"), data.get("reason"))
+
+
+GATES = ("one-environment", "soak", "checks", "freeze", "max-services")  # what `--override` names
+Gate = Literal["one-environment", "soak", "checks", "freeze", "max-services"]
+
+
+class Gates(NamedTuple):
+    """What a change must pass to move versions into an environment (platform.yaml `environments[].gates`)."""
+
+    one_environment: bool = False  # the change moves versions into no other environment (default after the first)
+    soak: str | None = None  # how long it ran upstream first: "24h" (generator/freeze.py parses it)
+    checks: tuple[str, ...] = ()  # checks whose latest record upstream, for exactly what moves, passed
+    freeze: tuple[FreezeWindow, ...] = ()
+    max_services: int | None = None  # independent mode: at most this many services in one change
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], index: int) -> Gates:
+        return cls(
+            data.get("oneEnvironmentPerChange", index > 0),
+            data.get("soak"),
+            tuple(data.get("checks", ())),
+            tuple(FreezeWindow.from_data(w) for w in data.get("freeze", ())),
+            data.get("maxServicesPerPromotion"),
+        )
+
+
+NO_GATES = Gates()
+
+
 @dataclass(frozen=True)
 class Environment:
     name: str
@@ -25,6 +66,7 @@ class Environment:
     prerelease: bool = True  # may it run pre-release versions (the last environment may not, by default)
     namespace: str = ""  # where it deploys (default: `<platform name>-<environment>`)
     cluster: str | None = None  # the kube context of its cluster; None: the current context
+    gates: Gates = NO_GATES
 
 
 RolloutStrategy = Literal["rolling", "blue-green", "canary"]
@@ -188,6 +230,7 @@ class Platform:
                     e.get("prerelease", index < len(data["environments"]) - 1),
                     e.get("namespace") or f"{data['name']}-{e['name']}",
                     e.get("cluster"),
+                    Gates.from_data(e.get("gates", {}), index),
                 )
                 for index, e in enumerate(data["environments"])
             ),
@@ -404,3 +447,141 @@ def platform_values(platform: Platform, environment: str, service: str) -> dict[
         ],
     }
     return values
+
+
+Result = Literal["passed", "failed"]
+
+
+class Verification(NamedTuple):
+    """One check's result for one version in one environment (`lockstep verify`): one file, never changed.
+    `service` None: `version` is a platform version."""
+
+    environment: str
+    check: str
+    version: str
+    result: Result
+    at: str
+    by: str  # who recorded it (the git author identity)
+    service: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Verification:
+        return cls(
+            data["environment"],
+            data["check"],
+            data["version"],
+            data["result"],
+            data["at"],
+            data["by"],
+            data.get("service"),
+            data.get("url"),
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"apiVersion": "lockstep/v1", "kind": "Verification", "environment": self.environment}
+        data["check"] = self.check
+        if self.service is not None:
+            data["service"] = self.service
+        data |= {"version": self.version, "result": self.result, "at": self.at, "by": self.by}
+        if self.url is not None:
+            data["url"] = self.url
+        return data
+
+
+class GateOverride(NamedTuple):
+    """One gate passed by hand (`promote --override GATE --reason TEXT`), for exactly the moves it names."""
+
+    at: str
+    gate: Gate
+    reason: str
+    by: str  # the git author identity
+    platform: str | None = None  # the platform version it moves, or
+    services: Mapping[str, str] = MappingProxyType({})  # the service versions it moves
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> GateOverride:
+        return cls(
+            data["at"],
+            data["gate"],
+            data["reason"],
+            data["by"],
+            data.get("platform"),
+            _frozen(data.get("services", {})),
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"at": self.at, "gate": self.gate, "reason": self.reason, "by": self.by}
+        if self.platform is not None:
+            data["platform"] = self.platform
+        if self.services:
+            data["services"] = dict(self.services)
+        return data
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The append-only record of the gates passed by hand in one environment (environments/<env>/overrides.yaml)."""
+
+    environment: str
+    records: tuple[GateOverride, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Overrides:
+        return cls(data["environment"], tuple(GateOverride.from_data(r) for r in data["overrides"]))
+
+    def appended(self, record: GateOverride) -> Overrides:
+        return Overrides(self.environment, (*self.records, record))
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "apiVersion": "lockstep/v1",
+            "kind": "Overrides",
+            "environment": self.environment,
+            "overrides": [record.as_data() for record in self.records],
+        }
+
+
+class Arrival(NamedTuple):
+    """When a version started running in an environment on the main branch (`lockstep stamp`, after the merge).
+    `service` None: `version` is a platform version."""
+
+    at: str
+    version: str
+    service: str | None = None
+
+    def as_data(self) -> dict[str, str]:
+        if self.service is None:
+            return {"at": self.at, "platform": self.version}
+        return {"at": self.at, "service": self.service, "version": self.version}
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """One year's append-only arrival record of an environment (environments/<env>/arrivals/<year>.yaml)."""
+
+    environment: str
+    year: str
+    records: tuple[Arrival, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], year: str) -> Arrivals:
+        return cls(
+            data["environment"],
+            year,
+            tuple(
+                Arrival(a["at"], a["platform"]) if "platform" in a else Arrival(a["at"], a["version"], a["service"])
+                for a in data["arrivals"]
+            ),
+        )
+
+    def appended(self, records: Iterable[Arrival]) -> Arrivals:
+        return Arrivals(self.environment, self.year, (*self.records, *records))
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "apiVersion": "lockstep/v1",
+            "kind": "Arrivals",
+            "environment": self.environment,
+            "arrivals": [record.as_data() for record in self.records],
+        }

@@ -11,9 +11,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from generator import (
     __version__,
@@ -32,7 +33,7 @@ from generator.dockerfile import Stage, stages
 from generator.errors import LoadError, UsageError
 from generator.findings import Finding, Rule
 from generator.makefile import DefaultPort, default_port
-from generator.model import Environment, Lock, Platform, Release, Rollbacks
+from generator.model import Arrivals, Environment, Lock, Overrides, Platform, Release, Rollbacks, Verification
 from generator.openapi import exceptions, loader
 from generator.openapi.exceptions import Exception_
 from generator.openapi.limits import DEFAULT, Limits
@@ -69,6 +70,18 @@ class Dockerfile:
 class Workflows:
     present: tuple[str, ...]  # every workflow file, by path
     documents: dict[str, Document]  # those parsed (with a focus on some files, only those of them)
+
+
+class Verifications(NamedTuple):
+    """The check records of one version in one environment, oldest first, and the problems of those that did not
+    load."""
+
+    records: tuple[Verification, ...]
+    problems: tuple[Finding, ...]
+
+    def latest(self, check: str) -> Verification | None:
+        """The newest record of `check` (failed then passed counts as passed; passed then failed as failed)."""
+        return next((record for record in reversed(self.records) if record.check == check), None)
 
 
 class Memo:
@@ -162,6 +175,8 @@ class Repo:
     platform: Platform | None = None
     locks: dict[str, Lock] = field(default_factory=dict)  # by environment
     rollbacks: dict[str, Rollbacks] = field(default_factory=dict)  # by environment
+    overrides: dict[str, Overrides] = field(default_factory=dict)  # by environment: the gates passed by hand
+    arrivals: dict[str, list[Arrivals]] = field(default_factory=dict)  # by environment, one per year, oldest first
     releases: dict[str, Release] = field(default_factory=dict)  # by version
     release_files: dict[str, Release] = field(default_factory=dict)  # by file, whatever the file is named
     helmfile: Helmfile | None = None
@@ -181,7 +196,9 @@ class Repo:
     engine_raw: dict[str, bytes] = field(default_factory=dict)  # their bytes, by path
     engine_rendered: engine_render.EngineRenders | None = None  # `validate --render`: the engine's side compared
     compared: tuple[str, str | None] | None = None  # pull-request mode: the base ref and the head ref (None: the tree)
+    now: datetime | None = None  # the time the gates judge (`--now`); None: the UTC clock when they run
     _changed: frozenset[str] | None = None
+    _verifications: dict[str, Verifications] = field(default_factory=dict, repr=False)  # by folder
     _workflows: Workflows | None = field(default=None, repr=False)
 
     def document(self, relative: str) -> Document | None:
@@ -259,6 +276,28 @@ class Repo:
             store.put(relative, key, {})
         return problems
 
+    def verifications(self, environment: str, service: str | None, version: str) -> Verifications:
+        """The check records of one version (`service` None: a platform version) in `environment`, oldest first
+        (by `at`, then file name), read on first use: a gate needs only the folder of what moves, so the cost never
+        grows with the history. Records that do not load are problems, which the family reading them reports."""
+        folder = layout.verifications_dir(environment, service, version)
+        found = self._verifications.get(folder)
+        if found is None:
+            records: list[tuple[str, Verification]] = []
+            problems: list[Finding] = []
+            for name in sorted(_listdir(self, folder)):
+                if not name.endswith(".yaml"):
+                    continue
+                doc = record_document(self, f"{folder}/{name}", "verification")
+                if doc is not None and doc.ok:
+                    records.append((doc.path, Verification.from_data(doc.data)))
+                elif doc is not None:
+                    problems.extend(doc.problems)
+            records.sort(key=lambda item: (item[1].at, item[0]))
+            found = Verifications(tuple(record for _, record in records), tuple(problems))
+            self._verifications[folder] = found
+        return found
+
     def changed(self) -> frozenset[str]:
         """Pull-request mode: the files that differ between the base and the head (the working tree, untracked files
         included); none otherwise. git is asked once, when a rule first needs them."""
@@ -270,7 +309,7 @@ class Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from
         memory, nothing written, unchanged files not parsed again."""
         changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo, limits=self.limits)
-        changed.base = self.base
+        changed.base, changed.now = self.base, self.now
         return changed
 
 
@@ -318,6 +357,14 @@ def _state(repo: Repo) -> None:
         rolled = _yaml(repo, layout.rollbacks(environment), "rollbacks")
         if rolled is not None and rolled.ok:
             repo.rollbacks[environment] = Rollbacks.from_data(rolled.data)
+        overridden = _yaml(repo, layout.overrides(environment), "overrides")
+        if overridden is not None and overridden.ok:
+            repo.overrides[environment] = Overrides.from_data(overridden.data)
+        years = sorted(name.removesuffix(".yaml") for name in _listdir(repo, layout.arrivals_dir(environment)))
+        for year in years:
+            arrived = _yaml(repo, layout.arrivals(environment, year), "arrivals")
+            if arrived is not None and arrived.ok:
+                repo.arrivals.setdefault(environment, []).append(Arrivals.from_data(arrived.data, year))
     for name in _listdir(repo, layout.RELEASES_DIR):
         if name.endswith(".yaml"):
             released = _yaml(repo, f"{layout.RELEASES_DIR}/{name}", "release")
@@ -406,6 +453,21 @@ def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Doc
         repo.present.add(relative)
     repo.documents[relative] = doc
     repo.problems.extend(doc.problems)
+    return doc
+
+
+def record_document(repo: Repo, relative: str, kind: str) -> Document | None:
+    """A record file read on demand (a verification): parsed and schema-checked once per content, like every YAML
+    file, but its problems are not added to the repository's (the family that asked reports them)."""
+    try:
+        raw = repo.tree.read(relative)
+    except LoadError as error:
+        return Document(relative, problems=[error.finding])
+    if raw is None:
+        return None
+    stores = (repo.memo.store(repo.root), repo.memo.store(repo.root, "valid"))
+    doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, stores))
+    repo.documents[relative] = doc
     return doc
 
 
@@ -659,8 +721,9 @@ def owned(relative: str) -> bool:
         or (
             len(parts) == 3
             and parts[0] == layout.ENVIRONMENTS_DIR
-            and parts[2] in ("platform.lock.yaml", "rollbacks.yaml")
+            and parts[2] in ("platform.lock.yaml", "rollbacks.yaml", "overrides.yaml", "arrivals")
         )
+        or (len(parts) == 4 and parts[0] == layout.ENVIRONMENTS_DIR and parts[2] == "arrivals")
     )
 
 
@@ -671,6 +734,16 @@ def require_loaded(repo: Repo) -> Repo:
         if problem.level == "error" and owned(problem.file):
             raise LoadError(problem)
     return repo
+
+
+def current_time() -> datetime:
+    """The UTC clock, to the second (what `--now` stands in for)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def now_of(repo: Repo) -> datetime:
+    """The time the gates judge and the writers record: `--now`, else the UTC clock."""
+    return repo.now or current_time()
 
 
 def platform_of(repo: Repo) -> Platform:

@@ -7,12 +7,13 @@ it. A change of the config takes effect once merged (`config.pending` says so at
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from generator import layout, rule_levels, validators
 from generator.findings import Finding, sort_findings
 from generator.openapi.limits import DEFAULT, Limits
-from generator.repository import Repo, load_for_validation
+from generator.repository import Repo, current_time, load_for_validation
 
 
 def checked(
@@ -24,12 +25,14 @@ def checked(
     limits: Limits = DEFAULT,
     paths: Iterable[str] | None = None,
     render: bool = False,
+    now: datetime | None = None,
 ) -> tuple[Repo, list[Finding]]:
     """The repository as loaded (with its base in pull-request mode) and its findings at the rule levels in force;
     with `paths`, only what a change of those files can affect (see repository.focus_of). The rule levels apply
     whatever the paths. `render`: helm renders the charts for the `manifests` family (`validate --render`)."""
     families = tuple(families)
     repo = load_for_validation(root, base=base, head=head, limits=limits, paths=paths, render=render)
+    repo.now = now or current_time()  # the time the gates judge (`--now`)
     findings, defaults = validators.check(repo, families), validators.defaults()
     levels = repo.rule_levels if base is None else _base_levels(repo)
     if "schema" in families:  # the config's own problems are load problems: the schema family's

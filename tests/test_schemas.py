@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from generator import resources, schemas, yamlio
 from generator.errors import LoadError
 from generator.findings import Finding
+from generator.model import Arrival, Arrivals, GateOverride, Overrides, Verification
 from tests.conftest import commit, run_lockstep
 
 LOCK = """\
@@ -99,7 +100,29 @@ def test_every_kind_accepts_what_lockstep_writes(default_repo: Path) -> None:
     assert schemas.validate(yamlio.Document("config", answers.data["answers"]), "config") == []
     assert check(EXCEPTIONS, "api-exceptions") == []  # as the README documents it; `new` writes none
     assert check(RULES_CONFIG, "rules-config") == []  # likewise
-    assert set(files) | {"config", "api-exceptions", "rules-config"} == set(schemas.KINDS)
+    records = {"overrides", "arrivals", "verification"}  # test_gate_records_are_accepted_and_hand_made_nonsense_is_not
+    assert set(files) | {"config", "api-exceptions", "rules-config"} | records == set(schemas.KINDS)
+
+
+def test_gate_records_are_accepted_and_hand_made_nonsense_is_not() -> None:
+    by = "Jane Doe <jane@example.com>"
+    verification = Verification("stage", "integration-tests", "0.2.0", "passed", "2026-11-28T10:00:00Z", by)
+    override = GateOverride("2026-11-28T10:00:00Z", "freeze", "INC-4711", by, services={"service-a": "0.2.1"})
+    arrivals = Arrivals("dev", "2026", (Arrival("2026-11-28T10:00:00Z", "0.2.0", "service-a"),))
+    records = {
+        "verification": verification.as_data(),
+        "overrides": Overrides("prod", (override,)).as_data(),
+        "arrivals": arrivals.appended([Arrival("2026-11-28T10:00:00Z", "0.2.0-dev.1")]).as_data(),
+    }
+    for kind, data in records.items():
+        assert schemas.validate(yamlio.Document(kind, data), kind) == [], kind
+    assert Verification.from_data(records["verification"]) == verification
+    assert Arrivals.from_data(records["arrivals"], "2026").records[0] == arrivals.records[0]
+    records["verification"]["url"] = "http://insecure.example.com"
+    records["arrivals"]["arrivals"][0]["platform"] = "0.2.0"  # both forms at once
+    del records["overrides"]["overrides"][0]["services"]  # says not what it moves
+    for kind, data in records.items():
+        assert schemas.validate(yamlio.Document(kind, data), kind) != [], kind
 
 
 def test_every_generated_lock_values_and_chart_file_is_accepted(default_repo: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from generator import versions
@@ -19,10 +20,11 @@ def run(
     *,
     dry_run: bool,
     commit: bool = False,
+    now: datetime | None = None,
     image: str | None = None,
     chart: str | None = None,
 ) -> int:
-    with writing(root) as repo:
+    with writing(root, now) as repo:
         carry_out(
             repo, bump(repo, service, level, version, image, chart), dry_run=dry_run, commit="bump" if commit else None
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from generator.commands.writer import carry_out, writing
@@ -16,8 +17,9 @@ def run(
     *,
     dry_run: bool,
     commit: bool = False,
+    now: datetime | None = None,
 ) -> int:
-    with writing(root) as repo:
+    with writing(root, now) as repo:
         plan = promote(repo, environment, version=version, service=service)
         carry_out(repo, plan, dry_run=dry_run, commit=f"promote {environment}" if commit else None)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from generator import versions
@@ -9,7 +10,9 @@ from generator.commands.writer import carry_out, writing
 from generator.operations.release import release
 
 
-def run(root: Path | None, level: versions.Level, *, dry_run: bool, commit: bool = False) -> int:
-    with writing(root) as repo:
+def run(
+    root: Path | None, level: versions.Level, *, dry_run: bool, commit: bool = False, now: datetime | None = None
+) -> int:
+    with writing(root, now) as repo:
         carry_out(repo, release(repo, level), dry_run=dry_run, commit="release" if commit else None)
     return 0

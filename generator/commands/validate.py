@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from generator import report, rule_levels, validation, validators
@@ -29,6 +30,7 @@ def run(
     reports: Sequence[str] | None = None,
     link_base: str | None = None,
     render: bool = False,
+    now: datetime | None = None,
 ) -> int:
     """`limits`: the findings and nodes one API contract may cost (--max-findings, --max-nodes; None: the
     default). `files`: check only what a change of these can affect (the pre-commit hooks pass the staged ones).
@@ -48,6 +50,7 @@ def run(
         limits=Limits.of(*limits),
         paths=_inside(found, files) if files else None,
         render=render,
+        now=now,
     )
     markdown = "markdown" in chosen.formats
     made = Report(

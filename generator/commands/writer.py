@@ -5,20 +5,24 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from generator import gitrefs, transaction
 from generator.operations import Plan
-from generator.repository import Repo, find_root, load_repo, require_loaded
+from generator.repository import Repo, current_time, find_root, load_repo, require_loaded
 
 
 @contextlib.contextmanager
-def writing(root: Path | None) -> Iterator[Repo]:
+def writing(root: Path | None, now: datetime | None = None) -> Iterator[Repo]:
     """The repository (`root`, or found from here upwards), loaded under the writer lock (an interrupted write is
-    finished or undone first), which is held until the command has written its change."""
+    finished or undone first), which is held until the command has written its change. `now` (`--now`, default
+    the UTC clock) is the time the change records and its gates judge."""
     found = find_root(root)
     with transaction.locked(found):
-        yield require_loaded(load_repo(found))
+        repo = require_loaded(load_repo(found))
+        repo.now = now or current_time()
+        yield repo
 
 
 def carry_out(repo: Repo, plan: Plan, *, dry_run: bool, commit: str | None = None) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from generator.operations.changeset import Changeset
+from generator.repository import Repo, now_of
 
 
 @dataclass
@@ -16,5 +17,11 @@ class Plan:
     change: Changeset = field(default_factory=Changeset)
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def timestamp(moment: datetime) -> str:
+    """A time in the ledger's form: 2026-11-28T10:00:00Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_now(repo: Repo) -> str:
+    """The time a writer records, in the ledger's form: `--now`, else the UTC clock."""
+    return timestamp(now_of(repo))

@@ -66,7 +66,7 @@ def _promote_platform(repo: Repo, target: Environment, upstream: Environment, ve
         _no_prerelease(target, name, pin.version)
     change = Changeset()
     change.write_lock(lock.with_services(release.services, version))
-    change.write_release(release.promoted(target.name, utc_now()))
+    change.write_release(release.promoted(target.name, utc_now(repo)))
     return Plan(f"platform {lock.platform or '(none)'} -> {version} in {target.name} (from {upstream.name})", change)
 
 
@@ -111,7 +111,7 @@ def _promote_services(
     snapshot = repo.releases.get(source.platform) if source.platform else None
     if snapshot is not None and dict(snapshot.services) == services:  # exactly the upstream's platform version
         named = snapshot.version
-        change.write_release(snapshot.promoted(target.name, utc_now()))
+        change.write_release(snapshot.promoted(target.name, utc_now(repo)))
     change.write_lock(lock.with_services(services, named))
     moves = [
         f"{name} {lock.services[name].version if name in lock.services else '(new)'} -> {pin.version}"

@@ -35,6 +35,6 @@ def release(repo: Repo, level: versions.Level = "minor") -> Plan:
         return Plan(f"{source} runs exactly platform {newest.version}, the newest release; nothing new to release")
     version = versions.next_release(repo.releases, level)
     change = Changeset()
-    change.write_release(Release(version, lock.services, ()).promoted(source, utc_now()))
+    change.write_release(Release(version, lock.services, ()).promoted(source, utc_now(repo)))
     change.write_lock(lock.with_services(lock.services, version))
     return Plan(f"platform {version} cut from {source}", change)

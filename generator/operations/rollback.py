@@ -134,7 +134,7 @@ def _rollback_platform(repo: Repo, environment: str, lock: Lock, version: str) -
         raise Refused(f"{environment} runs platform {lock.platform}; {version} is not older")
     change = Changeset()
     change.write_lock(lock.with_services(release.services, version))
-    _record(repo, environment, RollbackRecord(utc_now(), Move(lock.platform, version, "requested"), {}), change)
+    _record(repo, environment, RollbackRecord(utc_now(repo), Move(lock.platform, version, "requested"), {}), change)
     return Plan(f"rollback of {environment}: platform {lock.platform} -> {version}", change)
 
 
@@ -154,7 +154,7 @@ def _rollback_services(repo: Repo, environment: str, lock: Lock, service: str, v
     change = Changeset()
     change.write_lock(lock.with_services(pins, None))
     moves = {step.service: Move(step.before, step.after.version, step.reason) for step in steps}
-    _record(repo, environment, RollbackRecord(utc_now(), None, moves), change)
+    _record(repo, environment, RollbackRecord(utc_now(repo), None, moves), change)
     return Plan("\n".join([f"rollback of {environment}:", _table(steps), *warnings]), change)
 
 

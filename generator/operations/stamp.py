@@ -39,6 +39,6 @@ def stamp(repo: Repo) -> Plan:
         return Plan(f"{first} runs platform {named.version} already; nothing to stamp")
     version = next_platform_version(repo, line)
     change = Changeset()
-    change.write_release(Release(version, lock.services, ()).promoted(first, utc_now()))
+    change.write_release(Release(version, lock.services, ()).promoted(first, utc_now(repo)))
     change.write_lock(lock.with_services(lock.services, version))
     return Plan(f"platform {version} stamped on what {first} runs", change)

@@ -15,7 +15,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry
 
-from generator import resources, schemas, yamlio
+from generator import layout, resources, schemas, yamlio
+from generator.model import Arrival, Arrivals, GateOverride, Overrides, Verification
 from tests.conftest import BIN, commit, run_lockstep
 from tests.test_schemas import EXCEPTIONS, RULES_CONFIG
 
@@ -40,6 +41,9 @@ FILES: dict[str, str] = {
     "lock": "environments/*/platform.lock.yaml",
     "release": "releases/*.yaml",
     "rollbacks": "environments/*/rollbacks.yaml",
+    "overrides": "environments/*/overrides.yaml",
+    "arrivals": "environments/*/arrivals/*.yaml",
+    "verification": "environments/*/verifications/**/*.yaml",
     "answers": ".lockstep/answers.yaml",
     "config": "new-config.yaml",
     "api-exceptions": ".lockstep/api-exceptions.yaml",
@@ -52,6 +56,9 @@ BREAK: dict[str, Callable[[Any], Any]] = {
     "lock": lambda d: {**d, "kind": "Lok"},
     "release": lambda d: {**d, "version": "v1"},
     "rollbacks": lambda d: {**d, "colour": "blue"},
+    "overrides": lambda d: {**d, "overrides": [{**d["overrides"][0], "gate": "weather"}]},
+    "arrivals": lambda d: {**d, "arrivals": [{"at": "yesterday", "platform": "0.2.0"}]},
+    "verification": lambda d: {**d, "result": "maybe"},
     "answers": lambda d: {**d, "template": "other"},
     "config": lambda d: {**d, "services": {"Service_A": {"language": "go", "port": 8080}}},
     "api-exceptions": lambda d: {**d, "exceptions": [{**d["exceptions"][0], "expires": "2026-02-30"}]},
@@ -71,6 +78,19 @@ def platform(templates: Callable[[str], Path], tmp_path_factory: pytest.TempPath
         result = run_lockstep(*step, "--repo", repo)
         assert result.code == 0, result.err
         commit(repo, " ".join(step))
+    by, at = "Jane Doe <jane@example.com>", "2026-11-28T10:00:00Z"
+    records = {
+        layout.verification("dev", "service-a", "0.2.0", "unit-tests", at): Verification(
+            "dev", "unit-tests", "0.2.0", "passed", at, by, "service-a"
+        ).as_data(),
+        layout.overrides("stage"): Overrides(
+            "stage", (GateOverride(at, "freeze", "hotfix", by, platform="0.2.0"),)
+        ).as_data(),
+        layout.arrivals("dev", "2026"): Arrivals("dev", "2026", (Arrival(at, "0.2.0", "service-a"),)).as_data(),
+    }
+    for relative, data in records.items():
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        (repo / relative).write_text(yamlio.dumps(data))
     answers = yamlio.loads((repo / ".lockstep/answers.yaml").read_text(), "answers").data["answers"]
     (repo / "new-config.yaml").write_text(yamlio.dumps(answers))
     (repo / ".lockstep/api-exceptions.yaml").write_text(EXCEPTIONS)
