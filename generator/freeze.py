@@ -1,4 +1,4 @@
-"""The time math of promotion gates: soak durations, ledger instants and freeze windows (pure, no files read).
+"""The time math of promotion gates: soak durations, ledger instants, freeze windows (no repository file, no clock).
 
 Every instant here is an aware UTC datetime. A freeze window is written in local wall-clock time of an IANA zone,
 so each occurrence is resolved to UTC with the zone's rules:
@@ -8,8 +8,8 @@ so each occurrence is resolved to UTC with the zone's rules:
 So an occurrence is one contiguous interval that covers every instant whose wall clock falls inside the window:
 it never reopens for the repeated hour, and a Fri 15:00-Mon 08:00 window lasts 64, 65 or 66 hours.
 
-Zones come from the `tzdata` package first, so a laptop and CI compute the same windows whatever their OS zone
-data; the interpreter's own search (TZPATH, then `tzdata`) is the fallback.
+Zones come from the `tzdata` package (a dependency), so a laptop and CI compute the same windows whatever their OS
+zone data; the OS's data is used only when the package is missing.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache, reduce
 from importlib import resources
-from importlib.abc import Traversable
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,12 +51,13 @@ def parse_duration(text: str) -> timedelta:
 
 
 def format_duration(delta: timedelta) -> str:
-    """`24h`, `2d`, `1d 2h 30m`, `45s`: the largest units first, zero parts left out."""
+    """`30m`, `24h`, `2d`, `2d 1h 30m`, `45s`: the largest units first (days from 48h on), zero parts left out."""
     if delta < timedelta(0):
         raise ValueError(f"a duration is not negative: {delta}")
     seconds = int(delta.total_seconds())
     parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+    units = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+    for unit, size in units if seconds >= 2 * 86400 else units[1:]:
         count, seconds = divmod(seconds, size)
         if count:
             parts.append(f"{count}{unit}")
@@ -88,7 +88,7 @@ def _utc(instant: datetime) -> datetime:
 
 
 def zone(key: str) -> ZoneInfo:
-    """The IANA zone `key`, from the `tzdata` package if it has it, else from the interpreter's search path."""
+    """The IANA zone `key` from the `tzdata` package (the OS's zone data only when the package is missing)."""
     if len(key) > 64 or ZONE_KEY.match(key) is None:
         raise ValueError(f"`{key[:64]}` is not an IANA time zone name such as Europe/Berlin or UTC")
     return _zone(key)
@@ -96,24 +96,28 @@ def zone(key: str) -> ZoneInfo:
 
 @lru_cache(maxsize=64)
 def _zone(key: str) -> ZoneInfo:
-    packaged = _packaged(key)
+    packaged = _packaged_keys()
     try:
-        if packaged is not None:
-            with packaged.open("rb") as data:
+        if packaged is None:  # no tzdata package: the OS's zone data
+            return ZoneInfo(key)
+        if key in packaged:  # listed, in its exact case (a case-insensitive file system would find `europe/berlin`)
+            path = reduce(
+                lambda folder, part: folder.joinpath(part), key.split("/"), resources.files("tzdata.zoneinfo")
+            )
+            with path.open("rb") as data:
                 return ZoneInfo.from_file(data, key=key)
-        return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone `{key}` (IANA names such as Europe/Berlin or UTC)") from None
+        pass
+    raise ValueError(f"unknown time zone `{key}` (IANA names such as Europe/Berlin or UTC)")
 
 
-def _packaged(key: str) -> Traversable | None:
-    """The zone's file in the `tzdata` package, None when the package or the file is missing."""
+@lru_cache(maxsize=1)
+def _packaged_keys() -> frozenset[str] | None:
+    """The zone names the `tzdata` package holds, None when it is not installed."""
     try:
-        root = resources.files("tzdata.zoneinfo")
-    except ModuleNotFoundError:
+        return frozenset(resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split())
+    except (ModuleNotFoundError, OSError):
         return None
-    found = reduce(lambda folder, part: folder.joinpath(part), key.split("/"), root)
-    return found if found.is_file() else None
 
 
 def zone_problem(key: str) -> str | None:
