@@ -186,9 +186,12 @@ def parse_local(text: str, *, end: bool) -> datetime:
     """A range bound as a naive local time: a date is 00:00, and a date `to` is inclusive (00:00 the day after)."""
     if LOCAL_DATE.match(text) is None:
         raise ValueError(f"`{text[:40]}` is not a date such as 2026-12-20 (or a local time such as 2026-12-20T18:00)")
-    if "T" in text:
-        return datetime.fromisoformat(text)
-    day = date.fromisoformat(text)
+    try:
+        if "T" in text:
+            return datetime.fromisoformat(text)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"`{text}` is not a valid date or time") from None
     return datetime.combine(day + timedelta(days=1) if end else day, time(0))
 
 

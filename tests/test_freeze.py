@@ -179,6 +179,10 @@ def test_window_problem_names_a_range_that_ends_before_it_starts() -> None:
         "`from` 2027-01-04 is not before `to` 2027-01-04T00:00"
     )
     assert window_problem(FreezeWindow(weekly=WEEKEND, tz="Mars/Olympus")) is not None
+    assert window_problem(backwards._replace(start="2026-13-01")) == "`2026-13-01` is not a valid date or time"
+    assert (
+        window_problem(backwards._replace(end="2027-01-04T24:00")) == "`2027-01-04T24:00` is not a valid date or time"
+    )
 
 
 def test_zones_come_from_the_tzdata_package_without_the_system_database() -> None:
@@ -262,3 +266,10 @@ def test_describe_and_local_name_the_zone() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="has no time zone"):
         frozen([FreezeWindow(weekly=WEEKEND)], datetime(2026, 11, 27, 15))
+
+
+def test_a_window_that_ends_before_its_start_on_the_same_weekday_lasts_almost_a_week() -> None:
+    window = FreezeWindow(weekly="Mon 08:00-Mon 07:00")
+    assert span(window, "2026-11-30T07:30:00Z") is None  # Monday 07:30: the one open hour
+    assert span(window, "2026-11-30T08:00:00Z") == ("2026-11-30T08:00:00Z", "2026-12-07T07:00:00Z")
+    assert span(window, "2026-12-07T06:59:59Z") == ("2026-11-30T08:00:00Z", "2026-12-07T07:00:00Z")
