@@ -69,16 +69,6 @@ class Environment:
     gates: Gates = NO_GATES
 
 
-class FreezeWindow(NamedTuple):
-    """When nothing moves into an environment (platform.yaml `gates.freeze[]`): a weekly window or a date range."""
-
-    weekly: str | None = None  # "Fri 15:00-Mon 08:00" (local wall clock; start inclusive, end exclusive)
-    start: str | None = None  # `from`: YYYY-MM-DD (00:00) or YYYY-MM-DDTHH:MM, local
-    end: str | None = None  # `to`: YYYY-MM-DD (inclusive: until 00:00 the day after) or YYYY-MM-DDTHH:MM (exclusive)
-    tz: str = "UTC"  # IANA zone name
-    reason: str | None = None
-
-
 RolloutStrategy = Literal["rolling", "blue-green", "canary"]
 INGRESS_NAMESPACE = "ingress-nginx"  # where `public` services accept traffic from, when platform.yaml names none
 
