@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from generator import __version__, report
@@ -280,10 +280,12 @@ def _now_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def _instant(text: str) -> datetime:
+    from generator.freeze import parse_instant
+
     try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a UTC time such as 2026-11-28T10:00:00Z") from None
+        return parse_instant(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _new(a: argparse.Namespace) -> int:
