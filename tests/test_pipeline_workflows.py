@@ -5,6 +5,7 @@ will pin, a version refused once it is built, and a promotion committed by locks
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -224,3 +225,64 @@ def test_the_check_fails_a_promotion_during_a_freeze_with_one_line_naming_the_wi
     assert "weekly Fri 15:00-Mon 08:00 Europe/Berlin" in errors[0] and "2026-11-30T07:00:00Z" in errors[0]
     monday = _run({"run": validate["run"] + " --now 2026-11-30T08:00:00Z"}, default_repo)
     assert monday.returncode == 0, monday.stdout + monday.stderr
+
+
+# ---- the records the workflows write (`lockstep verify`) -------------------------------------------------------
+
+VERIFY = importlib.util.find_spec("generator.commands.verify") is not None
+needs_verify = pytest.mark.skipif(not VERIFY, reason="needs `lockstep verify` (records21): run after the merge")
+
+
+@needs_verify
+@pytest.mark.slow
+def test_the_build_pins_the_version_and_records_its_tests_in_one_pull_request(default_repo: Path) -> None:
+    workflow = _yaml(default_repo / layout.build_workflow("service-a"))
+    given = {
+        **workflow["env"],
+        **workflow["jobs"]["pin"]["env"],
+        "VERSION": "0.2.0",
+        "DIGEST": "sha256:" + "a" * 64,
+        "CHART_DIGEST": "sha256:" + "b" * 64,
+        "RUN": "https://github.com/acme/platform/actions/runs/7",
+    }
+    for name in ("Pin the version, the image and the chart", "Record that its tests passed"):
+        done = _run(_step(workflow, "pin", name), default_repo, **given)
+        assert done.returncode == 0, done.stdout + done.stderr
+    recorded = git(default_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(recorded) == 1 and recorded[0].startswith("environments/dev/verifications/services/service-a/0.2.0/")
+    record = _yaml(default_repo / recorded[0])
+    assert (record["check"], record["result"], record["url"]) == ("unit-tests", "passed", given["RUN"])
+    title = git(default_repo, "log", "-1", "--format=%s", "HEAD^").strip()  # what the pull request is called
+    assert "service-a" in title and "0.2.0" in title
+
+
+@needs_verify
+@pytest.mark.slow
+def test_verify_records_a_result_under_the_actor_and_pushes_it(default_repo: Path, tmp_path: Path) -> None:
+    remote = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(default_repo), str(remote))
+    git(default_repo, "remote", "add", "origin", remote.as_uri())
+    workflow = _yaml(default_repo / layout.WORKFLOWS_DIR / "verify.yaml")
+    given = {
+        "ENVIRONMENT": "stage",
+        "CHECK": "integration-tests",
+        "RESULT": "passed",
+        "SERVICE": "",
+        "VERSION": "",
+        "URL": "https://ci.example.com/run/9",
+        "ROLLBACK": "false",
+        "BRANCH": "lockstep/rollback-stage",
+        "GIT_AUTHOR_NAME": "octocat",
+        "GIT_AUTHOR_EMAIL": "1+octocat@users.noreply.github.com",
+        "GH_TOKEN": "t0ken",
+        "TARGET": "main",
+        "GITHUB_SERVER_URL": "https://github.com",
+    }
+    assert set(workflow["jobs"]["verify"]["env"]) == set(given) - {"GH_TOKEN", "TARGET", "GITHUB_SERVER_URL"}
+    for name in ("Verify", "Push the record (or the branch of the rollback's pull request)"):
+        done = _run(_step(workflow, "verify", name), default_repo, **given)
+        assert done.returncode == 0, done.stdout + done.stderr
+    [path] = git(remote, "show", "--name-only", "--format=", "main").split()
+    assert path.startswith("environments/stage/verifications/platform/0.1.0/integration-tests.")
+    record = yaml.safe_load(git(remote, "show", f"main:{path}"))
+    assert record["by"] == "octocat <1+octocat@users.noreply.github.com>" and record["result"] == "passed"
