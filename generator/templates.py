@@ -55,7 +55,8 @@ def _pipeline_context(platform: Platform) -> dict[str, Any]:
     }
 
 
-_NO_PIPELINE = {"first": "", "host": "", "charts": "", "charts_host": "", "plain_http": False}  # rendered, then left out
+# rendered, then left out
+_NO_PIPELINE = {"first": "", "host": "", "charts": "", "charts_host": "", "plain_http": False}
 
 
 def render_service(
