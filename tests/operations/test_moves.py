@@ -75,6 +75,7 @@ def test_the_overrides_a_change_appends_and_only_those(default_repo: Path) -> No
     commit(default_repo, "an override")
     prod_overrides(default_repo, "first", "second", "third")
     loaded, findings = validation.checked(default_repo, base="HEAD")
-    assert [f for f in findings if "overrides" in f.file] == []  # the hand-written file is what the schema wants
+    schema = [f for f in findings if "overrides" in f.file and f.rule.startswith("schema.")]
+    assert schema == []  # the hand-written file is what the schema wants (the gates family judges what it overrides)
     assert [(env, record.reason) for env, record in overrides(loaded)] == [("prod", "second"), ("prod", "third")]
     assert overrides(validation.checked(default_repo)[0]) == ()  # no base: nothing is "in this change"
