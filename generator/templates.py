@@ -44,8 +44,10 @@ def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
 
 def _pipeline_context(platform: Platform) -> dict[str, Any]:
     """The service template's `_pipeline`: where the build pushes (the image registry's host, the charts' OCI
-    repository and host), and whether helm speaks plain HTTP to it (a registry on the loopback address)."""
+    repository and host), whether helm speaks plain HTTP to it (a registry on the loopback address), and the first
+    environment (where the build pins the version and records its tests)."""
     return {
+        "first": platform.path[0],
         "host": platform.registry.split("/", 1)[0],
         "charts": platform.charts,
         "charts_host": platform.charts.removeprefix("oci://").split("/", 1)[0],
@@ -53,7 +55,8 @@ def _pipeline_context(platform: Platform) -> dict[str, Any]:
     }
 
 
-_NO_PIPELINE = {"host": "", "charts": "", "charts_host": "", "plain_http": False}  # rendered, then left out
+# rendered, then left out
+_NO_PIPELINE = {"first": "", "host": "", "charts": "", "charts_host": "", "plain_http": False}
 
 
 def render_service(

@@ -22,6 +22,7 @@ WORKFLOWS = (
     ".github/workflows/lockstep.yaml",
     ".github/workflows/lockstep-trunk.yaml",
     ".github/workflows/promote.yaml",
+    ".github/workflows/verify.yaml",
     *(layout.build_workflow(service) for service in ("service-a", "service-b", "service-c")),
 )
 ACTION = CHECKOUT / "action.yml"

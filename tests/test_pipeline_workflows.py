@@ -5,6 +5,7 @@ will pin, a version refused once it is built, and a promotion committed by locks
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import layout
+from generator import layout, validators
 from generator.templates import PROMOTE_WORKFLOW
 from tests.conftest import BIN, K8sTools, OciRegistry, git, run_lockstep
 
@@ -52,12 +53,21 @@ def _outputs(path: Path) -> dict[str, str]:
 # ---- which files ----------------------------------------------------------------------------------------------
 
 
-def test_each_service_gets_its_build_and_the_path_its_promotions(new_repo: Callable[..., Path]) -> None:
+def test_each_service_gets_its_build_and_the_path_its_promotions_and_verifications(
+    new_repo: Callable[..., Path],
+) -> None:
     repo = new_repo("--environments", "dev,qa,stage,prod")
     workflows = {p.name for p in (repo / layout.WORKFLOWS_DIR).iterdir()}
     assert {f"build-{service}.yaml" for service in SERVICES} <= workflows and "promote.yaml" in workflows
     promote = _yaml(repo / PROMOTE_WORKFLOW)
     assert promote["on"]["workflow_dispatch"]["inputs"]["environment"]["options"] == ["qa", "stage", "prod"]
+    verify = _yaml(repo / layout.WORKFLOWS_DIR / "verify.yaml")
+    assert verify["on"]["workflow_dispatch"]["inputs"]["environment"]["options"] == ["dev", "qa", "stage", "prod"]
+    trunk = _yaml(repo / layout.WORKFLOWS_DIR / "lockstep-trunk.yaml")
+    assert verify["concurrency"] == trunk["concurrency"]  # one push to the branch at a time, never cancelled
+    pin = _yaml(repo / layout.build_workflow("service-a"))["jobs"]["pin"]["steps"]
+    recorded = next(s["run"] for s in pin if "lockstep verify" in s.get("run", ""))
+    assert '--env dev --check unit-tests --service "$SERVICE" --version "$VERSION"' in recorded
     build = _yaml(repo / layout.build_workflow("service-b"))
     assert build["env"] == {
         "SERVICE": "service-b",
@@ -97,7 +107,7 @@ def test_remove_service_takes_its_build_away(new_repo: Callable[..., Path]) -> N
 def test_every_generated_workflow_is_clean(new_repo: Callable[..., Path], engine: str, ci: str) -> None:
     repo = new_repo("--engine", engine, "--ci", ci)
     files = sorted(str(p.relative_to(repo)) for p in (repo / layout.WORKFLOWS_DIR).iterdir())
-    assert len(files) == 6
+    assert len(files) == 7  # lockstep, trunk, promote, verify, a build per service
     for persona in ("regular", "pedantic", "auditor"):
         result = subprocess.run(
             [BIN / "zizmor", "--offline", "--persona", persona, *files], cwd=repo, capture_output=True, text=True
@@ -170,11 +180,109 @@ def test_a_promotion_is_committed_by_lockstep_and_pushed_to_its_branch(
         "GH_TOKEN": "t0ken",
         "GITHUB_SERVER_URL": "https://github.com",
     }
-    assert set(job["env"]) == {"ENVIRONMENT", "SERVICE", "VERSION", "BRANCH"}
+    assert set(job["env"]) == {
+        *("ENVIRONMENT", "SERVICE", "VERSION", "OVERRIDE", "REASON", "BRANCH"),
+        *("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"),  # who promotes (and overrides): the actor, not the bot
+    }
+    given |= {"OVERRIDE": "", "REASON": "", "GIT_AUTHOR_NAME": "octocat", "GIT_AUTHOR_EMAIL": "1+octocat@example.com"}
     for name in ("Promote", "Push the branch of the pull request"):
         done = _run(_step(workflow, "promote", name), repo, **given)
         assert done.returncode == 0, done.stdout + done.stderr
     subject = git(remote, "log", "-1", "--format=%s", "lockstep/promote-stage").strip()
+    assert git(remote, "log", "-1", "--format=%an|%cn", "lockstep/promote-stage").strip() == "octocat|lockstep"
     assert subject == "promote stage: service-a 0.1.0 -> 0.1.1 in stage (from dev)"
     changed = git(remote, "diff", "--name-only", "main", "lockstep/promote-stage").split()
     assert changed == [layout.lock("stage")]
+
+
+# ---- the pull-request check during a freeze -------------------------------------------------------------------
+
+
+@pytest.mark.skipif("gates" not in validators.FAMILIES, reason="needs the gates family (gates21): run after the merge")
+def test_the_check_fails_a_promotion_during_a_freeze_with_one_line_naming_the_window(default_repo: Path) -> None:
+    """prod is frozen every weekend (Europe/Berlin). A promotion into prod made on Thursday, checked by the
+    generated workflow's validate step on Saturday: one error annotation, rule gates.freeze, naming the window and
+    when it opens; the same pull request checked on Monday after 08:00 passes."""
+    platform = default_repo / "platform.yaml"
+    weekend = "        - weekly: Fri 15:00-Mon 08:00\n          tz: Europe/Berlin\n"
+    platform.write_text(
+        platform.read_text().replace("  - name: prod\n", f"  - name: prod\n    gates:\n      freeze:\n{weekend}", 1)
+    )
+    git(default_repo, "commit", "-qam", "prod freezes on weekends")
+    thursday = ("--now", "2026-11-26T10:00:00Z")
+    for step in (["bump", "service-a"], ["stamp"], ["release"], ["promote", "stage"]):
+        assert run_lockstep(*step, *thursday, "--commit", "--repo", default_repo).code == 0, step
+    git(default_repo, "checkout", "-qb", "promote-prod")
+    assert run_lockstep("promote", "prod", *thursday, "--commit", "--repo", default_repo).code == 0
+    git(default_repo, "checkout", "-q", "--detach", "main")
+    git(default_repo, "merge", "-q", "--no-ff", "-m", "Merge promote-prod", "promote-prod")  # GitHub's merge commit
+    workflow = _yaml(default_repo / layout.WORKFLOWS_DIR / "lockstep.yaml")
+    validate = _step(workflow, "validate", "Validate (pull-request mode against the base)")
+    saturday = _run({"run": validate["run"] + " --now 2026-11-28T12:00:00Z"}, default_repo)
+    errors = [line for line in saturday.stdout.splitlines() if line.startswith("::error")]
+    assert saturday.returncode == 1 and len(errors) == 1, saturday.stdout + saturday.stderr
+    assert "title=gates.freeze" in errors[0] and "file=environments/prod/platform.lock.yaml" in errors[0]
+    assert "weekly Fri 15:00-Mon 08:00 Europe/Berlin" in errors[0] and "2026-11-30T07:00:00Z" in errors[0]
+    monday = _run({"run": validate["run"] + " --now 2026-11-30T08:00:00Z"}, default_repo)
+    assert monday.returncode == 0, monday.stdout + monday.stderr
+
+
+# ---- the records the workflows write (`lockstep verify`) -------------------------------------------------------
+
+VERIFY = importlib.util.find_spec("generator.commands.verify") is not None
+needs_verify = pytest.mark.skipif(not VERIFY, reason="needs `lockstep verify` (records21): run after the merge")
+
+
+@needs_verify
+@pytest.mark.slow
+def test_the_build_pins_the_version_and_records_its_tests_in_one_pull_request(default_repo: Path) -> None:
+    workflow = _yaml(default_repo / layout.build_workflow("service-a"))
+    given = {
+        **workflow["env"],
+        **workflow["jobs"]["pin"]["env"],
+        "VERSION": "0.2.0",
+        "DIGEST": "sha256:" + "a" * 64,
+        "CHART_DIGEST": "sha256:" + "b" * 64,
+        "RUN": "https://github.com/acme/platform/actions/runs/7",
+    }
+    for name in ("Pin the version, the image and the chart", "Record that its tests passed"):
+        done = _run(_step(workflow, "pin", name), default_repo, **given)
+        assert done.returncode == 0, done.stdout + done.stderr
+    recorded = git(default_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(recorded) == 1 and recorded[0].startswith("environments/dev/verifications/services/service-a/0.2.0/")
+    record = _yaml(default_repo / recorded[0])
+    assert (record["check"], record["result"], record["url"]) == ("unit-tests", "passed", given["RUN"])
+    title = git(default_repo, "log", "-1", "--format=%s", "HEAD^").strip()  # what the pull request is called
+    assert "service-a" in title and "0.2.0" in title
+
+
+@needs_verify
+@pytest.mark.slow
+def test_verify_records_a_result_under_the_actor_and_pushes_it(default_repo: Path, tmp_path: Path) -> None:
+    remote = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(default_repo), str(remote))
+    git(default_repo, "remote", "add", "origin", remote.as_uri())
+    workflow = _yaml(default_repo / layout.WORKFLOWS_DIR / "verify.yaml")
+    given = {
+        "ENVIRONMENT": "stage",
+        "CHECK": "integration-tests",
+        "RESULT": "passed",
+        "SERVICE": "",
+        "VERSION": "",
+        "URL": "https://ci.example.com/run/9",
+        "ROLLBACK": "false",
+        "BRANCH": "lockstep/rollback-stage",
+        "GIT_AUTHOR_NAME": "octocat",
+        "GIT_AUTHOR_EMAIL": "1+octocat@users.noreply.github.com",
+        "GH_TOKEN": "t0ken",
+        "TARGET": "main",
+        "GITHUB_SERVER_URL": "https://github.com",
+    }
+    assert set(workflow["jobs"]["verify"]["env"]) == set(given) - {"GH_TOKEN", "TARGET", "GITHUB_SERVER_URL"}
+    for name in ("Verify", "Push the record (or the branch of the rollback's pull request)"):
+        done = _run(_step(workflow, "verify", name), default_repo, **given)
+        assert done.returncode == 0, done.stdout + done.stderr
+    [path] = git(remote, "show", "--name-only", "--format=", "main").split()
+    assert path.startswith("environments/stage/verifications/platform/0.1.0/integration-tests.")
+    record = yaml.safe_load(git(remote, "show", f"main:{path}"))
+    assert record["by"] == "octocat <1+octocat@users.noreply.github.com>" and record["result"] == "passed"

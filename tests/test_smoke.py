@@ -17,7 +17,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_process("new", "--no-input", target)
     assert result.code == 0, result.err
     assert result.out == (
-        f"created {target} (100 files, one commit); next: cd {target} && lockstep validate\n"
+        f"created {target} (101 files, one commit); next: cd {target} && lockstep validate\n"
         "the pre-commit hooks are local (language: system): install lockstep with "
         "`pip install -r .lockstep/requirements.txt`, then `pre-commit install`\n"
     )

@@ -69,14 +69,14 @@ def run(
 def _context(repo: Repo, base: str | None) -> Context:
     """The platform around the findings: its matrix when the manifest and every lock load, and what the change
     moves since `base`. Imported here: only the markdown report needs them, and the hook wants a quick start."""
-    from generator.operations.moves import moves
+    from generator.operations.moves import moves, overrides
     from generator.operations.status import status
 
     try:
         matrix = status(require_loaded(repo))
     except (LoadError, UsageError):
         matrix = None
-    return Context(matrix, moves(repo), base)
+    return Context(matrix, moves(repo), base, overrides(repo))
 
 
 def _inside(root: Path, files: Sequence[str]) -> list[str]:

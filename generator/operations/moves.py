@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator import layout, versions
-from generator.model import Lock
+from generator.model import GateOverride, Lock
 from generator.repository import Repo
 
 Kind = Literal["bump", "promote", "rollback", "added", "removed"]
@@ -67,4 +67,22 @@ def moves(repo: Repo) -> tuple[Move, ...]:
             was, now = old.get(name), new.get(name)
             if was != now:
                 found.append(Move(environment, name, was, now, _kind(was, now, first=first)))
+    return tuple(found)
+
+
+def overrides(repo: Repo) -> tuple[tuple[str, GateOverride], ...]:
+    """The gate overrides this change appends, by environment in path order (then any other, by name): the records
+    of each environments/<env>/overrides.yaml past those of the base's (a change that rewrites the base's records
+    shows every record that is not one of them; rule family `records` reports the rewrite); () without a base."""
+    if repo.base is None:
+        return ()
+    path = repo.platform.path if repo.platform else ()
+    environments = [*(env for env in path if env in repo.overrides), *sorted(set(repo.overrides) - set(path))]
+    found: list[tuple[str, GateOverride]] = []
+    for environment in environments:
+        before = repo.base.overrides.get(environment)
+        old = before.records if before else ()
+        new = repo.overrides[environment].records
+        appended = new[len(old) :] if new[: len(old)] == old else tuple(r for r in new if r not in old)
+        found += [(environment, record) for record in appended]
     return tuple(found)

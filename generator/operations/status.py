@@ -1,12 +1,18 @@
-"""`lockstep status`: services x environments, each environment's platform version, and what waits."""
+"""`lockstep status`: services x environments, each environment's platform version, what waits and which gate holds
+it (until when), and the gates passed by hand last."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from generator import gitrefs, layout, versions
+from generator.model import GateOverride
 from generator.operations.promote import leaving, newer_platform, newer_services
-from generator.repository import Repo, lock_of, platform_of
+from generator.repository import Repo, lock_of, now_of, platform_of
+from generator.validators import gates
+from generator.validators.gates import Hold
+
+RECENT_OVERRIDES = 3  # per environment, the newest last
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,7 @@ class Waiting:
     environment: str
     upstream: str
     what: str  # "platform 0.2.0" or "service-a 0.1.1"
+    holds: tuple[Hold, ...] = ()  # the gates that hold it now (`gates.holds`), each with when it opens
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class Status:
     rows: tuple[tuple[str, tuple[str | None, ...]], ...]  # (service, version per environment)
     waiting: tuple[Waiting, ...]
     lines: tuple[tuple[str, str], ...] = ()  # (release branch, the newest platform version its ledger has)
+    overrides: tuple[tuple[str, tuple[GateOverride, ...]], ...] = ()  # (environment, its last overrides, oldest first)
 
 
 def release_lines(repo: Repo) -> tuple[tuple[str, str], ...]:
@@ -81,6 +89,35 @@ def status(repo: Repo) -> Status:
         tuple((e.name, e.mode) for e in platform.environments),
         tuple(lock.platform if lock else None for lock in locks),
         rows,
-        tuple(waiting),
+        _held(repo, waiting),
         release_lines(repo),
+        tuple(
+            (name, repo.overrides[name].records[-RECENT_OVERRIDES:])
+            for name in platform.path
+            if name in repo.overrides and repo.overrides[name].records
+        ),
+    )
+
+
+def _held(repo: Repo, waiting: list[Waiting]) -> tuple[Waiting, ...]:
+    """Each waiting move with the gates that hold it at `now`: those of its subject, and those that hold the whole
+    change into its environment (subject "", or one no waiting line names). The gates are asked once per environment
+    where something waits."""
+    now = now_of(repo)
+    held: dict[str, list[Hold]] = {}
+    for environment in dict.fromkeys(w.environment for w in waiting):
+        held[environment] = gates.holds(repo, environment, now)
+    named = {(w.environment, w.what) for w in waiting}
+    return tuple(
+        Waiting(
+            w.environment,
+            w.upstream,
+            w.what,
+            tuple(
+                hold
+                for hold in held[w.environment]
+                if hold.subject == w.what or (w.environment, hold.subject) not in named
+            ),
+        )
+        for w in waiting
     )

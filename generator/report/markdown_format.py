@@ -108,11 +108,23 @@ def _move(move: Move) -> str:
     return "| " + " | ".join([*map(markdown, cells), f"**{move.kind}**"]) + " |"
 
 
+def _overrides(context: Context) -> list[str]:
+    """Every gate override the change appends, in full: the review of an exception is the review of this block."""
+    if not context.overrides:
+        return []
+    rows = ["| environment | gate | moves | by | at | reason |", "| --- | --- | --- | --- | --- | --- |"]
+    for environment, record in context.overrides:
+        moved = status_format.moved(record)
+        cells = [environment, record.gate, moved, record.by, record.at, record.reason]
+        rows.append("| " + " | ".join(markdown(value) for value in cells) + " |")
+    return ["#### Overrides in this change\n\n" + "\n".join(rows)]
+
+
 def render(report: Report) -> str:
     blocks = [MARKER.format(command=report.command), _verdict(report)]
     context = report.context
     if context is not None:
-        blocks += _moves(context)
+        blocks += _moves(context) + _overrides(context)
     blocks += _findings(report)
     if context is not None and context.status is not None:
         blocks.append(status_format.markdown(context.status).rstrip("\n"))

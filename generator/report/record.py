@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from generator.findings import SEVERITY, Finding, Level, Rule
 
 if TYPE_CHECKING:
+    from generator.model import GateOverride
     from generator.operations.moves import Move
     from generator.operations.status import Status
 
@@ -24,6 +25,7 @@ class Context:
     status: Status | None
     moves: tuple[Move, ...] = ()
     base: str | None = None  # the --base ref the moves are measured from
+    overrides: tuple[tuple[str, GateOverride], ...] = ()  # (environment, record) of the gate overrides it appends
 
 
 @dataclass(frozen=True)

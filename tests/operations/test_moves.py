@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import validation
-from generator.operations.moves import Move, moves
+from generator.operations.moves import Move, moves, overrides
 from tests.conftest import commit, edit, run_lockstep
 
 
@@ -57,3 +57,25 @@ def test_a_new_service_is_added_and_a_lock_that_does_not_load_moves_nothing(
 def test_nothing_moves_without_a_base(default_repo: Path) -> None:
     loaded, _ = validation.checked(default_repo)
     assert moves(loaded) == ()
+
+
+def prod_overrides(repo: Path, *reasons: str) -> None:
+    """prod's overrides.yaml with one record per reason (written by hand until `promote --override` writes it)."""
+    records = "".join(
+        f"  - at: '2026-11-2{day}T16:05:00Z'\n    gate: freeze\n    reason: {reason}\n"
+        f"    by: Jane Doe <jane@example.com>\n    platform: 0.1.0\n"
+        for day, reason in enumerate(reasons)
+    )
+    text = f"apiVersion: lockstep/v1\nkind: Overrides\nenvironment: prod\noverrides:\n{records}"
+    (repo / "environments/prod/overrides.yaml").write_text(text)
+
+
+def test_the_overrides_a_change_appends_and_only_those(default_repo: Path) -> None:
+    prod_overrides(default_repo, "first")
+    commit(default_repo, "an override")
+    prod_overrides(default_repo, "first", "second", "third")
+    loaded, findings = validation.checked(default_repo, base="HEAD")
+    schema = [f for f in findings if "overrides" in f.file and f.rule.startswith("schema.")]
+    assert schema == []  # the hand-written file is what the schema wants (the gates family judges what it overrides)
+    assert [(env, record.reason) for env, record in overrides(loaded)] == [("prod", "second"), ("prod", "third")]
+    assert overrides(validation.checked(default_repo)[0]) == ()  # no base: nothing is "in this change"

@@ -186,3 +186,20 @@ def test_target_under_a_file_is_exit_2(tmp_path: Path) -> None:
     result = run_lockstep("new", "--no-input", tmp_path / "file" / "p")
     assert result.code == 2
     assert result.err == f"lockstep: error: {tmp_path}/file/p: {tmp_path}/file is not a directory\n"
+
+
+def test_codeowners_gives_each_environment_its_owners_after_the_catch_all(new_repo) -> None:
+    """CODEOWNERS is last-match-wins: one line per environment folder after `*`; the first environment belongs to
+    the developers (the teams' bumps), those between to the release managers, the last to the platform team."""
+    repo = new_repo("--environments", "dev,qa,stage,preprod,prod", "--name", "acme")
+    lines = [line.split() for line in (repo / "CODEOWNERS").read_text().splitlines() if not line.startswith("#")]
+    owners = {line[0]: line[1:] for line in lines}
+    environments = [line[0] for line in lines if line[0].startswith("/environments/")]
+    assert environments == [f"/environments/{env}/" for env in ("dev", "qa", "stage", "preprod", "prod")]
+    assert [owners[env] for env in environments] == [
+        ["@acme/developers"],
+        *[["@acme/release-managers"]] * 3,
+        ["@acme/platform"],
+    ]
+    assert [line[0] for line in lines].index("*") < [line[0] for line in lines].index("/environments/dev/")
+    assert "/environments/" not in owners  # nothing broader after the environment lines overrides them

@@ -7,14 +7,18 @@ Findings are built directly, so each test sees exactly what a formatter does wit
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import datetime, timezone
 
 import pytest
 
 from generator import report
 from generator.findings import Rule
+from generator.model import GateOverride
 from generator.operations.status import Status, Waiting
 from generator.report import json_format, rules_format
+from generator.validators.gates import Hold
 from tests.conftest import run_lockstep
 from tests.report.samples import ERROR, INFO, WARNING, report_of
 
@@ -133,7 +137,8 @@ def test_status_json_leaves_missing_versions_out() -> None:
     data = json.loads(report.STATUS["json"](STATUS))
     assert [env["platform"] for env in data["environments"]] == ["0.2.0", None]
     assert data["environments"][1]["services"] == {"service-a": "0.1.0"}
-    assert data["waiting"] == [{"environment": "prod", "from": "dev", "what": "platform 0.2.0"}]
+    assert data["waiting"] == [{"environment": "prod", "from": "dev", "what": "platform 0.2.0", "holds": []}]
+    assert [env["overrides"] for env in data["environments"]] == [[], []]
 
 
 def test_status_markdown_has_no_platform_row_for_the_independent_strategy() -> None:
@@ -143,3 +148,64 @@ def test_status_markdown_has_no_platform_row_for_the_independent_strategy() -> N
     assert "| service-b | 0.1.0 | - |" in markdown
     assert "- nothing waiting to be promoted" in markdown
     assert "| **platform** | **0.2.0** | **-** |" in report.STATUS["markdown"](STATUS)
+
+
+FREEZE = Hold(
+    "freeze",
+    "prod",
+    "",
+    "prod is frozen (weekly Fri 15:00-Mon 08:00 Europe/Berlin) until 2026-11-30T07:00:00Z (Mon 08:00 CET)",
+    datetime(2026, 11, 30, 7, tzinfo=timezone.utc),
+)
+CHECKS = Hold("checks", "prod", "platform 0.2.0", "no passed integration-tests record of platform 0.2.0 in dev", None)
+OVERRIDE = GateOverride("2026-11-27T16:05:00Z", "freeze", "hotfix for INC-4711", "Jane Doe <jane@example.com>", "0.2.1")
+HELD = Status(
+    STATUS.platform,
+    STATUS.strategy,
+    STATUS.environments,
+    STATUS.platform_versions,
+    STATUS.rows,
+    (Waiting("prod", "dev", "platform 0.2.0", (FREEZE, CHECKS)),),
+    overrides=(("prod", (OVERRIDE, OVERRIDE._replace(gate="soak", platform=None, services={"service-a": "0.2.1"}))),),
+)
+
+
+def test_status_text_says_which_gate_holds_what_waits_until_when_and_the_last_overrides() -> None:
+    lines = report.STATUS["text"](HELD).splitlines()
+    start = lines.index("waiting:")
+    assert lines[start:] == [
+        "waiting:",
+        "  prod <- dev: platform 0.2.0",
+        "    held by freeze (opens 2026-11-30T07:00:00Z): " + FREEZE.message,
+        "    held by checks: no passed integration-tests record of platform 0.2.0 in dev",
+        "overrides:",
+        '  prod: freeze by Jane Doe <jane@example.com> at 2026-11-27T16:05:00Z for platform 0.2.1: "hotfix for '
+        'INC-4711"',
+        '  prod: soak by Jane Doe <jane@example.com> at 2026-11-27T16:05:00Z for service-a 0.2.1: "hotfix for '
+        'INC-4711"',
+    ]
+
+
+def test_status_json_gives_each_hold_and_every_field_of_the_overrides() -> None:
+    data = json.loads(report.STATUS["json"](HELD))
+    assert data["waiting"][0]["holds"] == [
+        {"gate": "freeze", "subject": "", "message": FREEZE.message, "opens": "2026-11-30T07:00:00Z"},
+        {"gate": "checks", "subject": "platform 0.2.0", "message": CHECKS.message, "opens": None},
+    ]
+    assert data["environments"][1]["overrides"][0] == {
+        "at": "2026-11-27T16:05:00Z",
+        "gate": "freeze",
+        "reason": "hotfix for INC-4711",
+        "by": "Jane Doe <jane@example.com>",
+        "platform": "0.2.1",
+    }
+    assert data["environments"][1]["overrides"][1]["services"] == {"service-a": "0.2.1"}
+
+
+def test_status_markdown_nests_the_holds_and_lists_the_overrides_with_nothing_from_files_unescaped() -> None:
+    hostile = HELD.overrides[0][1][0]._replace(reason="<script>@team")
+    markdown = report.STATUS["markdown"](HELD)
+    assert "- prod <- dev: platform 0.2.0\n  - held by freeze (opens 2026-11-30T07:00:00Z): prod is frozen" in markdown
+    assert "**Gate overrides**\n\n- prod: freeze by Jane Doe" in markdown
+    escaped = report.STATUS["markdown"](dataclasses.replace(HELD, overrides=(("prod", (hostile,)),)))
+    assert "<script>" not in escaped and "@team" not in escaped

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from generator.findings import Finding
+from generator.model import GateOverride
 from generator.operations.moves import Move
 from generator.operations.status import Status, Waiting
 from generator.report import markdown_format
@@ -118,3 +119,14 @@ def test_a_comment_stays_within_githubs_limit_and_says_what_it_left_out() -> Non
     shown = out.count("| error |")
     assert 10 < shown < 2000
     assert f"... and {2000 - shown} more finding(s), not shown here" in out
+
+
+def test_the_overrides_in_this_change_are_listed_in_full() -> None:
+    record = GateOverride("2026-11-27T16:05:00Z", "freeze", "hotfix | <b>INC-4711</b>", "Jane Doe <jane@x.io>", "0.2.1")
+    out = render(ERROR, context=Context(STATUS, MOVES, "origin/main", (("prod", record),)))
+    block = out.split("#### Overrides in this change\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert block[0] == "| environment | gate | moves | by | at | reason |"
+    assert block[2].startswith("| prod | freeze | platform 0.2.1 | Jane Doe ")
+    assert "<b>" not in block[2] and "hotfix \\| " in block[2]  # no HTML, no table break
+    assert out.index("What this change moves") < out.index("Overrides in this change")
+    assert "Overrides in this change" not in render(ERROR, context=Context(STATUS, MOVES, "origin/main"))
