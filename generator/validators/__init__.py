@@ -24,6 +24,7 @@ from generator.validators import (
     manifests,
     pipeline,
     promotion,
+    records,
     schema,
 )
 
@@ -50,6 +51,7 @@ FAMILIES: dict[str, Family] = {
     "delivery": delivery,
     "pipeline": pipeline,
     "engine": engine,
+    "records": records,
 }
 
 
