@@ -136,6 +136,10 @@ def _appended(
         if kept != tuple(was):
             index = next((i for i, (a, b) in enumerate(zip(kept, was, strict=False)) if a != b), len(kept))
             pointer: tuple[str | int, ...] = (key, index) if index < len(now) else (key,)
+            if index < len(now):  # at the first field that changed
+                edited, recorded = now[index].as_data(), was[index].as_data()
+                field = next((k for k in (*recorded, *edited) if edited.get(k) != recorded.get(k)), None)
+                pointer += (field,) if field is not None and field in edited else ()
             message = f"record {index + 1} of {what} was edited or removed; records are only appended"
             yield REWRITTEN.of(doc, message, pointer, key=index >= len(kept))
             return
