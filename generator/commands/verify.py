@@ -7,7 +7,6 @@ from pathlib import Path
 
 from generator import gitrefs
 from generator.commands.writer import carry_out, writing
-from generator.errors import UsageError
 from generator.model import Result
 from generator.operations.verify import verify
 
@@ -27,11 +26,16 @@ def run(
     now: datetime | None = None,
 ) -> int:
     with writing(root, now) as repo:
-        by = gitrefs.author(repo.root)
-        if by is None:
-            raise UsageError("verify needs a git identity (who recorded it): set user.name and user.email")
         verified = verify(
-            repo, environment, check, result, by, service=service, version=version, url=url, with_rollback=with_rollback
+            repo,
+            environment,
+            check,
+            result,
+            gitrefs.author(repo.root),
+            service=service,
+            version=version,
+            url=url,
+            with_rollback=with_rollback,
         )
         carry_out(repo, verified.plan, dry_run=dry_run, commit=f"verify {environment}" if commit else None)
         if verified.then:

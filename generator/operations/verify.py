@@ -58,7 +58,7 @@ def verify(
     environment: str,
     check: str,
     result: Result,
-    by: str,
+    by: str | None,
     *,
     service: str | None = None,
     version: str | None = None,
@@ -70,9 +70,11 @@ def verify(
     runs = _runs(repo, environment, service)
     subject = f"{service} {runs}" if service else f"platform {runs}"
     at = utc_now(repo)
-    record = Verification(environment, check, version or runs, result, at, by, service, url)
+    record = Verification(environment, check, version or runs, result, at, by or "-", service, url)
     relative = layout.verification(environment, service, record.version, check, at)
     _valid(record, relative)
+    if by is None:
+        raise UsageError("verify needs a git identity (who recorded it): set user.name and user.email")
     if record.version != runs:
         raise Refused(
             f"{environment} runs {subject}, not {record.version}: a record is accepted only for what it runs now"

@@ -127,7 +127,7 @@ def test_a_failure_prints_the_way_back(moved: Path, identity: str) -> None:
 
 def test_rollback_writes_the_lock_the_rollback_record_and_the_record_in_one_commit(moved: Path, identity: str) -> None:
     before = git(moved, "rev-parse", "HEAD")
-    code, out, err = verify(
+    code, _, err = verify(
         moved, "--env", "stage", "--check", "integration-tests", "--result", "failed", "--rollback", "--commit"
     )
     assert code == 0, err
