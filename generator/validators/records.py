@@ -4,7 +4,8 @@ In pull-request mode (a base) it judges the record files the change touches: a c
 (environments/<env>/verifications/...) that exists at base is never changed or removed, and the records of
 overrides.yaml and arrivals/<year>.yaml at base stay as they are, in front of what is appended. A new record
 sits where its content says, and its `at` is neither earlier than the file's last at base nor later than now.
-With the files a pre-commit hook gives, it judges those files alone (no base: the order inside each file).
+With the files a pre-commit hook gives (`validate --base HEAD FILE...`), it judges those files alone (without a
+base: the order inside each file).
 Without either it judges nothing: the gates read the records they need, and the schema family reports
 overrides.yaml and the arrivals. The cost follows the files changed, never the history.
 """
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from generator import layout
+from generator.errors import LoadError
 from generator.findings import Finding, Rule
 from generator.model import Verification
 from generator.repository import Repo, now_of, record_document
@@ -80,9 +82,20 @@ def _named(relative: str) -> dict[str, Any] | None:
     return {"environment": parts[1], "service": service, "version": version, "check": check, "at": at}
 
 
+def _read(repo: Repo, relative: str) -> bytes | None:
+    """The file's bytes (None: absent); a file that cannot be read (a link, too large) reads as its problem."""
+    try:
+        return repo.tree.read(relative)
+    except LoadError as error:
+        return str(error).encode()
+
+
 def _verification(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]:
     base = repo.base
-    if base is not None and base.tree.read(relative) is not None:
+    raw = _read(base, relative) if base is not None else None
+    if raw is not None and base is not None:
+        if _read(repo, relative) == raw:
+            return  # given to the hook, unchanged
         doc, was = record_document(repo, relative, "verification"), record_document(base, relative, "verification")
         if doc is None:
             yield REWRITTEN.at(relative, 1, 1, "a check record is never changed or removed; this one was removed")
@@ -161,7 +174,7 @@ def _overrides(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]
     was = base.overrides.get(environment) if base is not None else None
     doc, now = repo.documents.get(relative), repo.overrides.get(environment)
     if now is None or doc is None:
-        if was is not None and repo.tree.read(relative) is None:
+        if was is not None and _read(repo, relative) is None:
             yield REWRITTEN.at(
                 relative, 1, 1, f"the overrides of {environment} were removed; records are only appended"
             )
@@ -181,7 +194,7 @@ def _arrivals(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]:
     doc = repo.documents.get(relative)
     now = next((a for a in repo.arrivals.get(environment, []) if a.year == year), None)
     if now is None or doc is None:
-        if was is not None and repo.tree.read(relative) is None:
+        if was is not None and _read(repo, relative) is None:
             message = f"the {year} arrivals of {environment} were removed; records are only appended"
             yield REWRITTEN.at(relative, 1, 1, message)
         return  # not loading: the schema family says why
@@ -201,10 +214,10 @@ JUDGES = {"verification": _verification, "overrides": _overrides, "arrivals": _a
 
 
 def check(repo: Repo) -> Iterable[Finding]:
-    if repo.base is not None:
-        files: Iterable[str] = repo.changed()
-    elif repo.focus.files is not None:
-        files = repo.focus.files
+    if repo.focus.files is not None:  # the pre-commit hook: the files it stages (compared with HEAD, its base)
+        files: Iterable[str] = repo.focus.files
+    elif repo.base is not None:
+        files = repo.changed()
     else:
         return []
     latest = now_of(repo) + SKEW

@@ -192,4 +192,5 @@ def test_the_hook_judges_the_files_it_is_given(default_repo: Path) -> None:
     edit(default_repo, RECORD, "result: passed", "result: failed")  # a rewrite only the pull request check sees
     line = len((default_repo / DEV_ARRIVALS).read_text().splitlines()) - 2
     assert records_findings(default_repo, paths=[DEV_ARRIVALS, RECORD]) == [f"{DEV_ARRIVALS}:{line}: records.backdated"]
+    assert records_findings(default_repo, base="HEAD", paths=[RECORD]) == [f"{RECORD}:6: records.rewritten"]
     assert records_findings(default_repo) == []  # no base, no files: the gates read what they need
