@@ -55,9 +55,19 @@ def _then(*tampers):  # type: ignore[no-untyped-def]
     return tamper
 
 
-def _copy_record(repo: Path, relative: str, old: str, new: str) -> None:
-    (repo / relative).parent.mkdir(parents=True, exist_ok=True)
-    (repo / relative).write_text((repo / RECORD).read_text().replace(old, new))
+def _rewritten(relative: str, old: str, new: str) -> Case:
+    """A case of records.rewritten: a committed record file edited by hand (at the line that now holds `new`)."""
+    return Case("records.rewritten", relative, new, _then(lambda r: edit(r, relative, old, new)), base="HEAD")
+
+
+def _copied(rule: str, relative: str, needle: str, old: str = "", new: str = "") -> Case:
+    """A case of `rule`: the committed stage record copied by hand to `relative` (with `old` replaced by `new`)."""
+
+    def copy(repo: Path) -> None:
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        (repo / relative).write_text((repo / RECORD).read_text().replace(old, new))
+
+    return Case(rule, relative, needle, _then(copy), base="HEAD")
 
 
 def _append_arrival(at: str, service: str = "service-b"):  # type: ignore[no-untyped-def]
@@ -69,49 +79,19 @@ def _append_arrival(at: str, service: str = "service-b"):  # type: ignore[no-unt
 
 
 CASES = [
-    Case(
-        "records.rewritten",
-        RECORD,
-        "result: failed",
-        _then(lambda r: edit(r, RECORD, "result: passed", "result: failed")),
-        base="HEAD",
-    ),
+    _rewritten(RECORD, "result: passed", "result: failed"),
     Case("records.rewritten", RECORD, None, _then(lambda r: (r / RECORD).unlink()), base="HEAD"),
-    Case(
-        "records.rewritten",
-        DEV_ARRIVALS,
-        "service: service-z",
-        _then(lambda r: edit(r, DEV_ARRIVALS, "service: service-b", "service: service-z")),
-        base="HEAD",
-    ),
-    Case(
-        "records.rewritten",
-        OVERRIDES,
-        "reason: anything",
-        _then(lambda r: edit(r, OVERRIDES, "reason: hotfix", "reason: anything")),
-        base="HEAD",
-    ),
-    Case(
+    _rewritten(DEV_ARRIVALS, "service: service-b", "service: service-z"),
+    _rewritten(OVERRIDES, "reason: hotfix", "reason: anything"),
+    _copied(
         "records.misnamed",
         "environments/stage/verifications/platform/0.1.0/load-test.20261128T100000Z.yaml",
         "check: integration-tests",
-        _then(
-            lambda r: _copy_record(
-                r, "environments/stage/verifications/platform/0.1.0/load-test.20261128T100000Z.yaml", "x", "x"
-            )
-        ),
-        base="HEAD",
     ),
-    Case(
+    _copied(
         "records.misnamed",
         "environments/prod/verifications/platform/0.1.0/integration-tests.20261128T100000Z.yaml",
         "environment: stage",
-        _then(
-            lambda r: _copy_record(
-                r, "environments/prod/verifications/platform/0.1.0/integration-tests.20261128T100000Z.yaml", "x", "x"
-            )
-        ),
-        base="HEAD",
     ),
     Case(
         "records.misnamed",
@@ -127,33 +107,19 @@ CASES = [
         _then(_append_arrival("2026-11-01T00:00:00Z")),
         base="HEAD",
     ),
-    Case(
+    _copied(
         "records.backdated",
         "environments/stage/verifications/platform/0.1.0/integration-tests.20991128T100000Z.yaml",
         "at: '2099-11-28T10:00:00Z'",
-        _then(
-            lambda r: _copy_record(
-                r,
-                "environments/stage/verifications/platform/0.1.0/integration-tests.20991128T100000Z.yaml",
-                "2026-11-28T10",
-                "2099-11-28T10",
-            )
-        ),
-        base="HEAD",
+        "2026-11-28T10",
+        "2099-11-28T10",
     ),
-    Case(
+    _copied(
         "records.unreadable",
         "environments/stage/verifications/platform/0.1.0/integration-tests.20261128T110000Z.yaml",
         "result: maybe",
-        _then(
-            lambda r: _copy_record(
-                r,
-                "environments/stage/verifications/platform/0.1.0/integration-tests.20261128T110000Z.yaml",
-                "result: passed\nat: '2026-11-28T10:00:00Z'",
-                "result: maybe\nat: '2026-11-28T11:00:00Z'",
-            )
-        ),
-        base="HEAD",
+        "result: passed\nat: '2026-11-28T10:00:00Z'",
+        "result: maybe\nat: '2026-11-28T11:00:00Z'",
     ),
 ]
 
