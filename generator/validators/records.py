@@ -32,7 +32,7 @@ MISNAMED = Rule(
     "records.misnamed",
     "error",
     "A record sits where its content says: a check record's path names its environment, subject, version, "
-    "check and time; an arrivals file its environment and the UTC year.",
+    "check and time; overrides and arrivals files their environment, an arrival the UTC year of its file.",
 )
 BACKDATED = Rule(
     "records.backdated",
