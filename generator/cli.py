@@ -11,11 +11,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from generator import __version__, report
 from generator.errors import LoadError, Refused, UsageError
+from generator.model import GATES
 
 LEVELS = ("error", "warning", "info")
 SEMVER_PARTS = ("patch", "minor", "major")
@@ -88,6 +89,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             "is not built and deploys charts/SERVICE from the working tree)",
         )
         bump.add_argument("--next", action="store_true", help="print the version a bump would give; write nothing")
+        _override_options(bump)
         _writer_options(bump)
 
     if only in (None, "release"):
@@ -132,6 +134,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             help="platform version (platform-mode ENV) or, with --service, the service version",
         )
         promote.add_argument("--service", metavar="SERVICE", help="one service (independent-mode ENV)")
+        _override_options(promote)
         _writer_options(promote)
 
     if only in (None, "rollback"):
@@ -286,15 +289,36 @@ def _writer_options(parser: argparse.ArgumentParser) -> None:
     _now_option(parser, "the time the change records and its gates judge")
 
 
+def _override_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        choices=GATES,
+        metavar="GATE",
+        help=f"pass this gate by hand, recorded with who and why ({', '.join(GATES)}; repeatable, each with --reason)",
+    )
+    parser.add_argument("--reason", action="append", default=[], metavar="TEXT", help="why (one per --override)")
+
+
+def _overrides(a: argparse.Namespace) -> list[tuple[str, str]]:
+    """The --override GATE --reason TEXT pairs, in order."""
+    if len(a.override) != len(a.reason):
+        raise UsageError("each --override GATE takes one --reason TEXT (who reads the record learns why)")
+    return list(zip(a.override, a.reason, strict=True))
+
+
 def _now_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--now", type=_instant, metavar="TIME", help=f"{what} (2026-11-28T10:00:00Z; default: now)")
 
 
 def _instant(text: str) -> datetime:
+    from generator.freeze import parse_instant
+
     try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a UTC time such as 2026-11-28T10:00:00Z") from None
+        return parse_instant(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _new(a: argparse.Namespace) -> int:
@@ -331,10 +355,20 @@ def _bump(a: argparse.Namespace) -> int:
             "--chart": a.chart,
             "--commit": a.commit,
             "--dry-run": a.dry_run,
+            "--override": a.override,
         }
         return bump.show_next(a.repo, a.service, a.level, given=[option for option, value in given.items() if value])
     return bump.run(
-        a.repo, a.service, a.level, a.to, dry_run=a.dry_run, commit=a.commit, image=a.image, chart=a.chart, now=a.now
+        a.repo,
+        a.service,
+        a.level,
+        a.to,
+        dry_run=a.dry_run,
+        commit=a.commit,
+        image=a.image,
+        chart=a.chart,
+        now=a.now,
+        overrides=_overrides(a),
     )
 
 
@@ -371,7 +405,16 @@ def _remove_service(a: argparse.Namespace) -> int:
 def _promote(a: argparse.Namespace) -> int:
     from generator.commands import promote
 
-    return promote.run(a.repo, a.environment, a.version, a.service, dry_run=a.dry_run, commit=a.commit, now=a.now)
+    return promote.run(
+        a.repo,
+        a.environment,
+        a.version,
+        a.service,
+        dry_run=a.dry_run,
+        commit=a.commit,
+        now=a.now,
+        overrides=_overrides(a),
+    )
 
 
 def _rollback(a: argparse.Namespace) -> int:

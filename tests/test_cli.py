@@ -33,6 +33,12 @@ def test_bad_usage_is_exit_2() -> None:
     assert run_lockstep("frobnicate").code == 2
 
 
+def test_now_takes_only_the_ledgers_utc_form() -> None:
+    result = run_lockstep("validate", "--now", "2026-1-5T1:2:3Z")
+    assert result.code == 2
+    assert result.err.splitlines()[-1].endswith("`2026-1-5T1:2:3Z` is not a UTC time such as 2026-11-28T10:15:00Z")
+
+
 def test_a_reader_that_goes_away_is_quiet() -> None:
     """`lockstep validate --list-rules | head -1`: the pipe is closed before lockstep writes; like git, it ends
     with 141 (128 + SIGPIPE) and says nothing, where it printed 'lockstep: error: Broken pipe'."""

@@ -34,6 +34,9 @@ def _every_family_has_something_to_say(repo: Path) -> None:
     edit(repo, "services/service-b/Dockerfile", "EXPOSE 8080", "EXPOSE 9090")  # dockerfile
     edit(repo, "charts/service-c/values.yaml", "replicaCount:", "# unversioned\nreplicaCount:")  # delivery
     edit(repo, ".github/workflows/build-service-a.yaml", "in-progress: false", "in-progress: true")  # pipeline
+    edit(
+        repo, "platform.yaml", "namespace: logistics-dev\n", "namespace: logistics-dev\n    gates: {soak: 1h}\n"
+    )  # gates
     record = repo / "environments/stage/verifications/platform/0.1.0/smoke.20261128T100000Z.yaml"
     record.parent.mkdir(parents=True)
     record.write_text("kind: Verification\n")  # records: read on demand, then kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from generator import versions
 from generator.commands.writer import carry_out, writing
 from generator.errors import UsageError
 from generator.operations.bump import bump, next_version
-from generator.repository import find_root, load_repo, require_loaded
+from generator.operations.promote import overridden
+from generator.repository import find_root, load_repo, platform_of, require_loaded
 
 
 def run(
@@ -23,11 +25,13 @@ def run(
     now: datetime | None = None,
     image: str | None = None,
     chart: str | None = None,
+    overrides: Sequence[tuple[str, str]] = (),
 ) -> int:
+    """`overrides`: (gate, reason) pairs (`--override GATE --reason TEXT`) of the first environment's gates."""
     with writing(root, now) as repo:
-        carry_out(
-            repo, bump(repo, service, level, version, image, chart), dry_run=dry_run, commit="bump" if commit else None
-        )
+        first = platform_of(repo).path[0]
+        plan = overridden(repo, bump(repo, service, level, version, image, chart), first, overrides)
+        carry_out(repo, plan, dry_run=dry_run, commit="bump" if commit else None)
     return 0
 
 

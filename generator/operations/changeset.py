@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from generator import deploy, engines, layout, rule_levels, transaction, validators, yamlio
 from generator.errors import Refused
 from generator.findings import Finding
-from generator.model import Lock, Release, Rollbacks
-from generator.repository import Repo
+from generator.model import GATES, Lock, Overrides, Release, Rollbacks
+from generator.repository import Repo, now_of
 from generator.tree import read_text
+from generator.validators import gates
 
 
 @dataclass
@@ -63,6 +64,9 @@ class Changeset:
     def write_rollbacks(self, rollbacks: Rollbacks) -> None:
         self.write(layout.rollbacks(rollbacks.environment), yamlio.dumps(rollbacks.as_data()))
 
+    def write_overrides(self, overrides: Overrides) -> None:
+        self.write(layout.overrides(overrides.environment), yamlio.dumps(overrides.as_data()))
+
     def diff(self, repo: Repo) -> str:
         """What `--dry-run` prints: a unified diff of every file the change writes."""
         self.derive(repo)
@@ -92,9 +96,33 @@ class Changeset:
         before = {(f.rule, f.file, f.message) for f in errors(validators.check(repo, families))}
         return [f for f in after if (f.rule, f.file, f.message) not in before]
 
+    def gate_errors(self, repo: Repo) -> list[Finding]:
+        """The gates a change that writes a lock does not pass (validators/gates.py `judge`, the one the pull-request
+        check runs: the working tree is the change's base), at the repository's rule levels, and an override that
+        passes no holding gate (a writer does not append a record that says nothing); none otherwise."""
+        if not any(relative.endswith("/platform.lock.yaml") for relative in self.files):
+            return []
+        found = gates.judge(repo, repo.with_files(self.files), now_of(repo))
+        leveled = rule_levels.apply(found, repo.rule_levels, validators.defaults())
+        return [f for f in leveled if f.level == "error" or f.rule == gates.OVERRIDE_UNNEEDED.id]
+
     def check(self, repo: Repo) -> None:
-        """Refused (exit 1), with the first new error, when the change would break a rule."""
+        """Refused (exit 1), with the first gate that holds or the first new error, when the change would break a
+        rule."""
         self.derive(repo)
+        blocked = self.gate_errors(repo)
+        if blocked:
+            first = blocked[0]
+            gate = first.rule.removeprefix("gates.")
+            if gate in GATES:
+                environment = first.file.split("/")[1]
+                others = sorted({f.rule.removeprefix("gates.") for f in blocked[1:]} - {gate})
+                also = f" ({' and '.join(others)} hold{'s' if len(others) == 1 else ''} too)" if others else ""
+                raise Refused(
+                    f"gate {gate} holds {environment}: {first.message}; pass it with --override {gate} --reason TEXT"
+                    + also
+                )
+            raise Refused(f"{first.file}:{first.line}: {first.rule}: {first.message}")
         errors = self.new_errors(repo)
         if errors:
             first = errors[0]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from generator import layout, versions
-from generator.errors import Refused
-from generator.model import Environment, Lock, Pin, Platform
+from collections.abc import Sequence
+from types import MappingProxyType
+from typing import cast
+
+from generator import gitrefs, layout, versions
+from generator.errors import Refused, UsageError
+from generator.model import Environment, Gate, GateOverride, Lock, Overrides, Pin, Platform
 from generator.operations import Plan, utc_now
 from generator.operations.changeset import Changeset
 from generator.repository import Repo, environment_of, lock_of, platform_of
+from generator.validators import gates
 
 
 def newer_platform(source: Lock, target: Lock) -> str | None:
@@ -135,3 +140,27 @@ def promote(repo: Repo, environment: str, *, version: str | None = None, service
             raise Refused(f"{environment} moves whole platform versions; promote it without --service")
         return _promote_platform(repo, target, upstream, version)
     return _promote_services(repo, target, upstream, service, version)
+
+
+def overridden(repo: Repo, plan: Plan, environment: str, overrides: Sequence[tuple[str, str]]) -> Plan:
+    """`plan` with one override record per (gate, reason) appended to environments/<environment>/overrides.yaml in
+    the same change, naming exactly what the change moves into `environment` and who overrides (the git author)."""
+    if not overrides or not plan.change.files:
+        return plan
+    for gate, reason in overrides:
+        if not reason.strip():
+            raise UsageError(f"--override {gate} needs a --reason: say why the gate is passed by hand")
+    by = gitrefs.author(repo.root)
+    if by is None:
+        raise UsageError("--override needs a git identity (who overrides): set user.name and user.email")
+    move = gates.moving(repo, repo.with_files(plan.change.files)).get(environment)
+    if move is None:
+        raise Refused(f"the change moves nothing into {environment}; there is no gate to override")
+    records = repo.overrides.get(environment, Overrides(environment, ()))
+    services = {name: version for name, version in move.services.items() if version is not None}
+    for gate, reason in overrides:
+        records = records.appended(
+            GateOverride(utc_now(repo), cast(Gate, gate), reason.strip(), by, move.platform, MappingProxyType(services))
+        )
+    plan.change.write_overrides(records)
+    return plan
