@@ -88,7 +88,8 @@ def platform(templates: Callable[[str], Path], tmp_path_factory: pytest.TempPath
         assert result.code == 0, result.err
     by, at = "Jane Doe <jane@example.com>", "2026-11-28T10:00:00Z"
     overrides = Overrides("stage", (GateOverride(at, "freeze", "hotfix", by, platform="0.2.0"),)).as_data()
-    (repo / layout.overrides("stage")).write_text(yamlio.dumps(overrides))  # by hand: `promote --override` needs a gate that holds
+    # by hand: `promote --override` records one only where a gate holds, and this platform has no gates
+    (repo / layout.overrides("stage")).write_text(yamlio.dumps(overrides))
     answers = yamlio.loads((repo / ".lockstep/answers.yaml").read_text(), "answers").data["answers"]
     (repo / "new-config.yaml").write_text(yamlio.dumps(answers))
     (repo / ".lockstep/api-exceptions.yaml").write_text(EXCEPTIONS)
