@@ -146,6 +146,17 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         rollback.add_argument("--service", metavar="SERVICE", help="roll back one service (independent-mode ENV)")
         _writer_options(rollback)
 
+    if only in (None, "verify"):
+        verify = commands.add_parser("verify", help="record a check's result for what ENV runs now")
+        verify.add_argument("--env", required=True, metavar="ENV", dest="environment")
+        verify.add_argument("--check", required=True, metavar="NAME", help="what was checked: integration-tests")
+        verify.add_argument("--result", required=True, choices=("passed", "failed"))
+        verify.add_argument("--service", metavar="SERVICE", help="a service's version (independent-mode ENV)")
+        verify.add_argument("--version", metavar="X.Y.Z", help="what was checked (default: what ENV runs)")
+        verify.add_argument("--url", metavar="URL", help="where the evidence is (https)")
+        verify.add_argument("--rollback", action="store_true", help="after a failed check, roll ENV back too")
+        _writer_options(verify)
+
     if only in (None, "status"):
         status = commands.add_parser("status", help="services x environments, and what waits to be promoted")
         status.add_argument(
@@ -412,6 +423,24 @@ def _rollback(a: argparse.Namespace) -> int:
     return rollback.run(a.repo, a.environment, a.to, a.service, dry_run=a.dry_run, commit=a.commit, now=a.now)
 
 
+def _verify(a: argparse.Namespace) -> int:
+    from generator.commands import verify
+
+    return verify.run(
+        a.repo,
+        a.environment,
+        a.check,
+        a.result,
+        service=a.service,
+        version=a.version,
+        url=a.url,
+        with_rollback=a.rollback,
+        dry_run=a.dry_run,
+        commit=a.commit,
+        now=a.now,
+    )
+
+
 def _status(a: argparse.Namespace) -> int:
     from generator.commands import status
 
@@ -481,6 +510,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "remove-service": _remove_service,
     "promote": _promote,
     "rollback": _rollback,
+    "verify": _verify,
     "status": _status,
     "render": _render,
     "diff-api": _diff_api,

@@ -416,6 +416,14 @@ def _refs(remote: Path) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in listed.splitlines())  # type: ignore[misc]
 
 
+def _tagged_then_arrivals(remote: Path) -> None:
+    """The tag is at the commit that released 0.1.0; after it, the job's stamp recorded the arrivals (the first
+    stamp records every pin)."""
+    assert _git(remote, "rev-parse", "platform-v0.1.0^{commit}") == _git(remote, "rev-parse", "main~1")
+    stamped = _git(remote, "show", "--name-only", "--format=", "main").split()
+    assert stamped and all(re.fullmatch(r"environments/[a-z]+/arrivals/\d{4}\.yaml", path) for path in stamped)
+
+
 def test_the_github_trunk_job_tags_and_moves_no_release_branch(tmp_path: Path, both: Path) -> None:
     remote, fix = _remote_with_a_hotfix(tmp_path)
     workspace = tmp_path / "ws"  # checkout: the branch, all history, no file contents (blob:none)
@@ -428,7 +436,7 @@ def test_the_github_trunk_job_tags_and_moves_no_release_branch(tmp_path: Path, b
     assert [step.code for step in done] == [0, 0], done
     refs = _refs(remote)
     assert refs["refs/heads/0.1-release"] == fix  # the fix stays where it is
-    assert _git(remote, "rev-parse", "platform-v0.1.0^{commit}") == _git(remote, "rev-parse", "main")
+    _tagged_then_arrivals(remote)
 
 
 def test_the_gitlab_trunk_job_tags_and_pushes_with_the_token(tmp_path: Path, both: Path) -> None:
@@ -459,4 +467,4 @@ def test_the_gitlab_trunk_job_tags_and_pushes_with_the_token(tmp_path: Path, bot
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert _refs(remote)["refs/heads/0.1-release"] == fix
-    assert _git(remote, "rev-parse", "platform-v0.1.0^{commit}") == _git(remote, "rev-parse", "main")
+    _tagged_then_arrivals(remote)

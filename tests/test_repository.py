@@ -37,6 +37,9 @@ def _every_family_has_something_to_say(repo: Path) -> None:
     edit(
         repo, "platform.yaml", "namespace: logistics-dev\n", "namespace: logistics-dev\n    gates: {soak: 1h}\n"
     )  # gates
+    record = repo / "environments/stage/verifications/platform/0.1.0/smoke.20261128T100000Z.yaml"
+    record.parent.mkdir(parents=True)
+    record.write_text("kind: Verification\n")  # records: read on demand, then kept
 
 
 def test_rule_families_read_no_file(default_repo: Path, tmp_path: Path, k8s_tools: K8sTools) -> None:

@@ -111,6 +111,27 @@ def history_of(repo: Repo, environment: str) -> dict[str, dict[str, Pin]]:
     return ran
 
 
+def previous(repo: Repo, environment: str, service: str | None) -> str | None:
+    """What `rollback` would go back to: the newest version older than what `environment` runs now that it ran
+    before (`service` None: a platform version, from the ledger; else that service's, from `history_of`)."""
+    lock = lock_of(repo, environment)
+    if service is None:
+        if lock.platform is None:
+            return None
+        ran = [
+            v for v, r in repo.releases.items() if environment in r.environments() and versions.newer(lock.platform, v)
+        ]
+        return max(ran, key=versions.parse, default=None)
+    current = lock.services.get(service)
+    older = _older(history_of(repo, environment), service, current.version) if current else []
+    return older[0].version if older else None
+
+
+def command(environment: str, to: str, service: str | None) -> str:
+    """The `lockstep rollback` command line that goes back to `to`."""
+    return f"lockstep rollback {environment}" + (f" --service {service}" if service else "") + f" --to {to}"
+
+
 def _table(steps: list[Step]) -> str:
     rows = [("service", "from", "to", "why"), *((s.service, s.before, s.after.version, s.reason) for s in steps)]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]

@@ -25,6 +25,7 @@ from generator.validators import (
     manifests,
     pipeline,
     promotion,
+    records,
     schema,
 )
 
@@ -52,6 +53,7 @@ FAMILIES: dict[str, Family] = {
     "delivery": delivery,
     "pipeline": pipeline,
     "engine": engine,
+    "records": records,
 }
 
 

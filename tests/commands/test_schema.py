@@ -16,8 +16,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 
 from generator import layout, resources, schemas, yamlio
-from generator.model import Arrival, Arrivals, GateOverride, Overrides, Verification
-from tests.conftest import BIN, commit, run_lockstep
+from generator.model import GateOverride, Overrides
+from tests.conftest import BIN, commit, git, run_lockstep
 from tests.test_schemas import EXCEPTIONS, RULES_CONFIG
 
 # Loaded before anything else in the check-jsonschema process: every connection attempt fails, so a schema that
@@ -78,19 +78,18 @@ def platform(templates: Callable[[str], Path], tmp_path_factory: pytest.TempPath
         result = run_lockstep(*step, "--repo", repo)
         assert result.code == 0, result.err
         commit(repo, " ".join(step))
+    git(repo, "config", "user.name", "Jane Doe")
+    git(repo, "config", "user.email", "jane@example.com")
+    for step in (
+        ("verify", "--env", "dev", "--service", "service-a", "--check", "unit-tests", "--result", "passed"),
+        ("stamp",),
+    ):
+        result = run_lockstep(*step, "--repo", repo, "--now", "2026-11-28T10:00:00Z")
+        assert result.code == 0, result.err
     by, at = "Jane Doe <jane@example.com>", "2026-11-28T10:00:00Z"
-    records = {
-        layout.verification("dev", "service-a", "0.2.0", "unit-tests", at): Verification(
-            "dev", "unit-tests", "0.2.0", "passed", at, by, "service-a"
-        ).as_data(),
-        layout.overrides("stage"): Overrides(
-            "stage", (GateOverride(at, "freeze", "hotfix", by, platform="0.2.0"),)
-        ).as_data(),
-        layout.arrivals("dev", "2026"): Arrivals("dev", "2026", (Arrival(at, "0.2.0", "service-a"),)).as_data(),
-    }
-    for relative, data in records.items():
-        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
-        (repo / relative).write_text(yamlio.dumps(data))
+    overrides = Overrides("stage", (GateOverride(at, "freeze", "hotfix", by, platform="0.2.0"),)).as_data()
+    # by hand: `promote --override` records one only where a gate holds, and this platform has no gates
+    (repo / layout.overrides("stage")).write_text(yamlio.dumps(overrides))
     answers = yamlio.loads((repo / ".lockstep/answers.yaml").read_text(), "answers").data["answers"]
     (repo / "new-config.yaml").write_text(yamlio.dumps(answers))
     (repo / ".lockstep/api-exceptions.yaml").write_text(EXCEPTIONS)

@@ -16,6 +16,7 @@ from tests.validators import (
     test_manifests_render,
     test_pipeline,
     test_promotion,
+    test_records,
     test_schema,
 )
 
@@ -31,6 +32,7 @@ def test_every_rule_has_a_firing_case() -> None:
         test_delivery,
         test_pipeline,
         test_engine,
+        test_records,
     )
     covered = {case.rule for module in (*families, test_manifests_render) for case in module.CASES}
     covered |= set(test_manifests_render.FIRING)  # rules its other tests make fire

@@ -56,7 +56,7 @@ def arrive(repo: Path, environment: str, at: str, version: str, service: str | N
     """An arrival appended to environments/<env>/arrivals/<year>.yaml, as `lockstep stamp` records it."""
     relative = layout.arrivals(environment, at[:4])
     path = repo / relative
-    records = Arrivals.from_data(yamlio.loads(path.read_text(), relative), at[:4]) if path.exists() else None
+    records = Arrivals.from_data(yamlio.loads(path.read_text(), relative).data, at[:4]) if path.exists() else None
     arrivals = (records or Arrivals(environment, at[:4], ())).appended([Arrival(at, version, service)])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yamlio.dumps(arrivals.as_data()))
