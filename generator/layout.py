@@ -29,12 +29,18 @@ def overrides(environment: str) -> str:
 
 
 def arrivals_dir(environment: str) -> str:
-    """When versions started running in the environment on the main branch: one append-only file per UTC year."""
+    """When versions started running in the environment on the main branch: one append-only file per UTC month
+    (a busy environment appends some thousand records a month; a file holds at most 20,000 lines)."""
     return f"{ENVIRONMENTS_DIR}/{environment}/arrivals"
 
 
-def arrivals(environment: str, year: str) -> str:
-    return f"{arrivals_dir(environment)}/{year}.yaml"
+def arrivals(environment: str, month: str) -> str:
+    return f"{arrivals_dir(environment)}/{month}.yaml"
+
+
+def arrival_month(at: str) -> str:
+    """The file an arrival at `at` (2026-11-28T10:00:00Z) goes to: its UTC month, 2026-11."""
+    return at[:7]
 
 
 def verifications_dir(environment: str, service: str | None, version: str) -> str:

@@ -558,17 +558,17 @@ class Arrival(NamedTuple):
 
 @dataclass(frozen=True)
 class Arrivals:
-    """One year's append-only arrival record of an environment (environments/<env>/arrivals/<year>.yaml)."""
+    """One month's append-only arrival record of an environment (environments/<env>/arrivals/<YYYY-MM>.yaml)."""
 
     environment: str
-    year: str
+    month: str  # 2026-11
     records: tuple[Arrival, ...]
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], year: str) -> Arrivals:
+    def from_data(cls, data: Mapping[str, Any], month: str) -> Arrivals:
         return cls(
             data["environment"],
-            year,
+            month,
             tuple(
                 Arrival(a["at"], a["platform"]) if "platform" in a else Arrival(a["at"], a["version"], a["service"])
                 for a in data["arrivals"]
@@ -576,7 +576,7 @@ class Arrivals:
         )
 
     def appended(self, records: Iterable[Arrival]) -> Arrivals:
-        return Arrivals(self.environment, self.year, (*self.records, *records))
+        return Arrivals(self.environment, self.month, (*self.records, *records))
 
     def as_data(self) -> dict[str, Any]:
         return {

@@ -176,7 +176,7 @@ class Repo:
     locks: dict[str, Lock] = field(default_factory=dict)  # by environment
     rollbacks: dict[str, Rollbacks] = field(default_factory=dict)  # by environment
     overrides: dict[str, Overrides] = field(default_factory=dict)  # by environment: the gates passed by hand
-    arrivals: dict[str, list[Arrivals]] = field(default_factory=dict)  # by environment, one per year, oldest first
+    arrivals: dict[str, list[Arrivals]] = field(default_factory=dict)  # by environment, one per month, oldest first
     releases: dict[str, Release] = field(default_factory=dict)  # by version
     release_files: dict[str, Release] = field(default_factory=dict)  # by file, whatever the file is named
     helmfile: Helmfile | None = None
@@ -360,11 +360,11 @@ def _state(repo: Repo) -> None:
         overridden = _yaml(repo, layout.overrides(environment), "overrides")
         if overridden is not None and overridden.ok:
             repo.overrides[environment] = Overrides.from_data(overridden.data)
-        years = sorted(name.removesuffix(".yaml") for name in _listdir(repo, layout.arrivals_dir(environment)))
-        for year in years:
-            arrived = _yaml(repo, layout.arrivals(environment, year), "arrivals")
+        months = sorted(name.removesuffix(".yaml") for name in _listdir(repo, layout.arrivals_dir(environment)))
+        for month in months:
+            arrived = _yaml(repo, layout.arrivals(environment, month), "arrivals")
             if arrived is not None and arrived.ok:
-                repo.arrivals.setdefault(environment, []).append(Arrivals.from_data(arrived.data, year))
+                repo.arrivals.setdefault(environment, []).append(Arrivals.from_data(arrived.data, month))
     for name in _listdir(repo, layout.RELEASES_DIR):
         if name.endswith(".yaml"):
             released = _yaml(repo, f"{layout.RELEASES_DIR}/{name}", "release")

@@ -322,6 +322,25 @@ def edit(repo: Path, relative: str, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count))
 
 
+def ungate(repo: Path) -> None:
+    """platform.yaml without the gates a generated platform gives its last environment (soak and checks), for
+    tests about something else and tests that set gates of their own."""
+    path = repo / "platform.yaml"
+    block = r"    # What a change must pass[^\n]*\n(?:    #[^\n]*\n)*    gates:\n(?:      [^\n]*\n)*"
+    text, count = re.subn(block, "", path.read_text())
+    assert count == 1, "no generated gates in platform.yaml"
+    path.write_text(text)
+
+
+def ungated(repo: Path) -> Path:
+    """The repository with the generated gates lifted and committed (when it still has them): for tests about
+    something else that promote into the last environment."""
+    if "# What a change must pass" in (repo / "platform.yaml").read_text():
+        ungate(repo)
+        commit(repo, "platform.yaml: no gates (the test is about something else)")
+    return repo
+
+
 def drop_generated_requires(repo: Path) -> None:
     """platform.yaml without the one `requires` edge a generated platform declares (its second service calls the
     first one's list operation), for tests that write `requires` of their own."""

@@ -421,7 +421,7 @@ def _tagged_then_arrivals(remote: Path) -> None:
     stamp records every pin)."""
     assert _git(remote, "rev-parse", "platform-v0.1.0^{commit}") == _git(remote, "rev-parse", "main~1")
     stamped = _git(remote, "show", "--name-only", "--format=", "main").split()
-    assert stamped and all(re.fullmatch(r"environments/[a-z]+/arrivals/\d{4}\.yaml", path) for path in stamped)
+    assert stamped and all(re.fullmatch(r"environments/[a-z]+/arrivals/\d{4}-\d{2}\.yaml", path) for path in stamped)
 
 
 def test_the_github_trunk_job_tags_and_moves_no_release_branch(tmp_path: Path, both: Path) -> None:

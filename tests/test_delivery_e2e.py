@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -52,13 +53,25 @@ def changed_by_last_commit(repo: Path) -> set[str]:
     return set(git(repo, "diff", "--name-only", "HEAD~1", "HEAD").split())
 
 
-def move_to(repo: Path, environment: str) -> None:
+def move_to(repo: Path, environment: str, clock: list[datetime]) -> None:
     """What a promotion pull request does to reach `environment` in the combined strategy (dev, then stage and
-    prod by platform versions): stamp and release first when the upstream is dev."""
+    prod by platform versions): stamp and release first when the upstream is dev. prod's generated gates are met
+    as a team meets them: the trunk workflow's stamp records stage's arrival, the integration tests record their
+    result for what stage runs, a day passes. `clock`: the time the steps run at (one item, moved on)."""
+
+    def now(hours: int = 1) -> str:
+        clock[0] += timedelta(hours=hours)
+        return clock[0].strftime("%Y-%m-%dT%H:%M:%SZ")
+
     if environment == "stage":
-        lockstep(repo, "stamp", "--commit")
-        lockstep(repo, "release", "--commit")
-    lockstep(repo, "promote", environment, "--commit")
+        lockstep(repo, "stamp", "--commit", "--now", now())
+        lockstep(repo, "release", "--commit", "--now", now())
+    if environment == "prod":
+        lockstep(repo, "stamp", "--commit", "--now", now())
+        lockstep(repo, "verify", "--env", "stage", "--check", "integration-tests", "--result", "passed", "--commit",
+                 "--now", now())  # fmt: skip
+        now(24)
+    lockstep(repo, "promote", environment, "--commit", "--now", now())
     files = changed_by_last_commit(repo)
     assert files and all(f.startswith((f"environments/{environment}/", "releases/")) for f in files), files
 
@@ -69,13 +82,16 @@ def test_a_chart_edit_reaches_each_environment_only_by_promotion(
     engine: str, new_repo, k8s_tools: K8sTools, oci_registry: OciRegistry, request: pytest.FixtureRequest
 ) -> None:
     repo = new_repo("--engine", engine)
+    git(repo, "config", "user.name", "CI")  # who records the checks
+    git(repo, "config", "user.email", "ci@example.com")
+    clock = [datetime.now(timezone.utc).replace(microsecond=0)]
     charts = oci_registry.charts(folder_of(request))
     use_registry(repo, charts)
     commit(repo, "charts in the local registry")
     # the first build of service-a, taken to prod: every environment now runs a built chart
     build(repo, charts)
     for environment in ("stage", "prod"):
-        move_to(repo, environment)
+        move_to(repo, environment, clock)
     before = {environment: render(repo, environment) for environment in PATH}
 
     edit(
@@ -91,7 +107,7 @@ def test_a_chart_edit_reaches_each_environment_only_by_promotion(
     reached = ["dev"]
     for environment in (None, "stage", "prod"):
         if environment is not None:
-            move_to(repo, environment)
+            move_to(repo, environment, clock)
             reached.append(environment)
         for each in PATH:
             text = render(repo, each)

@@ -5,7 +5,6 @@ will pin, a version refused once it is built, and a promotion committed by locks
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -16,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import layout, validators
+from generator import layout
 from generator.templates import PROMOTE_WORKFLOW
-from tests.conftest import BIN, K8sTools, OciRegistry, git, run_lockstep
+from tests.conftest import BIN, K8sTools, OciRegistry, git, run_lockstep, ungate
 
 SERVICES = ("service-a", "service-b", "service-c")
 
@@ -198,13 +197,13 @@ def test_a_promotion_is_committed_by_lockstep_and_pushed_to_its_branch(
 # ---- the pull-request check during a freeze -------------------------------------------------------------------
 
 
-@pytest.mark.skipif("gates" not in validators.FAMILIES, reason="needs the gates family (gates21): run after the merge")
 def test_the_check_fails_a_promotion_during_a_freeze_with_one_line_naming_the_window(default_repo: Path) -> None:
     """prod is frozen every weekend (Europe/Berlin). A promotion into prod made on Thursday, checked by the
     generated workflow's validate step on Saturday: one error annotation, rule gates.freeze, naming the window and
     when it opens; the same pull request checked on Monday after 08:00 passes."""
     platform = default_repo / "platform.yaml"
     weekend = "        - weekly: Fri 15:00-Mon 08:00\n          tz: Europe/Berlin\n"
+    ungate(default_repo)  # the generated soak and checks: this test is about the freeze
     platform.write_text(
         platform.read_text().replace("  - name: prod\n", f"  - name: prod\n    gates:\n      freeze:\n{weekend}", 1)
     )
@@ -229,11 +228,7 @@ def test_the_check_fails_a_promotion_during_a_freeze_with_one_line_naming_the_wi
 
 # ---- the records the workflows write (`lockstep verify`) -------------------------------------------------------
 
-VERIFY = importlib.util.find_spec("generator.commands.verify") is not None
-needs_verify = pytest.mark.skipif(not VERIFY, reason="needs `lockstep verify` (records21): run after the merge")
 
-
-@needs_verify
 @pytest.mark.slow
 def test_the_build_pins_the_version_and_records_its_tests_in_one_pull_request(default_repo: Path) -> None:
     workflow = _yaml(default_repo / layout.build_workflow("service-a"))
@@ -256,7 +251,6 @@ def test_the_build_pins_the_version_and_records_its_tests_in_one_pull_request(de
     assert "service-a" in title and "0.2.0" in title
 
 
-@needs_verify
 @pytest.mark.slow
 def test_verify_records_a_result_under_the_actor_and_pushes_it(default_repo: Path, tmp_path: Path) -> None:
     remote = tmp_path / "origin.git"

@@ -108,7 +108,7 @@ def test_gate_records_are_accepted_and_hand_made_nonsense_is_not() -> None:
     by = "Jane Doe <jane@example.com>"
     verification = Verification("stage", "integration-tests", "0.2.0", "passed", "2026-11-28T10:00:00Z", by)
     override = GateOverride("2026-11-28T10:00:00Z", "freeze", "INC-4711", by, services={"service-a": "0.2.1"})
-    arrivals = Arrivals("dev", "2026", (Arrival("2026-11-28T10:00:00Z", "0.2.0", "service-a"),))
+    arrivals = Arrivals("dev", "2026-11", (Arrival("2026-11-28T10:00:00Z", "0.2.0", "service-a"),))
     records = {
         "verification": verification.as_data(),
         "overrides": Overrides("prod", (override,)).as_data(),
@@ -117,7 +117,7 @@ def test_gate_records_are_accepted_and_hand_made_nonsense_is_not() -> None:
     for kind, data in records.items():
         assert schemas.validate(yamlio.Document(kind, data), kind) == [], kind
     assert Verification.from_data(records["verification"]) == verification
-    assert Arrivals.from_data(records["arrivals"], "2026").records[0] == arrivals.records[0]
+    assert Arrivals.from_data(records["arrivals"], "2026-11").records[0] == arrivals.records[0]
     records["verification"]["url"] = "http://insecure.example.com"
     records["arrivals"]["arrivals"][0]["platform"] = "0.2.0"  # both forms at once
     del records["overrides"]["overrides"][0]["services"]  # says not what it moves

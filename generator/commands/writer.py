@@ -40,6 +40,7 @@ def carry_out(repo: Repo, plan: Plan, *, dry_run: bool, commit: str | None = Non
     for relative in written:
         print(f"wrote {relative}")
     if commit is not None and written:
-        gitrefs.commit(repo.root, f"{commit}: {plan.summary}", written)
-        print(f"committed: {commit}: {plan.summary}")
+        subject, _, body = plan.summary.partition("\n")  # a summary's further lines are the message's body
+        gitrefs.commit(repo.root, f"{commit}: {subject}" + (f"\n\n{body}" if body else ""), written)
+        print(f"committed: {commit}: {subject}")
     return written

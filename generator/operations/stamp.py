@@ -6,7 +6,7 @@ conflict. After a merge, the trunk workflow runs `lockstep stamp`: on trunk it m
 `X.Y.0-dev.N`, on a release branch `X.Y-release` the next patch `X.Y.Z`, and records the snapshot in the
 ledger. Stamping what already has its version does nothing (exit 0), so the workflow may run it on every push.
 
-In every environment (every strategy) it then records arrivals (environments/<env>/arrivals/<year>.yaml):
+In every environment (every strategy) it then records arrivals (environments/<env>/arrivals/<YYYY-MM>.yaml):
 each pin, and a platform-mode environment's platform version, whose latest arrival is another version arrived
 now. Soak gates count from them. The first stamp after an upgrade records every current pin at that time.
 """
@@ -52,14 +52,14 @@ def _versioned(repo: Repo) -> tuple[str, Changeset, dict[str, Lock]]:
 
 def _latest(arrivals: list[Arrivals]) -> dict[str | None, str]:
     """The version of each subject (a service; None: the platform) that arrived last."""
-    return {record.service: record.version for year in arrivals for record in year.records}
+    return {record.service: record.version for month in arrivals for record in month.records}
 
 
 def arrived(repo: Repo, locks: Mapping[str, Lock], at: str) -> list[tuple[Arrivals, list[Arrival]]]:
     """Every environment's arrivals file with what its lock runs and its record does not say arrived last: each pin,
-    and in a platform-mode environment the platform version; in the file of `at`'s UTC year, with the new records."""
+    and in a platform-mode environment the platform version; in the file of `at`'s UTC month, with the new records."""
     platform = platform_of(repo)
-    year = at[:4]
+    month = layout.arrival_month(at)
     changed: list[tuple[Arrivals, list[Arrival]]] = []
     for environment in platform.environments:
         lock = locks.get(environment.name)
@@ -75,7 +75,7 @@ def arrived(repo: Repo, locks: Mapping[str, Lock], at: str) -> list[tuple[Arriva
         if environment.mode == "platform" and lock.platform and latest.get(None) != lock.platform:
             new.insert(0, Arrival(at, lock.platform))
         if new:
-            current = next((a for a in known if a.year == year), Arrivals(environment.name, year, ()))
+            current = next((a for a in known if a.month == month), Arrivals(environment.name, month, ()))
             changed.append((current.appended(new), new))
     return changed
 
@@ -97,7 +97,7 @@ def stamp(repo: Repo) -> Plan:
     lines = []
     for arrivals, new in arrived(repo, locks, at):
         lines.append(_arrivals_line(arrivals.environment, new, at))
-        change.write(layout.arrivals(arrivals.environment, arrivals.year), yamlio.dumps(arrivals.as_data()))
+        change.write(layout.arrivals(arrivals.environment, arrivals.month), yamlio.dumps(arrivals.as_data()))
     if not change.files:
         return Plan(f"{summary or 'no new arrivals'}; nothing to stamp")
     return Plan("\n".join([summary, *lines] if summary else lines), change)

@@ -329,7 +329,8 @@ def _holds(before: Repo, after: Repo, moves: Mapping[str, Moving], now: datetime
         environment = _environment(before, after, name)
         gates = environment.gates
         if gates.one_environment and len(moves) > 1:
-            listed = " and ".join(moves)
+            *others, last = moves
+            listed = f"{', '.join(others)} and {last}"
             found.append(
                 Hold(
                     "one-environment",

@@ -2,7 +2,7 @@
 
 In pull-request mode (a base) it judges the record files the change touches: a check record
 (environments/<env>/verifications/...) that exists at base is never changed or removed, and the records of
-overrides.yaml and arrivals/<year>.yaml at base stay as they are, in front of what is appended. A new record
+overrides.yaml and arrivals/<YYYY-MM>.yaml at base stay as they are, in front of what is appended. A new record
 sits where its content says, and its `at` is neither earlier than the file's last at base nor later than now.
 With the files a pre-commit hook gives (`validate --base HEAD FILE...`), it judges those files alone (without a
 base: the order inside each file).
@@ -32,7 +32,7 @@ MISNAMED = Rule(
     "records.misnamed",
     "error",
     "A record sits where its content says: a check record's path names its environment, subject, version, "
-    "check and time; overrides and arrivals files their environment, an arrival the UTC year of its file.",
+    "check and time; overrides and arrivals files their environment, an arrival the UTC month of its file.",
 )
 BACKDATED = Rule(
     "records.backdated",
@@ -187,15 +187,15 @@ def _overrides(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]
 
 
 def _arrivals(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]:
-    environment, year = relative.split("/")[1], relative.rsplit("/", 1)[1].removesuffix(".yaml")
+    environment, month = relative.split("/")[1], relative.rsplit("/", 1)[1].removesuffix(".yaml")
     base = repo.base
-    was_years = base.arrivals.get(environment, []) if base is not None else []
-    was = next((a for a in was_years if a.year == year), None)
+    was_months = base.arrivals.get(environment, []) if base is not None else []
+    was = next((a for a in was_months if a.month == month), None)
     doc = repo.documents.get(relative)
-    now = next((a for a in repo.arrivals.get(environment, []) if a.year == year), None)
+    now = next((a for a in repo.arrivals.get(environment, []) if a.month == month), None)
     if now is None or doc is None:
         if was is not None and _read(repo, relative) is None:
-            message = f"the {year} arrivals of {environment} were removed; records are only appended"
+            message = f"the {month} arrivals of {environment} were removed; records are only appended"
             yield REWRITTEN.at(relative, 1, 1, message)
         return  # not loading: the schema family says why
     if now.environment != environment:
@@ -203,11 +203,11 @@ def _arrivals(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]:
     records = was.records if was is not None else (() if base is not None else None)
     start = len(records) if records is not None else 0
     for index, record in enumerate(now.records[start:], start):
-        if record.at[:4] != year:
-            message = f"at {record.at} is not in {year}: an arrival goes to the file of its UTC year"
+        if layout.arrival_month(record.at) != month:
+            message = f"at {record.at} is not in {month}: an arrival goes to the file of its UTC month"
             yield MISNAMED.of(doc, message, ("arrivals", index, "at"))
-    last = max((r.at for a in was_years if a.year <= year for r in a.records[-1:]), default="")
-    yield from _appended(doc, "arrivals", now.records, records, last, latest, f"{environment}'s {year} arrivals")
+    last = max((r.at for a in was_months if a.month <= month for r in a.records[-1:]), default="")
+    yield from _appended(doc, "arrivals", now.records, records, last, latest, f"{environment}'s {month} arrivals")
 
 
 JUDGES = {"verification": _verification, "overrides": _overrides, "arrivals": _arrivals}

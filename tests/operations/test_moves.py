@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator import validation
 from generator.operations.moves import Move, moves, overrides
-from tests.conftest import commit, edit, run_lockstep
+from tests.conftest import commit, edit, run_lockstep, ungated
 
 
 def step(repo: Path, *args: str) -> tuple[Move, ...]:
@@ -28,6 +28,7 @@ def test_a_bump_moves_the_first_environment_only(default_repo: Path) -> None:
 
 
 def test_promotions_then_a_rollback(default_repo: Path) -> None:
+    ungated(default_repo)
     for args in (["bump", "service-a"], ["stamp"], ["release"], ["promote", "stage"]):
         step(default_repo, *args)
     assert step(default_repo, "promote", "prod") == (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import commit, derive, edit, run_lockstep, validate
+from tests.conftest import commit, derive, edit, run_lockstep, ungated, validate
 
 
 def step(repo: Path, *args: str) -> str:
@@ -29,6 +29,7 @@ def pinned_in(repo: Path, service: str) -> list[str]:
 
 
 def test_a_service_leaves_along_the_path_then_the_manifest(default_repo: Path) -> None:
+    ungated(default_repo)
     out = step(default_repo, "remove-service", "service-c")
     assert out.startswith("service-c leaves dev; it leaves stage, prod as they are promoted")
     assert pinned_in(default_repo, "service-c") == ["stage", "prod"]

@@ -8,7 +8,7 @@ import yaml
 
 from generator.model import Pin
 from generator.operations.rollback import plan_services
-from tests.conftest import commit, derive, drop_generated_requires, edit, run_lockstep, validate
+from tests.conftest import commit, derive, drop_generated_requires, edit, run_lockstep, ungated, validate
 from tests.operations.test_bump import built
 
 
@@ -31,7 +31,8 @@ def requires(repo: Path, service: str, text: str) -> None:
 
 
 def ship(repo: Path, *services: str) -> None:
-    """Promote what dev runs through stage to prod."""
+    """Promote what dev runs through stage to prod (its gates are the subject of tests/validators/test_gates.py)."""
+    ungated(repo)
     for environment in ("stage", "prod"):
         step(repo, "promote", environment, *(["--service", services[0]] if len(services) == 1 else []))
 

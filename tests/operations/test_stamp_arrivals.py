@@ -9,7 +9,7 @@ import yaml
 
 from tests.conftest import commit, git, run_lockstep
 
-FIRST, LATER, NEXT_YEAR = "2026-11-28T10:00:00Z", "2026-11-28T12:00:00Z", "2027-01-01T00:00:05Z"
+FIRST, LATER, NEXT_MONTH = "2026-11-28T10:00:00Z", "2026-11-28T12:00:00Z", "2026-12-01T00:00:05Z"
 SERVICES = ("service-a", "service-b", "service-c")
 
 
@@ -19,8 +19,8 @@ def stamp(repo: Path, now: str) -> tuple[int, str]:
     return result.code, result.out
 
 
-def arrivals(repo: Path, environment: str, year: str = "2026") -> list[dict[str, str]]:
-    path = repo / f"environments/{environment}/arrivals/{year}.yaml"
+def arrivals(repo: Path, environment: str, month: str = "2026-11") -> list[dict[str, str]]:
+    path = repo / f"environments/{environment}/arrivals/{month}.yaml"
     return yaml.safe_load(path.read_text())["arrivals"]
 
 
@@ -53,14 +53,14 @@ def test_a_bump_and_a_promotion_arrive_where_they_land(default_repo: Path) -> No
     assert arrivals(default_repo, "dev")[-1] == {"at": LATER, "service": "service-a", "version": "0.2.0"}
     assert run_lockstep("promote", "stage", "--repo", default_repo).code == 0
     commit(default_repo, "promote stage")
-    stamp(default_repo, NEXT_YEAR)  # a new year: a new file, the old one as it was
-    assert arrivals(default_repo, "stage", "2027") == [
-        {"at": NEXT_YEAR, "platform": "0.2.0-dev.1"},
-        {"at": NEXT_YEAR, "service": "service-a", "version": "0.2.0"},
+    stamp(default_repo, NEXT_MONTH)  # a new month: a new file, the old one as it was
+    assert arrivals(default_repo, "stage", "2026-12") == [
+        {"at": NEXT_MONTH, "platform": "0.2.0-dev.1"},
+        {"at": NEXT_MONTH, "service": "service-a", "version": "0.2.0"},
     ]
     assert len(arrivals(default_repo, "stage")) == 4
-    assert not (default_repo / "environments/prod/arrivals/2027.yaml").exists()
-    assert run_lockstep("validate", "--repo", default_repo, "--base", "HEAD~1", "--now", NEXT_YEAR).code == 0
+    assert not (default_repo / "environments/prod/arrivals/2026-12.yaml").exists()
+    assert run_lockstep("validate", "--repo", default_repo, "--base", "HEAD~1", "--now", NEXT_MONTH).code == 0
 
 
 def test_strategy_independent_records_arrivals_only(strategy_repo: Callable[..., Path]) -> None:

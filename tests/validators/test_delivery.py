@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, edit, findings, run_lockstep, validate
+from tests.conftest import commit, edit, findings, run_lockstep, ungated, validate
 from tests.operations.test_bump import built
 from tests.validators.cases import Case, assert_fires
 
@@ -59,6 +59,7 @@ def test_a_new_version_in_the_same_change_covers_its_environment_only(default_re
 
 
 def test_a_chart_change_is_fine_where_every_version_is_built(default_repo: Path) -> None:
+    ungated(default_repo)
     ship_built(default_repo, "service-a")
     _edit_chart(default_repo)  # what the registry holds for 0.2.0 does not change
     assert delivery(default_repo) == []

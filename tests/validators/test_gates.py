@@ -12,7 +12,7 @@ import pytest
 
 from generator import freeze, layout, validation, yamlio
 from generator.model import Arrival, Arrivals, GateOverride, Overrides, Verification
-from tests.conftest import commit, edit, git, line_of, run_lockstep, validate
+from tests.conftest import commit, edit, git, line_of, run_lockstep, ungate, validate
 
 T0 = "2026-11-25T10:00:00Z"  # a Wednesday: no weekly freeze holds
 LOCK = "environments/prod/platform.lock.yaml"
@@ -44,6 +44,8 @@ def ok(*args: str | Path) -> None:
 def gate(repo: Path, environment: str, text: str) -> None:
     """platform.yaml's `environment` with these `gates:` lines (indented under it)."""
     body = "".join(f"      {line}\n" for line in text.strip().splitlines())
+    if "# What a change must pass" in (repo / "platform.yaml").read_text():
+        ungate(repo)  # the generated ones: each test says its own
     edit(
         repo,
         "platform.yaml",
@@ -53,11 +55,17 @@ def gate(repo: Path, environment: str, text: str) -> None:
 
 
 def arrive(repo: Path, environment: str, at: str, version: str, service: str | None = None) -> None:
-    """An arrival appended to environments/<env>/arrivals/<year>.yaml, as `lockstep stamp` records it."""
-    relative = layout.arrivals(environment, at[:4])
+    """An arrival appended to environments/<env>/arrivals/<YYYY-MM>.yaml, as `lockstep stamp` records it."""
+    relative = layout.arrivals(environment, layout.arrival_month(at))
     path = repo / relative
-    records = Arrivals.from_data(yamlio.loads(path.read_text(), relative).data, at[:4]) if path.exists() else None
-    arrivals = (records or Arrivals(environment, at[:4], ())).appended([Arrival(at, version, service)])
+    records = (
+        Arrivals.from_data(yamlio.loads(path.read_text(), relative).data, layout.arrival_month(at))
+        if path.exists()
+        else None
+    )
+    arrivals = (records or Arrivals(environment, layout.arrival_month(at), ())).appended(
+        [Arrival(at, version, service)]
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yamlio.dumps(arrivals.as_data()))
 
@@ -208,6 +216,7 @@ def test_a_change_moving_versions_into_two_environments_is_refused(default_repo:
     repo = default_repo
     for step in (("bump", "service-a"), ("stamp",), ("release",)):
         ok(*step, "--repo", repo, "--now", T0)
+    ungate(repo)  # prod's soak and checks would hold too: this test is about the one environment
     commit(repo, "released")
     edit(repo, "environments/stage/platform.lock.yaml", "platform: 0.1.0", "platform: 0.2.0")
     edit(

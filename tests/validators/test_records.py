@@ -13,7 +13,7 @@ from tests.conftest import commit, edit, git, run_lockstep
 from tests.validators.cases import Case, assert_fires
 
 RECORD = "environments/stage/verifications/platform/0.1.0/integration-tests.20261128T100000Z.yaml"
-DEV_ARRIVALS = "environments/dev/arrivals/2026.yaml"
+DEV_ARRIVALS = "environments/dev/arrivals/2026-11.yaml"
 OVERRIDES = "environments/stage/overrides.yaml"
 OVERRIDE = (
     "apiVersion: lockstep/v1\nkind: Overrides\nenvironment: stage\noverrides:\n"
