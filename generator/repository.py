@@ -440,6 +440,18 @@ def _listdir(repo: Repo, folder: str) -> list[str]:
 def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Document | None:
     """The YAML file at `relative`, parsed and schema-checked (once per content); its problems are recorded.
     A document whose schema check failed has no data: records are built from schema-valid data only."""
+    doc = record_document(repo, relative, kind)
+    if doc is None:
+        return None
+    if implied:
+        repo.present.add(relative)
+    repo.problems.extend(doc.problems)
+    return doc
+
+
+def record_document(repo: Repo, relative: str, kind: str) -> Document | None:
+    """The YAML file at `relative`, parsed and schema-checked once per content, its problems not recorded: a
+    record read on demand (a verification) has them reported by the family that asked."""
     try:
         raw = repo.tree.read(relative)
     except LoadError as error:
@@ -449,24 +461,6 @@ def _yaml(repo: Repo, relative: str, kind: str, *, implied: bool = False) -> Doc
             return None
         stores = (repo.memo.store(repo.root), repo.memo.store(repo.root, "valid"))
         doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, stores))
-    if implied:
-        repo.present.add(relative)
-    repo.documents[relative] = doc
-    repo.problems.extend(doc.problems)
-    return doc
-
-
-def record_document(repo: Repo, relative: str, kind: str) -> Document | None:
-    """A record file read on demand (a verification): parsed and schema-checked once per content, like every YAML
-    file, but its problems are not added to the repository's (the family that asked reports them)."""
-    try:
-        raw = repo.tree.read(relative)
-    except LoadError as error:
-        return Document(relative, problems=[error.finding])
-    if raw is None:
-        return None
-    stores = (repo.memo.store(repo.root), repo.memo.store(repo.root, "valid"))
-    doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, stores))
     repo.documents[relative] = doc
     return doc
 
