@@ -16,7 +16,6 @@ from pathlib import Path
 
 from generator import __version__, report
 from generator.errors import LoadError, Refused, UsageError
-from generator.model import GATES
 
 LEVELS = ("error", "warning", "info")
 SEMVER_PARTS = ("patch", "minor", "major")
@@ -290,6 +289,8 @@ def _writer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _override_options(parser: argparse.ArgumentParser) -> None:
+    from generator.model import GATES  # here: `lockstep --version` and the hook's parser never need the model
+
     parser.add_argument(
         "--override",
         action="append",

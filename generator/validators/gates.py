@@ -202,8 +202,8 @@ def _freeze(environment: Environment, now: datetime) -> Iterator[Hold]:
 
 def _arrived(repo: Repo, environment: str, service: str | None) -> tuple[str, str] | None:
     """The latest arrival (version, at) of `service` (None: the platform version) in `environment`."""
-    for year in reversed(repo.arrivals.get(environment, ())):
-        for record in reversed(year.records):
+    for month in reversed(repo.arrivals.get(environment, ())):
+        for record in reversed(month.records):
             if record.service == service:
                 return record.version, record.at
     return None
