@@ -74,6 +74,19 @@ def parse_instant(text: str) -> datetime:
         raise ValueError(f"`{text}` is not a valid date and time") from None
 
 
+def order(at: str) -> str:
+    """A ledger timestamp (`2026-11-28T10:15:00Z`, with an optional fraction of a second as its schema allows) as a
+    key that sorts by time: without the `Z`, which would sort after the fraction's dot."""
+    return at.removesuffix("Z")
+
+
+def record_instant(at: str) -> datetime:
+    """A ledger timestamp as its schema allows it (seconds, an optional fraction, `Z`) as an aware UTC datetime;
+    ValueError for a time that does not exist (2026-02-30)."""
+    seconds, _, fraction = order(at).partition(".")
+    return parse_instant(f"{seconds}Z") + timedelta(microseconds=int(fraction[:6].ljust(6, "0") or 0))
+
+
 def format_instant(instant: datetime) -> str:
     return _utc(instant).strftime(INSTANT_FORMAT)
 

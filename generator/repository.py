@@ -20,6 +20,7 @@ from generator import (
     __version__,
     cache,
     engines,
+    freeze,
     gitrefs,
     hadolint,
     kubeschema,
@@ -293,7 +294,7 @@ class Repo:
                     records.append((doc.path, Verification.from_data(doc.data)))
                 elif doc is not None:
                     problems.extend(doc.problems)
-            records.sort(key=lambda item: (item[1].at, item[0]))
+            records.sort(key=lambda item: (freeze.order(item[1].at), item[0]))
             found = Verifications(tuple(record for _, record in records), tuple(problems))
             self._verifications[folder] = found
         return found

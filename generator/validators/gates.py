@@ -250,7 +250,7 @@ def _soak(before: Repo, environment: Environment, upstream: Environment, move: M
         if move.platform is None:
             yield from _soaked(environment, upstream, _what(service, version), arrived[1], soak, now)
         else:
-            since = max(since or arrived[1], arrived[1])
+            since = max(since or arrived[1], arrived[1], key=freeze.order)
     if since is not None:
         yield from _soaked(environment, upstream, subject, since, soak, now)
 
@@ -263,7 +263,12 @@ def _pin(lock: Lock, service: str) -> str | None:
 def _soaked(
     environment: Environment, upstream: Environment, what: str, since: str, soak: timedelta, now: datetime
 ) -> Iterator[Hold]:
-    opens = freeze.parse_instant(since) + soak
+    try:
+        opens = freeze.record_instant(since) + soak
+    except ValueError:  # a time that does not exist (2026-02-30): no arrival the gate can count from
+        message = f"the arrival of {what} in {upstream.name} at {since} is not a real time; {environment.name} needs "
+        yield Hold("soak", environment.name, what, f"{message}{environment.gates.soak}", None)
+        return
     if now < opens:
         yield Hold(
             "soak",

@@ -13,10 +13,10 @@ overrides.yaml and the arrivals. The cost follows the files changed, never the h
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
-from generator import layout
+from generator import freeze, layout
 from generator.errors import LoadError
 from generator.findings import Finding, Rule
 from generator.model import Verification
@@ -59,10 +59,6 @@ def _kind(relative: str) -> str | None:
     if len(parts) == 4 and parts[2] == "arrivals":
         return "arrivals"
     return None
-
-
-def _instant(at: str) -> datetime:
-    return datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
 
 
 def _named(relative: str) -> dict[str, Any] | None:
@@ -124,12 +120,17 @@ def _verification(repo: Repo, relative: str, latest: datetime) -> Iterator[Findi
                 message = f"`{key}` {shown} here, {said or 'platform'} in the path: a record sits where it says"
                 yield MISNAMED.of(doc, message, (key,) if key in doc.data else (), key=key not in doc.data)
                 break
-    if _instant(record.at) > latest:
-        yield BACKDATED.of(doc, f"at {record.at} is later than now ({_shown(latest - SKEW)}) plus 5 minutes", ("at",))
+    if _later(record.at, latest):
+        yield BACKDATED.of(doc, f"at {record.at} is later than now ({_now(latest)}) plus 5 minutes", ("at",))
 
 
-def _shown(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _later(at: str, latest: datetime) -> bool:
+    """`at` is after `latest` (never a crash: compared as time-ordered text)."""
+    return freeze.order(at) > freeze.order(freeze.format_instant(latest))
+
+
+def _now(latest: datetime) -> str:
+    return freeze.format_instant(latest - SKEW)
 
 
 def _appended(
@@ -159,13 +160,11 @@ def _appended(
         start = len(was)
     for index in range(start, len(now)):
         at = now[index].at
-        if at < last:
+        if freeze.order(at) < freeze.order(last):
             yield BACKDATED.of(doc, f"at {at} is earlier than {last}, the record before it", (key, index, "at"))
-        elif _instant(at) > latest:
-            yield BACKDATED.of(
-                doc, f"at {at} is later than now ({_shown(latest - SKEW)}) plus 5 minutes", (key, index, "at")
-            )
-        last = max(last, at)
+        elif _later(at, latest):
+            yield BACKDATED.of(doc, f"at {at} is later than now ({_now(latest)}) plus 5 minutes", (key, index, "at"))
+        last = max(last, at, key=freeze.order)
 
 
 def _overrides(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]:
@@ -182,7 +181,7 @@ def _overrides(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]
     if now.environment != environment:
         yield MISNAMED.of(doc, f"`environment` {now.environment} here, {environment} in the path", ("environment",))
     records = was.records if was is not None else (() if base is not None else None)
-    last = max((r.at for r in was.records), default="") if was is not None else ""
+    last = max((r.at for r in was.records), default="", key=freeze.order) if was is not None else ""
     yield from _appended(doc, "overrides", now.records, records, last, latest, f"{environment}'s overrides")
 
 
@@ -206,7 +205,7 @@ def _arrivals(repo: Repo, relative: str, latest: datetime) -> Iterator[Finding]:
         if layout.arrival_month(record.at) != month:
             message = f"at {record.at} is not in {month}: an arrival goes to the file of its UTC month"
             yield MISNAMED.of(doc, message, ("arrivals", index, "at"))
-    last = max((r.at for a in was_months if a.month <= month for r in a.records[-1:]), default="")
+    last = max((r.at for a in was_months if a.month <= month for r in a.records[-1:]), default="", key=freeze.order)
     yield from _appended(doc, "arrivals", now.records, records, last, latest, f"{environment}'s {month} arrivals")
 
 

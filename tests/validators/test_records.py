@@ -160,3 +160,15 @@ def test_the_hook_judges_the_files_it_is_given(default_repo: Path) -> None:
     assert records_findings(default_repo, paths=[DEV_ARRIVALS, RECORD]) == [f"{DEV_ARRIVALS}:{line}: records.backdated"]
     assert records_findings(default_repo, base="HEAD", paths=[RECORD]) == [f"{RECORD}:6: records.rewritten"]
     assert records_findings(default_repo) == []  # no base, no files: the gates read what they need
+
+
+def test_a_fraction_of_a_second_orders_by_time_and_never_crashes(default_repo: Path) -> None:
+    """The schema's timestamps may carry a fraction of a second: later fractions are in order, an earlier one is
+    backdated (as text, `…:00.5Z` would sort before `…:00Z`)."""
+    recorded(default_repo)
+    _append_arrival("2026-11-28T10:00:00.5Z")(default_repo)
+    _append_arrival("2026-11-28T10:00:01.5Z")(default_repo)
+    assert records_findings(default_repo, base="HEAD") == []
+    _append_arrival("2026-11-28T10:00:01.25Z")(default_repo)
+    line = len((default_repo / DEV_ARRIVALS).read_text().splitlines()) - 2
+    assert records_findings(default_repo, base="HEAD") == [f"{DEV_ARRIVALS}:{line}: records.backdated"]
