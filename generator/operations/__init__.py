@@ -5,8 +5,8 @@ write); the changeset checks the plan against every rule, in memory, before anyt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
+from generator.freeze import format_instant
 from generator.operations.changeset import Changeset
 from generator.repository import Repo, now_of
 
@@ -17,11 +17,6 @@ class Plan:
     change: Changeset = field(default_factory=Changeset)
 
 
-def timestamp(moment: datetime) -> str:
-    """A time in the ledger's form: 2026-11-28T10:00:00Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def utc_now(repo: Repo) -> str:
-    """The time a writer records, in the ledger's form: `--now`, else the UTC clock."""
-    return timestamp(now_of(repo))
+    """The time a writer records, in the ledger's form (2026-11-28T10:00:00Z): `--now`, else the UTC clock."""
+    return format_instant(now_of(repo))

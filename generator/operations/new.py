@@ -7,7 +7,7 @@ from pathlib import Path
 from generator import gitrefs, scratch, templates, transaction, validators
 from generator.answers import Answers
 from generator.errors import Refused, UsageError
-from generator.operations import timestamp
+from generator.freeze import format_instant
 from generator.repository import current_time, load_repo
 
 
@@ -29,7 +29,7 @@ def new(target: Path, plan: Answers, *, force: bool = False) -> list[str]:
     target.parent.mkdir(parents=True, exist_ok=True)
     with scratch.folder("new", target.parent) as folder:
         staged = folder / "repo"
-        written = templates.generate(plan, staged, timestamp(current_time()))
+        written = templates.generate(plan, staged, format_instant(current_time()))
         errors = [f for f in validators.check(load_repo(staged)) if f.level == "error"]
         if errors:  # a bug in a template, or answers the schema let through
             first = errors[0]

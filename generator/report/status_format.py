@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from generator.operations import timestamp
+from generator.freeze import format_instant
 from generator.report.sanitize import markdown as cell
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _table(status: Status) -> tuple[list[str], list[list[str]], list[list[str]]]
 def _hold(hold: Hold, clean: Callable[[str], str] = str) -> str:
     """`held by soak (opens 2026-11-29T12:00:00Z): <message>`; a gate that opens on an action (a record, a
     smaller change) has no time."""
-    opens = f" (opens {timestamp(hold.opens)})" if hold.opens else ""
+    opens = f" (opens {format_instant(hold.opens)})" if hold.opens else ""
     return f"held by {hold.gate}{opens}: {clean(hold.message)}"
 
 
@@ -117,7 +117,7 @@ def _hold_data(hold: Hold) -> dict[str, Any]:
         "gate": hold.gate,
         "subject": hold.subject,
         "message": hold.message,
-        "opens": timestamp(hold.opens) if hold.opens else None,
+        "opens": format_instant(hold.opens) if hold.opens else None,
     }
 
 

@@ -346,13 +346,19 @@ def _holds(before: Repo, after: Repo, moves: Mapping[str, Moving], now: datetime
                     None,
                 )
             )
-        found.extend(_freeze(environment, now))
-        upstream = _upstream(before, after, name)
-        if upstream is not None:
-            found.extend(_soak(before, environment, upstream, move, now))
-            found.extend(_checks(before, environment, upstream, move))
-        found.extend(_max_services(environment, move))
+        found.extend(_move_holds(before, environment, _upstream(before, after, name), move, now))
     return found
+
+
+def _move_holds(
+    before: Repo, environment: Environment, upstream: Environment | None, move: Moving, now: datetime
+) -> Iterator[Hold]:
+    """The gates of `environment` that hold `move` (one-environment aside: it depends on the whole change)."""
+    yield from _freeze(environment, now)
+    if upstream is not None:
+        yield from _soak(before, environment, upstream, move, now)
+        yield from _checks(before, environment, upstream, move)
+    yield from _max_services(environment, move)
 
 
 # --- findings -----------------------------------------------------------------------------------------------------
@@ -470,12 +476,7 @@ def holds(repo: Repo, environment: str, now: datetime) -> list[Hold]:
         if not services:
             return []
         move = Moving(environment, None, services)
-    return [
-        *_freeze(target, now),
-        *_soak(repo, target, upstream, move, now),
-        *_checks(repo, target, upstream, move),
-        *_max_services(target, move),
-    ]
+    return list(_move_holds(repo, target, upstream, move, now))
 
 
 # --- the config rules ---------------------------------------------------------------------------------------------
