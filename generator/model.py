@@ -556,6 +556,12 @@ class Arrival(NamedTuple):
         return {"at": self.at, "service": self.service, "version": self.version}
 
 
+def latest_arrivals(months: Iterable[Arrivals]) -> dict[str | None, Arrival]:
+    """The last arrival of each subject (a service; None: the platform version) over an environment's files,
+    oldest month first."""
+    return {record.service: record for month in months for record in month.records}
+
+
 @dataclass(frozen=True)
 class Arrivals:
     """One month's append-only arrival record of an environment (environments/<env>/arrivals/<YYYY-MM>.yaml)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from generator import layout, versions, yamlio
-from generator.model import Arrival, Arrivals, Lock, Release
+from generator.model import Arrival, Arrivals, Lock, Release, latest_arrivals
 from generator.operations import Plan, utc_now
 from generator.operations.bump import release_line
 from generator.operations.changeset import Changeset
@@ -50,11 +50,6 @@ def _versioned(repo: Repo) -> tuple[str, Changeset, dict[str, Lock]]:
     return f"platform {version} stamped on what {first} runs", change, {**repo.locks, first: stamped}
 
 
-def _latest(arrivals: list[Arrivals]) -> dict[str | None, str]:
-    """The version of each subject (a service; None: the platform) that arrived last."""
-    return {record.service: record.version for month in arrivals for record in month.records}
-
-
 def arrived(repo: Repo, locks: Mapping[str, Lock], at: str) -> list[tuple[Arrivals, list[Arrival]]]:
     """Every environment's arrivals file with what its lock runs and its record does not say arrived last: each pin,
     and in a platform-mode environment the platform version; in the file of `at`'s UTC month, with the new records."""
@@ -66,7 +61,7 @@ def arrived(repo: Repo, locks: Mapping[str, Lock], at: str) -> list[tuple[Arriva
         if lock is None:
             continue
         known = repo.arrivals.get(environment.name, [])
-        latest = _latest(known)
+        latest = {subject: record.version for subject, record in latest_arrivals(known).items()}
         new = [
             Arrival(at, pin.version, name)
             for name, pin in sorted(lock.services.items())

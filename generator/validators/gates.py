@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from generator import freeze, layout, versions
 from generator.findings import Finding, Pointer, Rule
-from generator.model import Environment, Gate, GateOverride, Lock, Platform
+from generator.model import Environment, Gate, GateOverride, Lock, Platform, latest_arrivals
 from generator.repository import Repo, now_of
 from generator.yamlio import Document
 
@@ -200,15 +200,6 @@ def _freeze(environment: Environment, now: datetime) -> Iterator[Hold]:
         yield Hold("freeze", environment.name, "", message, None if held.endless else held.opens)
 
 
-def _arrived(repo: Repo, environment: str, service: str | None) -> tuple[str, str] | None:
-    """The latest arrival (version, at) of `service` (None: the platform version) in `environment`."""
-    for month in reversed(repo.arrivals.get(environment, ())):
-        for record in reversed(month.records):
-            if record.service == service:
-                return record.version, record.at
-    return None
-
-
 def _subjects(before: Repo, move: Moving, upstream: Environment) -> list[tuple[str | None, str]]:
     """What must have soaked / been verified in the upstream, as (service | None for the platform, version)."""
     if move.platform is None:
@@ -234,10 +225,11 @@ def _soak(before: Repo, environment: Environment, upstream: Environment, move: M
         subjects = subjects or [(None, move.platform)]
     subject = _what(None, move.platform) if move.platform is not None else ""
     since: str | None = None
+    latest = latest_arrivals(before.arrivals.get(upstream.name, ()))
     for service, version in subjects:
-        arrived = _arrived(before, upstream.name, service)
+        arrived = latest.get(service)
         pinned = ran is not None and (ran.platform if service is None else _pin(ran, service)) == version
-        if arrived is None or arrived[0] != version or not pinned:
+        if arrived is None or arrived.version != version or not pinned:
             yield Hold(
                 "soak",
                 environment.name,
@@ -248,9 +240,9 @@ def _soak(before: Repo, environment: Environment, upstream: Environment, move: M
             )
             return
         if move.platform is None:
-            yield from _soaked(environment, upstream, _what(service, version), arrived[1], soak, now)
+            yield from _soaked(environment, upstream, _what(service, version), arrived.at, soak, now)
         else:
-            since = max(since or arrived[1], arrived[1], key=freeze.order)
+            since = max(since or arrived.at, arrived.at, key=freeze.order)
     if since is not None:
         yield from _soaked(environment, upstream, subject, since, soak, now)
 
