@@ -51,17 +51,20 @@ def singular(word: str) -> str:
 
 
 def area_entity(index: int) -> tuple[str, str]:
+    index %= PATHS
     return AREAS[index // len(ENTITIES)], ENTITIES[index % len(ENTITIES)]
 
 
 def path_of(index: int) -> str:
+    """The path of resource `index`: past the first 1000, the same areas and entities under /v2, /v3, ..."""
     area, entity = area_entity(index)
-    return f"/v1/{area}/{entity}/{{id}}"
+    return f"/v{1 + index // PATHS}/{area}/{entity}/{{id}}"
 
 
 def schema_name(index: int) -> str:
     area, entity = area_entity(index)
-    return area.capitalize() + singular(entity).capitalize()
+    generation = index // PATHS
+    return area.capitalize() + singular(entity).capitalize() + (f"V{generation + 1}" if generation else "")
 
 
 def ref(name: str) -> dict[str, str]:
@@ -195,10 +198,10 @@ def shared_schemas() -> dict[str, Any]:
     }
 
 
-def components() -> dict[str, Any]:
+def components(paths: int = PATHS) -> dict[str, Any]:
     error = {"application/json": {"schema": ref("Error")}}
     return {
-        "schemas": {**shared_schemas(), **{schema_name(i): resource_schema(i) for i in range(PATHS)}},
+        "schemas": {**shared_schemas(), **{schema_name(i): resource_schema(i) for i in range(paths)}},
         "parameters": {
             "Fields": {
                 "name": "fields",
@@ -262,7 +265,7 @@ def path_item(index: int) -> dict[str, Any]:
     }
 
 
-def base_document() -> Document:
+def base_document(paths: int = PATHS) -> Document:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -273,8 +276,8 @@ def base_document() -> Document:
         "servers": [{"url": "https://api.example.com"}],
         "security": [{"bearer": []}],
         "tags": [{"name": area} for area in AREAS],
-        "paths": {path_of(i): path_item(i) for i in range(PATHS)},
-        "components": components(),
+        "paths": {path_of(i): path_item(i) for i in range(paths)},
+        "components": components(paths),
     }
 
 
@@ -520,6 +523,36 @@ def write_pairs(base: Document, head: Document, directory: Path) -> dict[str, tu
         write_document(head, pair[1])
         pairs[suffix] = pair
     return pairs
+
+
+# ---------------------------------------------------------------- the shapes of change the benchmarks time
+
+SHAPES = {
+    "edits": "1000 paths, 2000 operations; 20 edits, 12 breaking",
+    "all-breaking": "1000 paths; every GET gains a required query parameter (1000 breaking changes)",
+    "ops2000": "2000 operations (1000 paths); the 20 edits",
+    "ops10000": "10,000 operations (5000 paths); the 20 edits",
+}
+
+
+def breaking_everywhere(base: Document) -> Document:
+    """`base` with a new required query parameter on every path's GET: one breaking change per path."""
+    head = copy.deepcopy(base)
+    parameter = {"name": "tenant", "in": "query", "required": True, "schema": {"type": "string"}}
+    for item in head["paths"].values():
+        item["get"]["parameters"].append(copy.deepcopy(parameter))
+    return head
+
+
+def pair(shape: str, folder: Path, suffix: str = "yaml") -> tuple[Path, Path]:
+    """Write the base and head documents of `shape` (one of SHAPES) into `folder`; their paths."""
+    base = base_document(5000 if shape == "ops10000" else PATHS)
+    head = breaking_everywhere(base) if shape == "all-breaking" else head_document(base, edits())
+    folder.mkdir(parents=True, exist_ok=True)
+    written = (folder / f"{shape}-base.{suffix}", folder / f"{shape}-head.{suffix}")
+    write_document(base, written[0])
+    write_document(head, written[1])
+    return written
 
 
 # ---------------------------------------------------------------- main
