@@ -4,12 +4,14 @@ inserted as text, never evaluated as templates."""
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator import __version__, ci, deploy, distribution, engines, hooks, layout, resources, scratch, yamlio
+from generator import __version__, ci, deploy, distribution, engines, hooks, layout, resources, yamlio
 from generator.answers import Answers, ServiceAnswer
 from generator.model import (
     INGRESS_NAMESPACE,
@@ -20,6 +22,9 @@ from generator.model import (
     Promotion,
     Release,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
 
 INITIAL_VERSION = "0.1.0"
 LIST = "listItems"  # the operationId of the list operation in the service template's openapi.yaml
@@ -59,6 +64,59 @@ def _pipeline_context(platform: Platform) -> dict[str, Any]:
 _NO_PIPELINE = {"first": "", "host": "", "charts": "", "charts_host": "", "plain_http": False}
 
 
+class _Entry(NamedTuple):
+    """One file of a template: its path (a Jinja template itself) and its text (compiled, or copied as it is)."""
+
+    path: Template
+    text: Template | str
+
+
+class _Compiled(NamedTuple):
+    """A cookiecutter template read and compiled once per process: its private answers, the Jinja environment
+    cookiecutter would make (StrictUndefined, its extensions, trailing newlines kept) and every file."""
+
+    private: dict[str, Any]
+    env: Environment
+    files: tuple[_Entry, ...]
+
+
+@functools.cache
+def _compiled(template: str) -> _Compiled:
+    """Read `template` once: what cookiecutter's `generate_files` reads and compiles again for every run (and
+    `new` runs the service template once per service). Files matching `_copy_without_render` are kept as text."""
+    from cookiecutter.utils import create_env_with_context
+
+    template_dir = resources.template_path(template)
+    defaults = json.loads((template_dir / "cookiecutter.json").read_text("utf-8"))
+    private = {key: value for key, value in defaults.items() if key.startswith("_")}
+    env = create_env_with_context({"cookiecutter": private})
+    [root] = [entry for entry in template_dir.iterdir() if entry.is_dir() and "{{" in entry.name]
+    copied = private.get("_copy_without_render", [])
+    files = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(root).as_posix()
+        text = path.read_text("utf-8")
+        verbatim = any(fnmatch.fnmatch(relative, pattern) for pattern in copied)
+        files.append(_Entry(env.from_string(relative), text if verbatim else env.from_string(text)))
+    return _Compiled(private, env, tuple(files))
+
+
+def _render_files(template: str, values: dict[str, Any]) -> dict[str, str]:
+    """Every file `template` gives for `values`, by path, in memory: what cookiecutter writes into its project
+    folder (a path that renders to an empty file name is left out, as cookiecutter leaves it out)."""
+    compiled = _compiled(template)
+    context = {"cookiecutter": {**compiled.private, **values}}
+    files = {}
+    for entry in compiled.files:
+        relative = entry.path.render(**context)
+        if not relative or relative.endswith("/"):
+            continue
+        files[relative] = entry.text if isinstance(entry.text, str) else entry.text.render(**context)
+    return files
+
+
 def render_service(
     service: ServiceAnswer,
     *,
@@ -70,32 +128,25 @@ def render_service(
 ) -> dict[str, str]:
     """Every file the service template gives one service, by repository path; with `pipeline` (the platform, when
     it runs GitHub Actions) its build workflow too."""
-    with scratch.folder("service") as folder:
-        out = _render(
-            "service",
-            {
-                "service": service.name,
-                "language": service.language,
-                "port": str(service.port),
-                "platform": platform,
-                "registry": registry,
-                "version": version,
-                "_ci": ci.context(),
-                "_pipeline": _pipeline_context(pipeline) if pipeline is not None else _NO_PIPELINE,
-            },
-            folder,
-        )
-        files = {
-            path.relative_to(out).as_posix(): path.read_text("utf-8")
-            for path in sorted(out.rglob("*"))
-            if path.is_file()
-        }
+    files = _render_files(
+        "service",
+        {
+            "service": service.name,
+            "language": service.language,
+            "port": str(service.port),
+            "platform": platform,
+            "registry": registry,
+            "version": version,
+            "_ci": ci.context(),
+            "_pipeline": _pipeline_context(pipeline) if pipeline is not None else _NO_PIPELINE,
+        },
+    )
     values = files.pop("values.yaml")
     if pipeline is None:
         files.pop(layout.build_workflow(service.name))
     for env in environments:
         files[layout.values(env, service.name)] = values
-    return files
+    return dict(sorted(files.items()))
 
 
 def initial_state(plan: Answers, now: str) -> tuple[list[Lock], list[Release]]:
@@ -179,6 +230,15 @@ def _written_platform(destination: Path) -> Platform:
     return Platform.from_data(doc.data)
 
 
+def _write(destination: Path, relative: str, text: str) -> None:
+    """Write one file of a platform being generated in its own new scratch folder (nobody reads it until it is
+    committed and renamed into place, so no temporary file and rename per file as `yamlio.write_atomic` does)."""
+    path = destination / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+
+
 def generate(plan: Answers, destination: Path, now: str) -> list[str]:
     """Write the whole platform repository into the empty directory `destination`."""
     out = _render("platform", _platform_context(plan), destination.parent)
@@ -198,19 +258,19 @@ def generate(plan: Answers, destination: Path, now: str) -> list[str]:
         for relative, text in render_service(
             service, platform=plan.name, registry=plan.registry, environments=env_names, pipeline=github
         ).items():
-            yamlio.write_atomic(destination / relative, text)
+            _write(destination, relative, text)
     locks, releases = initial_state(plan, now)
     for lock in locks:
-        yamlio.write_atomic(destination / layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
+        _write(destination, layout.lock(lock.environment), yamlio.dumps(lock.as_data()))
     for release in releases:
-        yamlio.write_atomic(destination / layout.release(release.version), yamlio.dumps(release.as_data()))
+        _write(destination, layout.release(release.version), yamlio.dumps(release.as_data()))
     platform = _written_platform(destination)
     derived = deploy.files(platform, {lock.environment: lock for lock in locks})
     pinned = {service for lock in locks for service in lock.services}
     for relative, text in (derived | engines.texts(engines.objects(platform, pinned))).items():
-        yamlio.write_atomic(destination / relative, text)
-    yamlio.write_atomic(destination / layout.ANSWERS, answers_document(plan.as_data()))
-    yamlio.write_atomic(destination / layout.REQUIREMENTS, distribution.requirements_file(plan.lockstep_source))
+        _write(destination, relative, text)
+    _write(destination, layout.ANSWERS, answers_document(plan.as_data()))
+    _write(destination, layout.REQUIREMENTS, distribution.requirements_file(plan.lockstep_source))
     config = hooks.render_config(plan.hooks.mode, plan.hooks.repo, plan.hooks.rev, plan.hooks.tag)
-    yamlio.write_atomic(destination / layout.PRE_COMMIT_CONFIG, config)
+    _write(destination, layout.PRE_COMMIT_CONFIG, config)
     return sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file())
