@@ -530,6 +530,9 @@ def _say(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["--version"]:  # as argparse answers it, without building the parser (pre-commit, scripts)
+        print(f"lockstep {__version__}")
+        return 0
     args = _parser(given[0] if given and given[0] in COMMANDS else None).parse_args(given)
     try:
         return COMMANDS[args.command](args)
