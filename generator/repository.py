@@ -97,8 +97,9 @@ class Memo:
 
     def store(self, root: Path, kind: str = "yaml") -> cache.Store | None:
         """Where what large YAML files gave is kept across runs (`yaml`: their data when they parsed cleanly;
-        `valid`: that they passed their schema): the git directory of `root`'s repository (see cache.py); None
-        outside git."""
+        `valid`: that they passed their schema; `hadolint`: its reports on a Dockerfile text; `contract`: that a
+        contract's files have OpenAPI's shape): the git directory of `root`'s repository (see cache.py); None
+        outside git or with LOCKSTEP_NO_CACHE=1."""
         if (root, kind) not in self._stores:
             self._stores[(root, kind)] = cache.for_repository(root, kind)
         return self._stores[(root, kind)]
@@ -225,7 +226,7 @@ class Repo:
         texts = {d.path: d.text for d in self.dockerfiles.values()}
         todo = {path: text for path, text in texts.items() if (path, text, config) not in self.memo.hadolint}
         if todo:
-            found = hadolint.lint(todo, self.hadolint_config)
+            found = hadolint.lint(todo, self.hadolint_config, self.memo.store(self.root, "hadolint"))
             if isinstance(found, hadolint.Unavailable):
                 return found
             for path, text in todo.items():
