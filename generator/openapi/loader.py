@@ -384,9 +384,9 @@ def _checker_version() -> bytes:
 
 def _read_references(tree: Tree, spec: Spec, path: str, name: str, prefix: str, limits: Limits) -> None:
     """Every file the contract's relative `$ref`s reach, inside the tree, into `spec.sources`."""
-    folder = PurePosixPath(path).parent
     text = spec.root.text
     pending = [spec.root] if _FILE_REF_TEXT.search(text) else []
+    folder = PurePosixPath(path).parent if pending else PurePosixPath()
     while pending:
         current = pending.pop()
         for ref in _file_refs(current.data):
