@@ -7,6 +7,7 @@ is started); outside git there is none, and nothing is ever written elsewhere. I
 the number of files, never with the number of commits. Every write is a temporary file renamed into place, so
 concurrent processes see a whole entry or none; an entry that cannot be read, is not JSON, or was written for
 another key is no entry; a git directory that cannot be written to means no store, never an error.
+`LOCKSTEP_NO_CACHE=1` turns every store off (nothing read, nothing written): the results are the same, only slower.
 """
 
 from __future__ import annotations
@@ -129,7 +130,14 @@ def _prune(folder: Path) -> None:
             os.unlink(folder / name)
 
 
+def disabled() -> bool:
+    """True when LOCKSTEP_NO_CACHE is set (to anything but empty or `0`): no store is read or written."""
+    return os.environ.get("LOCKSTEP_NO_CACHE", "") not in ("", "0")
+
+
 def for_repository(root: Path, kind: str) -> Store | None:
-    """The store of `kind` entries for the repository `root` is in; None outside git."""
+    """The store of `kind` entries for the repository `root` is in; None outside git or with LOCKSTEP_NO_CACHE."""
+    if disabled():
+        return None
     found = git_dir(root)
     return Store(found / FOLDER / kind) if found is not None else None

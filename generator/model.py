@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
@@ -262,7 +263,17 @@ class Platform:
 
     def consumers(self, service: str) -> list[str]:
         """The services whose `requires` name `service`, sorted."""
-        return sorted(name for name, other in self.services.items() if service in other.requires)
+        return list(self._consumers.get(service, ()))
+
+    @cached_property
+    def _consumers(self) -> Mapping[str, tuple[str, ...]]:
+        """Every service's consumers, sorted: found in one pass over the services (asked once per service and
+        environment, a scan each would grow with the square of the services)."""
+        found: dict[str, list[str]] = {}
+        for name, other in self.services.items():
+            for required in other.requires:
+                found.setdefault(required, []).append(name)
+        return {required: tuple(sorted(names)) for required, names in found.items()}
 
 
 @dataclass(frozen=True)

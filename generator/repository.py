@@ -93,12 +93,14 @@ class Memo:
         self._parsed: dict[tuple[str, ...], tuple[bytes | str, Any]] = {}
         self.hadolint: dict[tuple[str, str, str], list[hadolint.Report]] = {}
         self.shipped: dict[tuple[str, str], Spec | None] = {}  # (service, version) -> its contract then
+        self.clean: dict[tuple[str, bytes], Document] = {}  # (kind, bytes) -> a document of them without problems
         self._stores: dict[tuple[Path, str], cache.Store | None] = {}
 
     def store(self, root: Path, kind: str = "yaml") -> cache.Store | None:
         """Where what large YAML files gave is kept across runs (`yaml`: their data when they parsed cleanly;
-        `valid`: that they passed their schema): the git directory of `root`'s repository (see cache.py); None
-        outside git."""
+        `valid`: that they passed their schema; `hadolint`: its reports on a Dockerfile text; `contract`: that a
+        contract's files have OpenAPI's shape): the git directory of `root`'s repository (see cache.py); None
+        outside git or with LOCKSTEP_NO_CACHE=1."""
         if (root, kind) not in self._stores:
             self._stores[(root, kind)] = cache.for_repository(root, kind)
         return self._stores[(root, kind)]
@@ -225,7 +227,7 @@ class Repo:
         texts = {d.path: d.text for d in self.dockerfiles.values()}
         todo = {path: text for path, text in texts.items() if (path, text, config) not in self.memo.hadolint}
         if todo:
-            found = hadolint.lint(todo, self.hadolint_config)
+            found = hadolint.lint(todo, self.hadolint_config, self.memo.store(self.root, "hadolint"))
             if isinstance(found, hadolint.Unavailable):
                 return found
             for path, text in todo.items():
@@ -461,8 +463,22 @@ def record_document(repo: Repo, relative: str, kind: str) -> Document | None:
         if raw is None:
             return None
         stores = (repo.memo.store(repo.root), repo.memo.store(repo.root, "valid"))
-        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _parse_yaml(raw, relative, kind, stores))
+        doc = repo.memo.parsed(("yaml", kind, relative), raw, lambda: _twin(repo.memo, raw, relative, kind, stores))
     repo.documents[relative] = doc
+    return doc
+
+
+def _twin(
+    memo: Memo, raw: bytes, relative: str, kind: str, stores: tuple[cache.Store | None, cache.Store | None]
+) -> Document:
+    """The document of `relative`, parsed and checked, or a clean one of the same kind and bytes under another path
+    (an environment's values file is most often a copy of the previous environment's) given this path."""
+    twin = memo.clean.get((kind, raw))
+    if twin is not None:
+        return Document(relative, twin.data, twin.values, twin.keys, twin.numbers)
+    doc = _parse_yaml(raw, relative, kind, stores)
+    if not doc.problems:
+        memo.clean[(kind, raw)] = doc
     return doc
 
 
@@ -520,12 +536,13 @@ def _contract(repo: Repo, relative: str) -> None:
     if raw is None:
         return
     repo.present.add(relative)
+    store = repo.memo.store(repo.root, "contract")
     try:
         spec = repo.memo.parsed(
-            ("contract", relative), raw, lambda: loader.load_tree(repo.tree, relative, limits=repo.limits)
+            ("contract", relative), raw, lambda: loader.load_tree(repo.tree, relative, limits=repo.limits, store=store)
         )
         if len(spec.sources) > 1:  # it reads other files: those may have changed, load it again
-            spec = loader.load_tree(repo.tree, relative, limits=repo.limits)
+            spec = loader.load_tree(repo.tree, relative, limits=repo.limits, store=store)
     except LoadError as error:
         repo.problems.append(error.finding)
         return

@@ -94,15 +94,23 @@ class DiskTree:
         self._real = os.path.realpath(root)
         self._read: dict[str, bytes | None] = {}
         self._listed: dict[str, list[str]] = {}
+        self._folders: dict[str, str] = {}  # the real path of each folder a file was read from
 
     def _inside(self, relative: str) -> str:
         """The real path of `relative`; LoadError when a link takes it out of the folder."""
         if "\0" in relative:
             raise LoadError(UNREADABLE.at(relative.replace("\0", "\\0"), 1, 1, "no file has a NUL in its name"))
-        real = os.path.realpath(self.root / relative)
+        real = os.path.realpath(os.path.join(self.root, relative))
         if real != self._real and not real.startswith(self._real.rstrip(os.sep) + os.sep):
             raise outside(relative)
         return real
+
+    def _folder(self, relative: str) -> str:
+        """The real path of the folder `relative`, resolved once for all the files read from it."""
+        found = self._folders.get(relative)
+        if found is None:
+            found = self._folders[relative] = self._inside(relative) if relative else self._real
+        return found
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
         if relative not in self._read:
@@ -113,9 +121,19 @@ class DiskTree:
         return found
 
     def _load(self, relative: str, limit: int) -> bytes | None:
-        path = self._inside(relative)
+        folder, _, name = relative.rpartition("/")
+        if name in ("", ".", "..") or "\0" in relative:
+            path = self._inside(relative)  # not a plain name in a folder: the whole path resolved
+        else:
+            try:
+                path = os.path.join(self._folder(folder), name)
+            except LoadError:
+                raise outside(relative) from None  # the file is named, not the folder that leads out
         try:
-            status = os.stat(path)
+            status = os.lstat(path)
+            if stat.S_ISLNK(status.st_mode):  # a link: where it leads must be inside too
+                path = self._inside(relative)
+                status = os.stat(path)
             if not stat.S_ISREG(status.st_mode):
                 return None
             if status.st_size > limit:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import cache, schemas, yamlio
-from tests.conftest import commit, edit, git, line_of, run_lockstep, validate
+from generator.findings import Finding
+from tests.conftest import commit, edit, findings, git, line_of, run_lockstep, validate
 
 
 def big_lock(version: str = "0.1.0", extra: str = "") -> bytes:
@@ -208,3 +212,88 @@ def test_a_file_valid_before_is_valid_again_without_the_validator_and_other_byte
     found = schemas.validate(yamlio.parse(bad, "lock.yaml"), "lock", store, bad)
     assert [f.rule for f in found] == ["schema.unknown-key"]  # other bytes: checked, and not remembered as valid
     assert entries(tmp_path / "valid") == [remembered]
+
+
+CONTRACT = "services/service-a/openapi.yaml"
+REAL = Path(__file__).parent / "data" / "openapi" / "real"
+
+
+def _real_pair(case: str) -> Callable[[Path], tuple[dict[str, str], dict[str, str]]]:
+    """A pair of tests/openapi/test_real_documents.py: the public document, then that document edited."""
+    from tests.openapi.test_real_documents import CASES, load, write
+
+    [(name, change)] = [(name, change) for label, name, change, _ in CASES if label == case]
+
+    def files(repo: Path) -> tuple[dict[str, str], dict[str, str]]:
+        data = load(name)
+        change(data)
+        return {CONTRACT: (REAL / name).read_text()}, {CONTRACT: write(name, data, repo.parent).read_text()}
+
+    return files
+
+
+def _own_pair(old: str, new: str, schemas_yaml: tuple[str, str] | None = None) -> Callable[..., Any]:
+    """The platform's own contract, then with `old` replaced by `new` (and services/service-a/schemas.yaml, which
+    it refers to, from the first text to the second)."""
+
+    def files(repo: Path) -> tuple[dict[str, str], dict[str, str]]:
+        text = (repo / CONTRACT).read_text()
+        assert old in text
+        before, after = {CONTRACT: text}, {CONTRACT: text.replace(old, new)}
+        if schemas_yaml is not None:
+            before["services/service-a/schemas.yaml"], after["services/service-a/schemas.yaml"] = schemas_yaml
+        return before, after
+
+    return files
+
+
+ITEM_REF = '$ref: "#/components/schemas/Item"'
+PAIRS = {
+    "legacy": _real_pair("L1"),
+    "petstore": _real_pair("C1"),
+    "galaxy": _real_pair("G1"),
+    "validation": _real_pair("S1"),
+    "parameters": _real_pair("P1"),
+    "ref-to-nothing": _own_pair(ITEM_REF, "$ref: '#/components/schemas/Nothing'"),
+    "remote-ref": _own_pair(ITEM_REF, "$ref: 'https://example.com/item.yaml'"),
+    "not-openapi-shaped": _own_pair("paths:\n", "paths: []\nwas-paths:\n"),
+    "another-file": _own_pair(
+        ITEM_REF,
+        "$ref: 'schemas.yaml#/Item'",
+        (
+            "Item:\n  type: object\n  required: [id]\n  properties:\n    id: {type: string}\n",
+            "Item:\n  type: object\n  properties:\n    id: {type: integer}\n    other: {$ref: '#/Nope'}\n",
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("pair", sorted(PAIRS))
+def test_contract_pairs_find_the_same_with_and_without_the_cache(
+    pair: str, default_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`validate --base HEAD` and `validate` on a contract changed from one text to another: the same findings with
+    LOCKSTEP_NO_CACHE=1 (nothing stored), with an empty cache (filled then) and with the cache that run left."""
+    before, after = PAIRS[pair](default_repo)
+    for relative, text in before.items():
+        (default_repo / relative).write_text(text)
+    git(default_repo, "add", "-A")
+    git(default_repo, "commit", "--quiet", "--no-verify", "--allow-empty", "-m", "the first contract")
+    for relative, text in after.items():
+        (default_repo / relative).write_text(text)
+    store = default_repo / ".git" / "lockstep"
+    shutil.rmtree(store, ignore_errors=True)
+
+    def both() -> list[list[Finding]]:
+        return [findings(default_repo, base="HEAD"), findings(default_repo)]
+
+    monkeypatch.setenv("LOCKSTEP_NO_CACHE", "1")
+    uncached = both()
+    assert not store.exists()
+    assert any(f.rule.startswith("api.") for f in uncached[0])  # the pair is judged: something to compare
+    monkeypatch.delenv("LOCKSTEP_NO_CACHE")
+    assert both() == uncached  # an empty cache, filled
+    assert entries(store / "hadolint")
+    if not any(f.rule == "api.shape" for f in uncached[1]):
+        assert entries(store / "contract")
+    assert both() == uncached  # read from the cache

@@ -5,12 +5,13 @@ an exception), and no scratch folder is left behind.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from generator import hadolint
+from generator import cache, hadolint
 
 PINNED = 'FROM python:3.12-slim\nCMD ["python", "-V"]\n'
 LATEST = 'FROM python:latest\nCMD ["python", "-V"]\n'
@@ -139,3 +140,56 @@ def test_no_scratch_folder_is_left_behind(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, "exit 3\n")))
     hadolint.lint({"services/a/Dockerfile": LATEST}, None)  # a failing run cleans up too
     assert _scratch_folders() == []
+
+
+def _texts(count: int) -> dict[str, str]:
+    """`count` distinct Dockerfile texts with findings (an unpinned base, `cd`, sudo), each under three paths."""
+    files = {}
+    for index in range(count):
+        text = f'FROM python:latest\nRUN cd /srv && sudo echo {index}\nCMD ["python", "-c", "{index}"]\n'
+        for copy in ("a", "b", "c"):
+            files[f"services/{copy}-{index:02d}/Dockerfile"] = text
+    return files
+
+
+def _sorted(reports: list[hadolint.Report]) -> list[hadolint.Report]:
+    return sorted(reports, key=lambda r: (r.file, r.line, r.column, r.code))
+
+
+@pytest.mark.parametrize("count", [1, 2 * hadolint.FILES_PER_PROCESS + 1])  # one process; split over the CPUs
+def test_each_text_linted_once_gives_every_path_the_reports_of_linting_each_file(count: int) -> None:
+    files = _texts(count)
+    one_by_one = [report for path, text in files.items() for report in _lint({path: text})]
+    assert {r.code for r in one_by_one} >= {"DL3007", "DL3003", "DL3004"}
+    assert _sorted(_lint(files)) == _sorted(one_by_one)
+
+
+def test_reports_are_read_back_from_the_store_for_the_same_hadolint_settings_and_text(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path / "store")
+    files, config = _texts(2), (".hadolint.yaml", "ignored:\n  - DL3004\n")
+    first = _lint_stored(files, config, store)
+    assert "DL3004" not in {r.code for r in first} and "DL3007" in {r.code for r in first}
+    entries = sorted((tmp_path / "store").rglob("*.json"))
+    assert len(entries) == len(files)  # one entry under each path
+    for entry in entries:  # what the next run reads is the store's: changed, it is read changed
+        stored = json.loads(entry.read_text())
+        stored["value"]["reports"] = [[1, 1, "DL9999", "error", "from the store"]]
+        entry.write_text(json.dumps(stored))
+    again = _lint_stored(files, config, store)
+    assert {(r.file, r.code) for r in again} == {(path, "DL9999") for path in files}
+    other = _lint_stored(files, (".hadolint.yaml", "ignored: []\n"), store)  # other settings: linted again
+    assert "DL3004" in {r.code for r in other} and "DL9999" not in {r.code for r in other}
+
+
+def test_another_hadolint_is_never_answered_from_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = cache.Store(tmp_path / "store")
+    files = _texts(1)
+    assert _lint_stored(files, None, store)
+    monkeypatch.setenv("LOCKSTEP_HADOLINT", str(_fake_hadolint(tmp_path, "echo 'broken' >&2\nexit 1\n")))
+    assert hadolint.lint(files, None, store) == hadolint.Unavailable(False, "hadolint failed: broken")
+
+
+def _lint_stored(files: dict[str, str], config: tuple[str, str] | None, store: cache.Store) -> list[hadolint.Report]:
+    reports = hadolint.lint(files, config, store)
+    assert not isinstance(reports, hadolint.Unavailable), reports
+    return reports

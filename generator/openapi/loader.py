@@ -11,15 +11,19 @@ and never from outside it. Every file a contract reaches is read when it is load
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from generator import gitrefs
+from generator import __version__, gitrefs
+from generator.cache import Store, digest
 from generator.errors import LoadError, UsageError
 from generator.findings import Rule, excerpt
 from generator.openapi.anchors import Anchor, anchor_name, anchors_in, resources_of
@@ -279,10 +283,18 @@ def _read(tree: Tree, path: str, name: str) -> str | None:
         raise LoadError(replace(error.finding, file=name)) from None
 
 
-def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "", limits: Limits = DEFAULT) -> Spec:
+def load_tree(
+    tree: Tree,
+    path: str,
+    name: str | None = None,
+    prefix: str = "",
+    limits: Limits = DEFAULT,
+    store: Store | None = None,
+) -> Spec:
     """The contract at `path` in `tree` (named `name` in findings) and every file its `$ref`s reach inside the
     tree (named beside `name`, after its `prefix` such as `REF:`). LoadError when the contract itself cannot be
-    read, parsed, or is not OpenAPI 3.x."""
+    read, parsed, or is not OpenAPI 3.x. With a `store`, files that had OpenAPI's shape before are not walked
+    again (`_check_shape`)."""
     name = name or path
     text = _read(tree, path, name)
     if text is None:
@@ -293,28 +305,88 @@ def load_tree(tree: Tree, path: str, name: str | None = None, prefix: str = "", 
     # The root is "" in both specs of a diff, so that `#/...` refs of base and head name the same place.
     spec = Spec(Source("", name, data, text), root_file=PurePosixPath(path).name)
     _read_references(tree, spec, path, name, prefix, limits)
-    _check_shape(spec)
+    _check_shape(spec, store, path)
     return spec
 
 
-def _check_shape(spec: Spec) -> None:
+def _check_shape(spec: Spec, store: Store | None = None, path: str = "") -> None:
     """LoadError at the first node that is not shaped as OpenAPI says (structure.py), which also notes the
-    `$ref`s that cannot be followed in `spec.broken`."""
+    `$ref`s that cannot be followed in `spec.broken`. With a `store`, the same files (by content) that had the
+    shape before have it now: the walk is skipped and the broken `$ref`s are taken from the store (by file and
+    pointer, found again in this load's data)."""
     from generator.openapi import structure  # it reads the loader's records
 
+    key = _shape_key(spec) if store is not None else ""
+    if store is not None and _shaped_before(spec, store.get(path, key)):
+        return
     problem = structure.check(spec)
     if problem is not None:
         line, column = problem.source.position(problem.pointer)
         where = to_json_pointer(problem.pointer) or "/"
         finding = SHAPE.at(problem.source.name, line, column, f"{where}: {problem.message}")
         raise LoadError(replace(finding, pointer=where))
+    if store is not None:
+        store.put(path, key, {"broken": [[source.relative, list(pointer)] for source, pointer, _ in spec.broken]})
+
+
+def _shape_key(spec: Spec) -> str:
+    """What decides the shape check: the code that parses and checks, and every file of the contract."""
+    files = sorted((source.relative, source.text) for source in spec.sources.values())
+    parts = [_checker_version(), spec.root_file.encode()]
+    for relative, text in files:
+        parts += [relative.encode("utf-8", "surrogateescape"), text.encode("utf-8", "surrogateescape")]
+    return digest(*parts)
+
+
+def _shaped_before(spec: Spec, entry: dict[str, Any] | None) -> bool:
+    """True when `entry` says these files had the shape; its broken `$ref`s are then `spec.broken`. False when
+    there is no entry or one that does not fit this load's data (the walk then decides)."""
+    broken = entry.get("broken") if entry is not None else None
+    if not isinstance(broken, list):
+        return False
+    found: list[tuple[Source, Pointer, Any]] = []
+    try:
+        for relative, pointer in broken:
+            source = spec.sources[relative]
+            at = tuple(pointer)
+            if not all(isinstance(token, str) for token in at):
+                return False
+            value = walk(source.data, at)
+            if not isinstance(value, dict) or not ("$ref" in value or "$dynamicRef" in value):
+                return False
+            found.append((source, at, value))
+    except (KeyError, IndexError, ValueError, TypeError):
+        return False
+    spec.broken[:] = found
+    return True
+
+
+@cache
+def _checker_version() -> bytes:
+    """lockstep's version, the source of the loader and the shape check, and the installed YAML parsers (each
+    file's name, size and time): a build between two versions, or another parser, never reads another's entry."""
+    here = Path(__file__).parent
+    parts = [__version__.encode()]
+    try:
+        parts += [(here / name).read_bytes() for name in ("loader.py", "structure.py")]
+        for module in ("yaml_rs", "yaml"):
+            found = find_spec(module)
+            if found is not None and found.origin:
+                folder = Path(found.origin).parent
+                for entry in sorted(os.scandir(folder), key=lambda item: item.name):
+                    if entry.is_file():
+                        status = entry.stat()
+                        parts.append(f"{module}/{entry.name} {status.st_size} {status.st_mtime_ns}".encode())
+    except OSError:  # pragma: no cover - a module without its source file
+        pass
+    return digest(*parts).encode()
 
 
 def _read_references(tree: Tree, spec: Spec, path: str, name: str, prefix: str, limits: Limits) -> None:
     """Every file the contract's relative `$ref`s reach, inside the tree, into `spec.sources`."""
-    folder = PurePosixPath(path).parent
     text = spec.root.text
     pending = [spec.root] if _FILE_REF_TEXT.search(text) else []
+    folder = PurePosixPath(path).parent if pending else PurePosixPath()
     while pending:
         current = pending.pop()
         for ref in _file_refs(current.data):
