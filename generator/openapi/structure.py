@@ -293,11 +293,9 @@ def _refs_resolve(spec: Spec) -> bool:
     if "$dynamicRef" in text:
         return False
     written = _JSON_REF.findall(text)
-    found: set[str] | None = set(written)
-    if len(written) != text.count("$ref"):
-        found = _pointer_refs(spec.root.data)  # written otherwise (YAML, escapes): read from the data
-        if found is None:
-            return False  # a `$ref` that is not a `#/` pointer: the walk decides
+    found = set(written) if len(written) == text.count("$ref") else _pointer_refs(spec.root.data)
+    if found is None:  # written otherwise (YAML, escapes), read from the data: a `$ref` not a `#/` pointer
+        return False
     return all(not is_remote(ref) and _target(spec, spec.root, ref) is not None for ref in found)
 
 
