@@ -288,12 +288,34 @@ _JSON_REF = re.compile(r'"\$ref"\s*:\s*"([^"\\]*)"')
 
 
 def _refs_resolve(spec: Spec) -> bool:
-    """True when every `$ref` written in the (single-file, JSON) root is local and resolves."""
+    """True when every `$ref` written in the (single-file) root is local and resolves."""
     text = spec.root.text
-    found = _JSON_REF.findall(text)
-    if len(found) != text.count("$ref") or "$dynamicRef" in text:
-        return False  # written otherwise (YAML, escapes): the walk decides
-    return all(not is_remote(ref) and _target(spec, spec.root, ref) is not None for ref in set(found))
+    if "$dynamicRef" in text:
+        return False
+    written = _JSON_REF.findall(text)
+    found = set(written) if len(written) == text.count("$ref") else _pointer_refs(spec.root.data)
+    if found is None:  # written otherwise (YAML, escapes), read from the data: a `$ref` not a `#/` pointer
+        return False
+    return all(not is_remote(ref) and _target(spec, spec.root, ref) is not None for ref in found)
+
+
+def _pointer_refs(data: Any) -> set[str] | None:
+    """Every `$ref` of `data` at any depth, when each is a `#/...` pointer (which resolves alike wherever it is
+    written); None otherwise."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "$ref" in item:
+                ref = item["$ref"]
+                if not isinstance(ref, str) or not ref.startswith("#/"):
+                    return None
+                found.add(ref)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 # The same shape as a JSON Schema, for the root document alone: jsonschema-rs reads Python values in place and

@@ -119,6 +119,7 @@ class Context:
         self.scope: dict[str, list[tuple[Source, Pointer]]] = {"base": [], "head": []}  # see `enter`
         self.scoped = 0  # how many `$dynamicRef`s were followed by their scope (views.py keeps none of them)
         self._direct: dict[tuple[int, str], list[RefKey]] = {}
+        self._pointers: dict[str, Pointer] = {}  # a `#/...` ref: its pointer (the same in every file)
         self._equal: dict[RefKey, bool] = {}
         self.views: dict[tuple[str, int], View | None] = {}  # effective schemas, by side and schema object
         self._targets: dict[tuple[Any, ...], tuple[Source, Pointer, Any] | None] = {}  # resolved $refs
@@ -319,8 +320,11 @@ class Context:
         if found is None:
             found = self._direct[key] = []
             for ref in refs_in(value):
-                if ref.startswith("#/"):  # the common case, kept cheap
-                    found.append((source.relative, split_ref(ref, source)[1], ""))
+                if ref.startswith("#/"):  # the common case, kept cheap: each pointer split once
+                    pointer = self._pointers.get(ref)
+                    if pointer is None:
+                        pointer = self._pointers[ref] = split_ref(ref, source)[1]
+                    found.append((source.relative, pointer, ""))
                 else:
                     found += self._ref_keys(source, ref)
         return found

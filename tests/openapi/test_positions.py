@@ -69,3 +69,84 @@ def test_json_lines_hold_the_key(indent: int | None) -> None:
             assert f'"{pointer[-1]}"' in rows[line - 1]
             if indent is not None:  # pretty-printed: the key itself; minified: the line's start
                 assert rows[line - 1][column - 1 :].startswith(f'"{pointer[-1]}"'), pointer
+
+
+MIXED = """\
+openapi: 3.1.0
+info: {title: flow, version: '1'}
+paths:
+  /a:
+    get:
+      description: >
+        folded text
+        over lines
+      summary: plain text
+        that runs on
+      parameters:
+      - name: x
+        in: query
+        schema: {type: string, enum: [a, b]}
+      - {name: y, in: header}
+      - - nested
+        - list
+      responses:
+        '200':
+          description: |
+            literal: not a key
+            paths: nor this
+        "404": {description: gone}
+  /b:
+    get:
+      responses:
+        '200':
+          description: b
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        tags: [x, y]
+        name:
+          type: string
+"""
+
+
+def located_texts() -> Iterator[tuple[str, str]]:
+    yield "mixed-flow-and-multiline", MIXED
+    yield from texts()
+    yield "pets-json", json.dumps(pets("3.0.3"), indent=2)
+    for path in sorted((Path(__file__).parent.parent / "data" / "openapi" / "real").glob("*.json")):
+        yield path.name, path.read_text()
+
+
+@pytest.mark.parametrize(("name", "text"), list(located_texts()), ids=lambda v: v if len(v) < 40 else "")
+def test_positions_do_not_depend_on_the_order_they_are_asked_in(name: str, text: str) -> None:
+    """Blocks remember their ends and keys between lookups: asking from the last node back, or the deepest nodes
+    first, gives every node the position it has when asked in document order."""
+    data = yaml.safe_load(text)
+    everything = list(pointers(data))
+    in_order = [Lines(text).locate(pointer, data) for pointer in everything]
+    backwards = Lines(text)
+    assert [backwards.locate(pointer, data) for pointer in reversed(everything)][::-1] == in_order
+    deepest_first = Lines(text)
+    by_depth = sorted(range(len(everything)), key=lambda index: -len(everything[index]))
+    found = {index: deepest_first.locate(everything[index], data) for index in by_depth}
+    assert [found[index] for index in range(len(everything))] == in_order
+
+
+def test_multi_line_and_flow_nodes_get_their_own_or_their_ancestors_line() -> None:
+    data = yaml.safe_load(MIXED)
+    lines = Lines(MIXED)
+    rows = MIXED.splitlines()
+    assert lines.locate(("paths", "/a", "get", "summary"), data) == (9, 7)
+    assert lines.locate(("paths", "/a", "get", "responses", "200", "description"), data) == (20, 11)
+    assert lines.locate(("paths", "/a", "get", "responses", "404"), data) == (23, 9)
+    assert lines.locate(("paths", "/a", "get", "parameters", "1"), data) == (15, 9)
+    assert lines.locate(("paths", "/a", "get", "parameters", "2", "1"), data) == (17, 11)
+    # written in flow style: the line of the nearest node on a line of its own
+    assert lines.locate(("paths", "/a", "get", "parameters", "0", "schema", "enum"), data) == (14, 9)
+    assert lines.locate(("info", "title"), data) == (2, 1)
+    # text inside a block scalar is not a key of the document
+    assert lines.locate(("paths", "/b"), data) == (24, 3)
+    assert rows[24 - 1].strip() == "/b:"
+    assert lines.locate(("components", "schemas", "A", "properties", "name", "type"), data) == (36, 11)

@@ -237,13 +237,14 @@ def test_extensions_where_openapi_allows_them_are_not_entries(large: bool, tmp_p
     assert (result.code, result.out.splitlines()[-1]) == (0, "no findings")
 
 
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
 @pytest.mark.parametrize("large", [False, True], ids=["walked", "schema-checked"])
 @pytest.mark.parametrize(
     ("ref", "rule"),
     [("#/components/schemas/Nope", "api.unresolved-ref"), ("https://example.com/a.json", "api.remote-ref")],
 )
 def test_a_ref_that_cannot_be_followed_is_found_in_small_and_large_documents(
-    large: bool, ref: str, rule: str, tmp_path: Path
+    large: bool, ref: str, rule: str, suffix: str, tmp_path: Path
 ) -> None:
     """A large JSON document is first judged by the JSON Schema and a scan of its `$ref`s; one that cannot be
     followed sends it through the walk, which says where it is. A `$ref` inside an example is data, not a ref."""
@@ -252,8 +253,8 @@ def test_a_ref_that_cannot_be_followed_is_found_in_small_and_large_documents(
     if large:
         paths.update({f"/p{i}": {"get": {"description": "d" * 1000, "responses": {}}} for i in range(300)})
     document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
-    path = tmp_path / "openapi.json"
-    path.write_text(json.dumps(document))
+    path = tmp_path / f"openapi{suffix}"
+    path.write_text(json.dumps(document) if suffix == ".json" else yaml.safe_dump(document, sort_keys=False))
     assert large == (len(path.read_text()) >= structure.LARGE)
     spec = loader.load(str(path))
     assert [(source.name, pointer) for source, pointer, _ in spec.broken] == [
