@@ -134,6 +134,9 @@ class Focus:
 
 
 EVERYTHING = Focus()
+# What the writers operate on: the manifest, the state (locks, rollback records, ledger) and the answers; the
+# check of their change loads what the change can affect (Repo.with_files, focused).
+OPERATING = Focus(state=True, services=frozenset(), files=frozenset({layout.ANSWERS}))
 
 
 def focus_of(paths: Iterable[str], platform: Platform | None) -> Focus:
@@ -307,12 +310,21 @@ class Repo:
             self._changed = frozenset(gitrefs.changed(self.root, *self.compared)) if self.compared else frozenset()
         return self._changed
 
-    def with_files(self, files: Mapping[str, str | None]) -> Repo:
+    def with_files(self, files: Mapping[str, str | None], *, focused: bool = False) -> Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from
-        memory, nothing written, unchanged files not parsed again."""
-        changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo, limits=self.limits)
+        memory, nothing written, unchanged files not parsed again. `focused`: only what a change of `files` can
+        affect is loaded (`focus_of`)."""
+        tree = OverlayTree(self.tree, files)
+        changed = load_repo(self.root, tree=tree, memo=self.memo, limits=self.limits, paths=files if focused else None)
         changed.base, changed.now = self.base, self.now
         return changed
+
+    def focused_on(self, paths: Iterable[str]) -> Repo:
+        """The repository as it is, loaded again (from what was read and parsed already) with only what a change
+        of `paths` can affect: what a writer's change is compared with."""
+        again = load_repo(self.root, tree=self.tree, memo=self.memo, limits=self.limits, paths=paths)
+        again.base, again.now = self.base, self.now
+        return again
 
 
 def load_repo(
