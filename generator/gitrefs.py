@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from generator.errors import LoadError, UsageError
-from generator.tree import MAX_BYTES, SYMLINK, too_large
+from generator.tree import MAX_BYTES, SYMLINK, Tree, too_large
 
 _FALLBACK_IDENTITY = ("-c", "user.name=lockstep", "-c", "user.email=lockstep@localhost")
 
@@ -82,6 +82,14 @@ def ref_exists(root: Path, ref: str) -> bool:
     return _run(root, ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")).returncode == 0
 
 
+def require_commit(root: Path, ref: str) -> str:
+    """The commit `ref` names; UsageError (exit 2, one line) when it names none here."""
+    found = _run(root, ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{check_ref(ref)}^{{commit}}"))
+    if found.returncode != 0:
+        raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
+    return str(found.stdout).strip()
+
+
 def create_tag(root: Path, tag: str, commit: str, message: str) -> None:
     identity = () if has_identity(root) else _FALLBACK_IDENTITY
     git(root, *identity, "tag", "--annotate", "--message", message, "--end-of-options", tag, commit)
@@ -111,52 +119,100 @@ def check_ref(ref: str) -> str:
     return ref
 
 
-class RefTree:
-    """The files of a git ref (or of one folder of it, where the platform lives in a larger repository), listed
-    once and read through one `git cat-file --batch` process, each file at most once."""
+_TREE, _LINK, _FILES = "40000", "120000", ("100644", "100755")
 
-    def __init__(self, root: Path, ref: str, folder: str = "") -> None:
-        if not ref_exists(root, check_ref(ref)):
+
+class RefTree:
+    """The files of a git ref (or of one folder of it, where the platform lives in a larger repository), read
+    through one `git cat-file --batch` process: a folder's tree object when it is first listed or a path through
+    it is read, each file at most once, nothing else (a ref's whole listing is never asked for).
+
+    `same`: another tree (the head) and the files that differ between it and this ref (`git diff --name-only`,
+    untracked files included): every other regular file is read from that tree, so both sides share its bytes and
+    what was parsed from them, and this ref's blob is never read."""
+
+    def __init__(
+        self, root: Path, ref: str, folder: str | None = "", *, same: tuple[Tree, frozenset[str]] | None = None
+    ) -> None:
+        """`folder`: the folder of the repository to read ("" its top; None: `root`'s own folder)."""
+        check_ref(ref)
+        asked = ("--show-toplevel", "--show-prefix", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        found = _run(root, ("rev-parse", *asked))
+        lines = str(found.stdout).split("\n")
+        if found.returncode != 0 or len(lines) < 3:
             raise UsageError(f"{ref}: not a commit in {root} (fetch it first: git fetch origin {ref})")
-        self.top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-        self.ref, self.folder = ref, folder.strip("/")
-        self._entries: dict[str, tuple[str, str]] | None = None  # path -> (mode, object)
+        self.top, self._commit = Path(lines[0]), lines[2].strip()
+        self.ref, self.folder, self.same = ref, (lines[1] if folder is None else folder).strip("/"), same
+        self._trees: dict[str, dict[str, tuple[str, str]] | None] = {}  # folder -> name -> (mode, object)
         self._read: dict[str, bytes] = {}
         self._batch: subprocess.Popen[bytes] | None = None
 
-    def _listing(self) -> dict[str, tuple[str, str]]:
-        """Every file of the ref, without sizes (asking git for them costs ten times the listing): a blob's size
-        comes with its content, and one over the limit is never read."""
-        if self._entries is None:
-            tree = f"{self.ref}:{self.folder}" if self.folder else self.ref
-            listed = _run(self.top, ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tree), binary=True)
-            self._entries = {}
-            for record in bytes(listed.stdout).split(b"\0"):
-                meta, _, path = record.partition(b"\t")
-                fields = meta.split()
-                if len(fields) == 3 and fields[1] == b"blob":
-                    self._entries[path.decode("utf-8", "replace")] = (fields[0].decode(), fields[2].decode())
-        return self._entries
+    def _top_tree(self) -> str | None:
+        """The tree of the ref's folder, None when the ref has no such folder."""
+        found = self._object(self._commit, MAX_BYTES)
+        if found is None or found[0] != "commit":
+            raise UsageError(f"git cat-file could not read {self.ref} in {self.top}")
+        sha = found[1].split(b"\n", 1)[0].removeprefix(b"tree ").decode()
+        for part in self.folder.split("/") if self.folder else ():
+            entries = self._parse_tree(sha)
+            entry = entries.get(part) if entries is not None else None
+            if entry is None or entry[0] != _TREE:
+                return None
+            sha = entry[1]
+        return sha
+
+    def _entries(self, folder: str) -> dict[str, tuple[str, str]] | None:
+        """The entries of `folder` (relative to the tree's folder; "" its top), None when it is no folder here."""
+        if folder not in self._trees:
+            if folder == "":
+                sha = self._top_tree()
+            else:
+                parent, _, name = folder.rpartition("/")
+                entries = self._entries(parent)
+                entry = entries.get(name) if entries is not None else None
+                sha = entry[1] if entry is not None and entry[0] == _TREE else None
+            self._trees[folder] = None if sha is None else self._parse_tree(sha)
+        return self._trees[folder]
+
+    def _parse_tree(self, sha: str) -> dict[str, tuple[str, str]] | None:
+        found = self._object(sha, 64 * MAX_BYTES)
+        if found is None or found[0] != "tree":
+            return None
+        data, entries, at, width = found[1], {}, 0, len(sha) // 2
+        while at < len(data):
+            space, nul = data.index(b" ", at), data.index(b"\0", at)
+            mode, name = data[at:space].decode(), data[space + 1 : nul].decode("utf-8", "replace")
+            entries[name] = (mode, data[nul + 1 : nul + 1 + width].hex())
+            at = nul + 1 + width
+        return entries
+
+    def _entry(self, path: str) -> tuple[str, str] | None:
+        parent, _, name = path.rpartition("/")
+        entries = self._entries(parent) if name not in ("", ".", "..") else None
+        return entries.get(name) if entries is not None else None
 
     def read(self, relative: str, limit: int = MAX_BYTES) -> bytes | None:
         path = posixpath.normpath(relative)
-        entry = self._listing().get(path)
-        if entry is None:
-            return None
+        entry = self._entry(path) if not path.startswith("../") else None
+        if entry is None or entry[0] not in (_LINK, *_FILES):
+            return None  # no such file, a folder or a submodule
         mode, sha = entry
-        if mode == "120000":
+        if mode == _LINK:
             raise LoadError(SYMLINK.at(relative, 1, 1, "is a symbolic link in the commit; links are not followed"))
+        if self.same is not None and path not in self.same[1]:
+            return self.same[0].read(path, limit)  # the same bytes as the other tree's, which has them already
         if path not in self._read:
-            blob = self._blob(sha, limit)
-            if blob is None:
+            found = self._object(sha, limit)
+            if found is None:
                 raise too_large(relative, limit)
-            self._read[path] = blob
+            self._read[path] = found[1]
         elif len(self._read[path]) > limit:
             raise too_large(relative, limit)
         return self._read[path]
 
-    def _blob(self, sha: str, limit: int) -> bytes | None:
-        """The blob's content; None when it is larger than `limit` (then it is not read: the reader stops)."""
+    def _object(self, sha: str, limit: int) -> tuple[str, bytes] | None:
+        """The object's type and content; None when it is larger than `limit` (then it is not read: the reader
+        stops)."""
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE
@@ -171,16 +227,16 @@ class RefTree:
             raise UsageError(f"git cat-file could not read {sha} in {self.top}")
         size = int(header[2])
         if size > limit:
-            self._batch.kill()  # its output is not read: the next blob starts a new reader
+            self._batch.kill()  # its output is not read: the next object starts a new reader
             self._batch.wait()
             self._batch = None
             return None
-        return _read_exactly(stdout, size + 1)[:size]
+        return header[1].decode(), _read_exactly(stdout, size + 1)[:size]
 
     def listdir(self, relative: str) -> list[str]:
         folder = posixpath.normpath(relative).strip("/")
-        prefix = "" if folder in ("", ".") else folder + "/"
-        return sorted({path[len(prefix) :].split("/", 1)[0] for path in self._listing() if path.startswith(prefix)})
+        entries = self._entries("" if folder in ("", ".") else folder)
+        return sorted(name for name, (mode, _) in (entries or {}).items() if mode != "160000")
 
     def close(self) -> None:
         if self._batch is not None:
@@ -237,7 +293,7 @@ def file_history(root: Path, relative: str) -> list[tuple[str, str]]:
 def changed(root: Path, base: str, head: str | None = None) -> set[str]:
     """The files (relative to `root`) that differ between `base` and `head`, or the working tree (untracked files
     included) when `head` is None."""
-    span = (base, head) if head is not None else (base,)
+    span = (check_ref(base), check_ref(head)) if head is not None else (check_ref(base),)
     listed = git(root, "diff", "--name-only", "--no-renames", "--relative", *span, "--", ".").split("\n")
     if head is None:
         listed += git(root, "ls-files", "--others", "--exclude-standard", "--", ".").split("\n")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -136,18 +136,22 @@ class Focus:
 
 
 EVERYTHING = Focus()
+# What the writers operate on: the manifest, the state (locks, rollback records, ledger) and the answers; the
+# check of their change loads what the change can affect (Repo.with_files, focused).
+OPERATING = Focus(state=True, services=frozenset(), files=frozenset({layout.ANSWERS}))
 
 
 def focus_of(paths: Iterable[str], platform: Platform | None) -> Focus:
-    """What a change of `paths` (relative to the repository root) can affect. A change of the manifest, or of
-    the hadolint config every Dockerfile is linted with, can affect everything; a change of a contract (a YAML or
-    JSON file in a service's API folder) is judged against the versions in the locks, which are read too."""
+    """What a change of `paths` (relative to the repository root) can affect. A change of the manifest, of the
+    rule levels, of the lockstep version the repository runs (a new lockstep brings new rules) or of the hadolint
+    config every Dockerfile is linted with can affect everything; a change of a contract (a YAML or JSON file in a
+    service's API folder) is judged against the versions in the locks, which are read too."""
     paths = frozenset(paths)
     state, services = False, set[str]()
     apis = {posixpath.dirname(s.api): name for name, s in platform.services.items()} if platform else {}
     for path in paths:
         parts = path.split("/")
-        if path == layout.PLATFORM or path in hadolint.CONFIGS:
+        if path in (layout.PLATFORM, layout.CONFIG, layout.REQUIREMENTS) or path in hadolint.CONFIGS:
             return EVERYTHING
         if parts[0] == layout.ENVIRONMENTS_DIR and len(parts) == 4 and parts[2] == "values":
             services.add(parts[3].removesuffix(".yaml"))
@@ -308,12 +312,21 @@ class Repo:
             self._changed = frozenset(gitrefs.changed(self.root, *self.compared)) if self.compared else frozenset()
         return self._changed
 
-    def with_files(self, files: Mapping[str, str | None]) -> Repo:
+    def with_files(self, files: Mapping[str, str | None], *, focused: bool = False) -> Repo:
         """The repository as it would be with `files` (path -> new text, None: removed) written: read from
-        memory, nothing written, unchanged files not parsed again."""
-        changed = load_repo(self.root, tree=OverlayTree(self.tree, files), memo=self.memo, limits=self.limits)
+        memory, nothing written, unchanged files not parsed again. `focused`: only what a change of `files` can
+        affect is loaded (`focus_of`)."""
+        tree = OverlayTree(self.tree, files)
+        changed = load_repo(self.root, tree=tree, memo=self.memo, limits=self.limits, paths=files if focused else None)
         changed.base, changed.now = self.base, self.now
         return changed
+
+    def focused_on(self, paths: Iterable[str]) -> Repo:
+        """The repository as it is, loaded again (from what was read and parsed already) with only what a change
+        of `paths` can affect: what a writer's change is compared with."""
+        again = load_repo(self.root, tree=self.tree, memo=self.memo, limits=self.limits, paths=paths)
+        again.base, again.now = self.base, self.now
+        return again
 
 
 def load_repo(
@@ -558,12 +571,13 @@ def load_at(
     paths: Iterable[str] | None = None,
     focus: Focus = EVERYTHING,
     memo: Memo | None = None,
+    same: tuple[Tree, frozenset[str]] | None = None,
 ) -> Repo | None:
     """The repository as it was at git `ref`, read from git (nothing is written to disk); None where lockstep did
     not manage it yet. `full=False`: only what a base ref must provide (the manifest, locks, ledgers, contracts).
-    Where `root` is a folder of a larger repository, that folder of the ref is read."""
-    folder = gitrefs.prefix(root)
-    tree = gitrefs.RefTree(root, ref, folder)
+    Where `root` is a folder of a larger repository, that folder of the ref is read. `same`: another tree and the
+    files that differ between it and `ref`; every other file is read from that tree (see gitrefs.RefTree)."""
+    tree = gitrefs.RefTree(root, ref, None, same=same)
     try:
         try:
             if tree.read(layout.PLATFORM) is None:
@@ -586,8 +600,20 @@ def load_for_validation(
 ) -> Repo:
     """What `validate` checks: the working tree (or the `head` ref), and with `base` the base ref beside it. With
     `paths`, only what a change of those files can affect, on both sides, and the contracts of the services whose
-    pins moved (a version bump is judged by the contract it ships). The two sides share what they parsed: a file
-    the change did not touch is parsed once. `--base HEAD` before the first commit compares with nothing."""
+    pins moved (a version bump is judged by the contract it ships). Pull-request mode without `paths` takes the
+    files that differ between `base` and the head as its paths: what the change did not touch was judged when it
+    merged (`validate` without `--base` judges everything). The base ref reads only the files that differ; every
+    other file is the head's, parsed once. `--base HEAD` before the first commit compares with nothing."""
+    changed: frozenset[str] | None = None
+    if base is not None and not gitrefs.ref_exists(root, base):
+        if base != "HEAD" or not gitrefs.unborn(root):
+            gitrefs.require_commit(root, base)  # a bad ref: one line, before git diff would say it otherwise
+        base = None
+    if base is not None:
+        if head is not None:
+            gitrefs.require_commit(root, head)
+        changed = frozenset(gitrefs.changed(root, base, head))
+        paths = changed if paths is None else paths
     if head is None:
         repo = load_repo(root, limits=limits, paths=paths)
     else:
@@ -595,12 +621,15 @@ def load_for_validation(
         if found is None:
             raise UsageError(f"{head}: {layout.PLATFORM} not found at that ref")
         repo = found
-    if base == "HEAD" and gitrefs.unborn(root):
-        base = None
-    if base is not None:
-        repo.base = load_at(root, base, full=False, limits=limits, focus=repo.focus, memo=repo.memo)
+    if render and not repo.focus.state:  # what helm renders is what the locks pin
+        repo.focus = replace(repo.focus, state=True)
+        _state(repo)
+    if base is not None and changed is not None:
+        repo.base = load_at(
+            root, base, full=False, limits=limits, focus=repo.focus, memo=repo.memo, same=(repo.tree, changed)
+        )
         if repo.base is not None:
-            repo.compared = (base, head)
+            repo.compared, repo._changed = (base, head), changed
             widen = moved(repo, repo.base) - repo.focus.services if repo.focus.services is not None else set()
             for name in sorted(widen):
                 for side in (repo, repo.base):

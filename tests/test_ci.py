@@ -468,3 +468,25 @@ def test_the_gitlab_trunk_job_tags_and_pushes_with_the_token(tmp_path: Path, bot
     assert done.returncode == 0, done.stdout + done.stderr
     assert _refs(remote)["refs/heads/0.1-release"] == fix
     _tagged_then_arrivals(remote)
+
+
+def test_after_every_merge_the_trunk_judges_everything(tmp_path: Path, both: Path) -> None:
+    """A pull request is checked for what its change can affect; after the merge (once stamp ran), the trunk
+    workflow runs every rule on the whole branch: a problem no pull request touched is found there."""
+    workflow = _yaml(both / WORKFLOWS[1])["jobs"]["validate"]
+    assert workflow["needs"] == "stamp" and workflow["permissions"] == {"contents": "read"}
+    made = run_lockstep("new", "--no-input", tmp_path / "p")
+    assert made.code == 0, made.err
+    platform = tmp_path / "p"
+    dockerfile = platform / "services/service-a/Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("EXPOSE 8080", "EXPOSE 9090"))
+    _git(platform, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "merged earlier")
+    assert run_lockstep("validate", "--repo", platform, "--base", "HEAD").code == 0  # untouched since the base
+    steps = [s for s in workflow["steps"] if "run" in s and "pip" not in s["run"]]
+    summary = tmp_path / "summary.md"
+    done = _run_github_steps(steps, platform, _environment(BIN, GITHUB_STEP_SUMMARY=str(summary)))
+    assert [step.code for step in done] == [1, 0], done
+    assert "dockerfile.expose-port" in done[0].out and "dockerfile.expose-port" in summary.read_text()
+    gitlab = _yaml(both / layout.GITLAB_CI)["lockstep-trunk-validate"]
+    assert gitlab["needs"] == ["lockstep-trunk"]
+    assert any(line.startswith("lockstep validate --report") for line in gitlab["script"])

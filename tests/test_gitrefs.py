@@ -11,6 +11,7 @@ import pytest
 
 from generator import gitrefs
 from generator.errors import LoadError, UsageError
+from generator.tree import DiskTree
 from tests.conftest import commit, git
 
 
@@ -228,3 +229,18 @@ def test_added_in_is_the_commit_that_added_a_file(tmp_path: Path) -> None:
     _repo(repo, {"releases/0.2.0.yaml": "version: 0.2.0\n# edited\n"}, "edit")
     assert gitrefs.added_in(repo, "releases/0.2.0.yaml") == added
     assert gitrefs.added_in(repo, "releases/9.9.9.yaml") is None
+
+
+def test_ref_tree_reads_an_unchanged_file_from_the_other_tree(tmp_path: Path) -> None:
+    """Beside the working tree (pull-request mode), a ref reads only the files that differ: every other one is the
+    working tree's, the same bytes (parsed once); a file only in the working tree is not the ref's."""
+    repo = _repo(tmp_path / "repo", PLATFORM)
+    (repo / "platform.yaml").write_text("name: uncommitted\n")
+    (repo / "untracked.yaml").write_text("x\n")
+    head = DiskTree(repo)
+    tree = gitrefs.RefTree(repo, "HEAD", same=(head, frozenset(gitrefs.changed(repo, "HEAD"))))
+    assert tree.read("platform.yaml") == b"name: logistics\n"
+    lock = "environments/dev/platform.lock.yaml"
+    assert tree.read(lock) is head.read(lock)
+    assert tree.read("untracked.yaml") is None
+    assert _read_all(tree) == PLATFORM

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import validators
+from generator.findings import Finding
 from generator.repository import load_for_validation, load_repo
 from tests.conftest import K8sTools, commit, drop_generated_requires, edit, run_lockstep, validate
 
@@ -176,3 +177,47 @@ def test_a_contract_kept_elsewhere_belongs_to_its_service(default_repo: Path) ->
     found = focus_of(["apis/a/schemas/pet.yaml"], platform)
     assert found.services == frozenset({"service-a"})
     assert found.state  # a contract change is judged against the versions the locks pin
+
+
+# -- pull-request mode: what the change can affect ----------------------------------------------------------------
+
+DOCKERFILE = "services/service-a/Dockerfile"
+
+
+def _merged_with_a_problem(repo: Path) -> None:
+    """A problem already on the base branch (judged, or let through, when it merged)."""
+    edit(repo, DOCKERFILE, "EXPOSE 8080", "EXPOSE 9090")
+    commit(repo, "merged earlier")
+
+
+def _rules_at(found: list[Finding], relative: str) -> set[str]:
+    return {f.rule for f in found if f.file == relative}
+
+
+def test_pull_request_mode_checks_what_the_change_can_affect(default_repo: Path) -> None:
+    from generator import validation
+
+    _merged_with_a_problem(default_repo)
+    assert run_lockstep("bump", "service-b", "--repo", default_repo).code == 0  # the change: one lock
+    repo, found = validation.checked(default_repo, base="HEAD")
+    assert repo.focus.files == frozenset({"environments/dev/platform.lock.yaml"})
+    assert _rules_at(found, DOCKERFILE) == set()  # not touched: not judged again
+    # exactly what the pre-commit hook finds with the same files staged
+    assert found == validation.checked(default_repo, base="HEAD", paths=["environments/dev/platform.lock.yaml"])[1]
+    assert "dockerfile.expose-port" in _rules_at(validation.checked(default_repo)[1], DOCKERFILE)  # the full check
+    with (default_repo / DOCKERFILE).open("a") as touched:
+        touched.write("# touched\n")
+    assert "dockerfile.expose-port" in _rules_at(validation.checked(default_repo, base="HEAD")[1], DOCKERFILE)
+
+
+@pytest.mark.parametrize("changed", [".lockstep/config.yaml", ".lockstep/requirements.txt"])
+def test_a_change_of_the_rules_or_of_lockstep_checks_everything(default_repo: Path, changed: str) -> None:
+    from generator import validation
+    from generator.repository import EVERYTHING, focus_of
+
+    assert focus_of([changed], load_repo(default_repo).platform) == EVERYTHING
+    _merged_with_a_problem(default_repo)
+    path = default_repo / changed
+    config = "apiVersion: lockstep/v1\nkind: Config\nrules:\n  consistency.default-port: warning\n"
+    path.write_text(path.read_text() + "\n" if path.exists() else config)
+    assert "dockerfile.expose-port" in _rules_at(validation.checked(default_repo, base="HEAD")[1], DOCKERFILE)

@@ -10,17 +10,18 @@ from pathlib import Path
 
 from generator import gitrefs, transaction
 from generator.operations import Plan
-from generator.repository import Repo, current_time, find_root, load_repo, require_loaded
+from generator.repository import OPERATING, Repo, current_time, find_root, load_repo, require_loaded
 
 
 @contextlib.contextmanager
 def writing(root: Path | None, now: datetime | None = None) -> Iterator[Repo]:
     """The repository (`root`, or found from here upwards), loaded under the writer lock (an interrupted write is
-    finished or undone first), which is held until the command has written its change. `now` (`--now`, default
-    the UTC clock) is the time the change records and its gates judge."""
+    finished or undone first), which is held until the command has written its change. What the writers operate
+    on is loaded (the manifest, the state, the answers); their change's check loads what the change can affect.
+    `now` (`--now`, default the UTC clock) is the time the change records and its gates judge."""
     found = find_root(root)
     with transaction.locked(found):
-        repo = require_loaded(load_repo(found))
+        repo = require_loaded(load_repo(found, focus=OPERATING))
         repo.now = now or current_time()
         yield repo
 

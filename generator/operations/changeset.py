@@ -1,8 +1,10 @@
 """A set of file writes, checked as a whole against every rule before any of it touches the repository.
 
 The check lays the planned files over the loaded repository (`Repo.with_files`: nothing copied, nothing read
-again, only the changed files parsed) and validates the result once. A change is refused when the result has
-an error the repository does not have now; `--dry-run` runs the same check, so it exits as the real run would.
+again, only the changed files parsed) and validates the result once, with only what a change of those files can
+affect (`repository.focus_of`, as the pull-request check judges a change). A change is refused when the result
+has an error the repository, so focused, does not have now; `--dry-run` runs the same check, so it exits as the
+real run would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ from generator.validators import gates
 @dataclass
 class Changeset:
     files: dict[str, str | None] = field(default_factory=dict)  # relative path -> new text, None: removed
+    _after: tuple[dict[str, str | None], Repo] | None = field(default=None, repr=False, compare=False)
+
+    def after(self, repo: Repo) -> Repo:
+        """The repository as the change leaves it, with only what the change can affect loaded (once per set of
+        files)."""
+        if self._after is None or self._after[0] != self.files:
+            self._after = (dict(self.files), repo.with_files(self.files, focused=True))
+        return self._after[1]
 
     def write(self, relative: str, text: str) -> None:
         self.files[relative] = text
@@ -46,7 +56,7 @@ class Changeset:
         }
         if not whole and not companions:
             return
-        after = repo.with_files(self.files)
+        after = repo.with_files(self.files) if everything else self.after(repo)  # `generate`: every derived file
         if after.platform is None or set(after.locks) != set(after.platform.path):
             return
         derived: dict[str, str | None]
@@ -90,10 +100,10 @@ class Changeset:
             leveled = rule_levels.apply(found, repo.rule_levels, validators.defaults())
             return [f for f in leveled if f.level == "error"]
 
-        after = errors(validators.check(repo.with_files(self.files), families))
+        after = errors(validators.check(self.after(repo), families))
         if not after:
             return []  # the common case: one validation, of the result
-        before = {(f.rule, f.file, f.message) for f in errors(validators.check(repo, families))}
+        before = {(f.rule, f.file, f.message) for f in errors(validators.check(repo.focused_on(self.files), families))}
         return [f for f in after if (f.rule, f.file, f.message) not in before]
 
     def gate_errors(self, repo: Repo) -> list[Finding]:
@@ -102,7 +112,7 @@ class Changeset:
         passes no holding gate (a writer does not append a record that says nothing); none otherwise."""
         if not any(relative.endswith("/platform.lock.yaml") for relative in self.files):
             return []
-        found = gates.judge(repo, repo.with_files(self.files), now_of(repo))
+        found = gates.judge(repo, self.after(repo), now_of(repo))
         leveled = rule_levels.apply(found, repo.rule_levels, validators.defaults())
         return [f for f in leveled if f.level == "error" or f.rule == gates.OVERRIDE_UNNEEDED.id]
 

@@ -153,7 +153,7 @@ def overridden(repo: Repo, plan: Plan, environment: str, overrides: Sequence[tup
     by = gitrefs.author(repo.root)
     if by is None:
         raise UsageError("--override needs a git identity (who overrides): set user.name and user.email")
-    move = gates.moving(repo, repo.with_files(plan.change.files)).get(environment)
+    move = gates.moving(repo, plan.change.after(repo)).get(environment)
     if move is None:
         raise Refused(f"the change moves nothing into {environment}; there is no gate to override")
     records = repo.overrides.get(environment, Overrides(environment, ()))
