@@ -294,7 +294,7 @@ def changed(root: Path, base: str, head: str | None = None) -> set[str]:
     """The files (relative to `root`) that differ between `base` and `head`, or the working tree (untracked files
     included) when `head` is None."""
     span = (check_ref(base), check_ref(head)) if head is not None else (check_ref(base),)
-    listed = git(root, "diff", "--name-only", "--no-renames", "--relative", *span, "--", ".").split("\n")
-    if head is None:
-        listed += git(root, "ls-files", "--others", "--exclude-standard", "--", ".").split("\n")
+    listed = git(root, "diff", "--name-only", "-z", "--no-renames", "--relative", *span, "--", ".").split("\0")
+    if head is None:  # -z: names as they are (without it git quotes a name with a tab, a quote or non-ASCII)
+        listed += git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".").split("\0")
     return {name for name in listed if name}

@@ -244,3 +244,16 @@ def test_ref_tree_reads_an_unchanged_file_from_the_other_tree(tmp_path: Path) ->
     assert tree.read(lock) is head.read(lock)
     assert tree.read("untracked.yaml") is None
     assert _read_all(tree) == PLATFORM
+
+
+def test_changed_names_files_as_they_are_whatever_their_characters(tmp_path: Path) -> None:
+    """git quotes a name with a tab, a quote or a non-ASCII letter in its plain listing: the changed set must hold
+    the name itself, or the base would read such a file from the working tree as if it had not changed."""
+    names = ("api/zürich.yaml", 'api/say "hi".yaml', "api/tab\there.yaml")
+    repo = _repo(tmp_path / "r", dict.fromkeys(names, "a: 1\n"))
+    for name in names[:2]:
+        (repo / name).write_text("a: 2\n")
+    (repo / "new ü.yaml").write_text("b: 1\n")
+    assert gitrefs.changed(repo, "HEAD") == {*names[:2], "new ü.yaml"}
+    commit(repo, "second")
+    assert gitrefs.changed(repo, "HEAD~1", "HEAD") == {*names[:2], "new ü.yaml"}
