@@ -95,6 +95,7 @@ class Memo:
         self.shipped: dict[tuple[str, str], Spec | None] = {}  # (service, version) -> its contract then
         self.clean: dict[tuple[str, bytes], Document] = {}  # (kind, bytes) -> a document of them without problems
         self._stores: dict[tuple[Path, str], cache.Store | None] = {}
+        self._built: dict[int, tuple[Document, Any]] = {}  # id(document) -> (the document, what was built of it)
 
     def store(self, root: Path, kind: str = "yaml") -> cache.Store | None:
         """Where what large YAML files gave is kept across runs (`yaml`: their data when they parsed cleanly;
@@ -104,6 +105,17 @@ class Memo:
         if (root, kind) not in self._stores:
             self._stores[(root, kind)] = cache.for_repository(root, kind)
         return self._stores[(root, kind)]
+
+    def built(self, doc: Document, make: Callable[[Any], T]) -> T:
+        """`make(doc.data)`, once per document: the base ref shares the head's document of a file the change did
+        not touch (a ledger of 100 releases is then built once, not twice)."""
+        known = self._built.get(id(doc))
+        if known is not None and known[0] is doc:
+            result: T = known[1]
+            return result
+        made = make(doc.data)
+        self._built[id(doc)] = (doc, made)
+        return made
 
     def parsed(self, key: tuple[str, ...], content: bytes | str, make: Callable[[], T]) -> T:
         """`make()`, or what it gave the last time `key` had this `content`."""
@@ -369,7 +381,7 @@ def _state(repo: Repo) -> None:
     for environment in _listdir(repo, layout.ENVIRONMENTS_DIR):
         lock = _yaml(repo, layout.lock(environment), "lock")
         if lock is not None and lock.ok:
-            repo.locks[environment] = Lock.from_data(lock.data)
+            repo.locks[environment] = repo.memo.built(lock, Lock.from_data)
         rolled = _yaml(repo, layout.rollbacks(environment), "rollbacks")
         if rolled is not None and rolled.ok:
             repo.rollbacks[environment] = Rollbacks.from_data(rolled.data)
@@ -385,7 +397,7 @@ def _state(repo: Repo) -> None:
         if name.endswith(".yaml"):
             released = _yaml(repo, f"{layout.RELEASES_DIR}/{name}", "release")
             if released is not None and released.ok:
-                release = Release.from_data(released.data)
+                release = repo.memo.built(released, Release.from_data)
                 repo.release_files[released.path] = release
                 repo.releases[release.version] = release
 
