@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,31 @@ def _prune(folder: Path) -> None:
     for name in [name for _, name in entries[KEEP:]] + stale:
         with contextlib.suppress(OSError):
             os.unlink(folder / name)
+
+
+def code_version(sources: Iterable[Path], packages: Iterable[str] = ()) -> bytes:
+    """What an entry depends on besides its input: lockstep's version, the bytes of `sources` (the modules that
+    compute it: a build between two versions must not read what another build stored) and, of each installed
+    package in `packages` (found, not imported), every file's name, size and time (another parser, another
+    entry)."""
+    from importlib.util import find_spec
+
+    from generator import __version__
+
+    parts = [__version__.encode()]
+    try:
+        parts += [path.read_bytes() for path in sources]
+        for package in packages:
+            found = find_spec(package)
+            if found is not None and found.origin:
+                with os.scandir(Path(found.origin).parent) as entries:
+                    for entry in sorted(entries, key=lambda item: item.name):
+                        if entry.is_file():
+                            status = entry.stat()
+                            parts.append(f"{package}/{entry.name} {status.st_size} {status.st_mtime_ns}".encode())
+    except OSError:  # pragma: no cover - a module without its source file
+        return __version__.encode()
+    return digest(*parts).encode()
 
 
 def disabled() -> bool:

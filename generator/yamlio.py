@@ -26,12 +26,10 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from generator import __version__
-from generator.cache import Store, digest
+from generator.cache import Store, code_version, digest
 from generator.errors import LoadError
 from generator.findings import Finding, Level, Rule, excerpt
 from generator.tree import MAX_LINES, TOO_LARGE, Tree, decode, named
@@ -326,15 +324,9 @@ def parse(raw: bytes, relative: str, store: Store | None = None) -> Document:
 
 @cache
 def _parser_version() -> bytes:
-    """What a cached document depends on besides the file: lockstep's version, this module's source (a build
-    between two versions must not read what another build stored) and PyYAML's (its `__init__.py` holds its
-    version; it is found, not imported)."""
-    found = find_spec("yaml")
-    sources = [Path(__file__), *([Path(found.origin)] if found is not None and found.origin else [])]
-    try:
-        return f"{__version__} {digest(*(path.read_bytes() for path in sources))}".encode()
-    except OSError:  # pragma: no cover - a module without its source file
-        return __version__.encode()
+    """What a cached document depends on besides the file: lockstep's version, this module's source and PyYAML's
+    files."""
+    return code_version([Path(__file__)], ["yaml"])
 
 
 class _Reparsed:

@@ -11,19 +11,17 @@ and never from outside it. Every file a contract reaches is read when it is load
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from generator import __version__, gitrefs
-from generator.cache import Store, digest
+from generator import gitrefs
+from generator.cache import Store, code_version, digest
 from generator.errors import LoadError, UsageError
 from generator.findings import Rule, excerpt
 from generator.openapi.anchors import Anchor, anchor_name, anchors_in, resources_of
@@ -363,23 +361,9 @@ def _shaped_before(spec: Spec, entry: dict[str, Any] | None) -> bool:
 
 @cache
 def _checker_version() -> bytes:
-    """lockstep's version, the source of the loader and the shape check, and the installed YAML parsers (each
-    file's name, size and time): a build between two versions, or another parser, never reads another's entry."""
+    """lockstep's version, the source of the loader and the shape check, and the installed YAML parsers' files."""
     here = Path(__file__).parent
-    parts = [__version__.encode()]
-    try:
-        parts += [(here / name).read_bytes() for name in ("loader.py", "structure.py")]
-        for module in ("yaml_rs", "yaml"):
-            found = find_spec(module)
-            if found is not None and found.origin:
-                folder = Path(found.origin).parent
-                for entry in sorted(os.scandir(folder), key=lambda item: item.name):
-                    if entry.is_file():
-                        status = entry.stat()
-                        parts.append(f"{module}/{entry.name} {status.st_size} {status.st_mtime_ns}".encode())
-    except OSError:  # pragma: no cover - a module without its source file
-        pass
-    return digest(*parts).encode()
+    return code_version([here / "loader.py", here / "structure.py"], ["yaml_rs", "yaml"])
 
 
 def _read_references(tree: Tree, spec: Spec, path: str, name: str, prefix: str, limits: Limits) -> None:
