@@ -41,10 +41,14 @@ def _render(template: str, values: dict[str, Any], output_dir: Path) -> Path:
     from cookiecutter.generate import generate_files
 
     template_dir = resources.template_path(template)
-    defaults = json.loads((template_dir / "cookiecutter.json").read_text("utf-8"))
-    private = {key: value for key, value in defaults.items() if key.startswith("_")}
-    context = {"cookiecutter": {**private, **values}}
+    context = {"cookiecutter": {**_private(template_dir), **values}}
     return Path(generate_files(repo_dir=template_dir, context=context, output_dir=output_dir))
+
+
+def _private(template_dir: Path) -> dict[str, Any]:
+    """The template's private answers (`_`-prefixed keys of its cookiecutter.json): never asked, always passed."""
+    defaults = json.loads((template_dir / "cookiecutter.json").read_text("utf-8"))
+    return {key: value for key, value in defaults.items() if key.startswith("_")}
 
 
 def _pipeline_context(platform: Platform) -> dict[str, Any]:
@@ -87,8 +91,7 @@ def _compiled(template: str) -> _Compiled:
     from cookiecutter.utils import create_env_with_context
 
     template_dir = resources.template_path(template)
-    defaults = json.loads((template_dir / "cookiecutter.json").read_text("utf-8"))
-    private = {key: value for key, value in defaults.items() if key.startswith("_")}
+    private = _private(template_dir)
     env = create_env_with_context({"cookiecutter": private})
     [root] = [entry for entry in template_dir.iterdir() if entry.is_dir() and "{{" in entry.name]
     copied = private.get("_copy_without_render", [])
